@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_386_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_386_H_
+
+// System-call numbers for 386 (i386 and later, 32-bit).
+// Source: arch/x86/entry/syscalls/syscall_32.tbl.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && defined(__i386__))
+#error "syscall/sysnum_linux_386.h serves linux/386 only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "386";
+inline constexpr SyscallNumber kCopyFileRange{377};
+inline constexpr SyscallNumber kGetRandom{355};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_386_H_

@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_AMD64_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_AMD64_H_
+
+// System-call numbers for amd64 (x86-64, LP64 ABI).
+// Source: arch/x86/entry/syscalls/syscall_64.tbl.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && defined(__x86_64__) && !defined(__ILP32__))
+#error "syscall/sysnum_linux_amd64.h serves linux/amd64 only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "amd64";
+inline constexpr SyscallNumber kCopyFileRange{326};
+inline constexpr SyscallNumber kGetRandom{318};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_AMD64_H_

@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_ARM_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_ARM_H_
+
+// System-call numbers for arm (32-bit, EABI).
+// Source: arch/arm/tools/syscall.tbl.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && defined(__arm__) && defined(__ARM_EABI__))
+#error "syscall/sysnum_linux_arm.h serves linux/arm with the EABI only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "arm";
+inline constexpr SyscallNumber kCopyFileRange{391};
+inline constexpr SyscallNumber kGetRandom{384};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_ARM_H_

@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_GENERIC_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_GENERIC_H_
+
+// System-call numbers for the architectures on the kernel's generic table: arm64, riscv64, loong64.
+// Source: include/uapi/asm-generic/unistd.h.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && (defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64) || defined(__loongarch64)))
+#error "syscall/sysnum_linux_generic.h serves linux/arm64, linux/riscv64 and linux/loong64 only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "generic";
+inline constexpr SyscallNumber kCopyFileRange{285};
+inline constexpr SyscallNumber kGetRandom{278};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_GENERIC_H_

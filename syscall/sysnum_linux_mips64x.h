@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_MIPS64X_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_MIPS64X_H_
+
+// System-call numbers for mips64 and mips64le (n64 ABI: 5000 + the n64 table's number).
+// Source: arch/mips/kernel/syscalls/syscall_n64.tbl.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64)
+#error "syscall/sysnum_linux_mips64x.h serves linux/mips64 and linux/mips64le (n64) only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "mips64x";
+inline constexpr SyscallNumber kCopyFileRange{5320};
+inline constexpr SyscallNumber kGetRandom{5313};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_MIPS64X_H_

@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_MIPSX_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_MIPSX_H_
+
+// System-call numbers for mips and mipsle (o32 ABI: the o32 table's number plus 4000).
+// Source: arch/mips/kernel/syscalls/syscall_o32.tbl.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && defined(__mips__) && defined(_ABIO32) && _MIPS_SIM == _ABIO32)
+#error "syscall/sysnum_linux_mipsx.h serves linux/mips and linux/mipsle (o32) only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "mipsx";
+inline constexpr SyscallNumber kCopyFileRange{4360};
+inline constexpr SyscallNumber kGetRandom{4353};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_MIPSX_H_

@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_PPC64X_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_PPC64X_H_
+
+// System-call numbers for ppc64 and ppc64le.
+// Source: arch/powerpc/kernel/syscalls/syscall.tbl.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && defined(__powerpc64__))
+#error "syscall/sysnum_linux_ppc64x.h serves linux/ppc64 and linux/ppc64le only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "ppc64x";
+inline constexpr SyscallNumber kCopyFileRange{379};
+inline constexpr SyscallNumber kGetRandom{359};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_PPC64X_H_

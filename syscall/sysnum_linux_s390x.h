@@ -1,0 +1,22 @@
+#ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_S390X_H_
+#define SYSPORT_SYSCALL_SYSNUM_LINUX_S390X_H_
+
+// System-call numbers for s390x.
+// Source: arch/s390/kernel/syscalls/syscall.tbl.
+
+#ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
+#error "include syscall/sysnum.h, which picks the table for the target"
+#endif
+#if !(defined(__linux__) && defined(__s390x__))
+#error "syscall/sysnum_linux_s390x.h serves linux/s390x only, but the compiler targets another architecture"
+#endif
+
+namespace sysport::syscall::sysnum {
+
+inline constexpr char kTable[] = "s390x";
+inline constexpr SyscallNumber kCopyFileRange{375};
+inline constexpr SyscallNumber kGetRandom{349};
+
+}  // namespace sysport::syscall::sysnum
+
+#endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_S390X_H_

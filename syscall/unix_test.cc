@@ -1,0 +1,243 @@
+#include "syscall/unix.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "syscall/errno.h"
+
+namespace sysport::syscall {
+namespace {
+
+// A temporary file under Bazel's TEST_TMPDIR, closed and removed at the end.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& content, int flags = O_RDWR) {
+    const char* dir = std::getenv("TEST_TMPDIR");
+    path_ = std::string(dir != nullptr ? dir : "/tmp") + "/unix_test_XXXXXX";
+    int fd = ::mkstemp(path_.data());
+    if (fd < 0) std::abort();
+    ::close(fd);
+    auto opened = Open(path_.c_str(), flags | O_CLOEXEC, 0);
+    if (!opened.ok()) std::abort();
+    fd_ = opened.value();
+    if (!content.empty() && ::pwrite(fd_, content.data(), content.size(), 0) !=
+                                static_cast<ssize_t>(content.size())) {
+      std::abort();
+    }
+  }
+  ~TempFile() {
+    (void)Close(fd_);
+    ::unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  int fd() const { return fd_; }
+  const std::string& path() const { return path_; }
+  int64_t Offset() const { return ::lseek(fd_, 0, SEEK_CUR); }
+  std::string Contents() const {
+    std::string out(4096, '\0');
+    ssize_t n = ::pread(fd_, out.data(), out.size(), 0);
+    out.resize(n < 0 ? 0 : static_cast<size_t>(n));
+    return out;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+std::string Pattern(size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i % 26);
+  return s;
+}
+
+TEST(CopyFileRangeTest, WholeFileWithFileOffsets) {
+  const std::string data = Pattern(1000);
+  TempFile src(data);
+  TempFile dst("");
+  auto r = CopyFileRange(src.fd(), nullptr, dst.fd(), nullptr, 4096, 0);
+  ASSERT_TRUE(r.ok()) << r.error().Name();
+  EXPECT_EQ(r.value(), data.size());
+  EXPECT_EQ(src.Offset(), 1000);
+  EXPECT_EQ(dst.Offset(), 1000);
+  EXPECT_EQ(dst.Contents(), data);
+  // At the end of the source: 0.
+  auto eof = CopyFileRange(src.fd(), nullptr, dst.fd(), nullptr, 4096, 0);
+  ASSERT_TRUE(eof.ok());
+  EXPECT_EQ(eof.value(), 0u);
+}
+
+TEST(CopyFileRangeTest, PartialWithExplicitOffsetsLeavesFileOffsetsAlone) {
+  const std::string data = Pattern(100);
+  TempFile src(data);
+  TempFile dst(std::string(20, '.'));
+  int64_t in_off = 3;
+  int64_t out_off = 10;
+  auto r = CopyFileRange(src.fd(), &in_off, dst.fd(), &out_off, 5, 0);
+  ASSERT_TRUE(r.ok()) << r.error().Name();
+  EXPECT_EQ(r.value(), 5u);
+  EXPECT_EQ(in_off, 8);    // the input offset advanced by the count
+  EXPECT_EQ(out_off, 15);  // and so did the output offset, independently
+  EXPECT_EQ(src.Offset(), 0);
+  EXPECT_EQ(dst.Offset(), 0);
+  EXPECT_EQ(dst.Contents(), std::string(10, '.') + data.substr(3, 5) + std::string(5, '.'));
+}
+
+TEST(CopyFileRangeTest, MixedOffsets) {
+  const std::string data = Pattern(64);
+  TempFile src(data);
+  TempFile dst("");
+  ASSERT_EQ(::lseek(src.fd(), 4, SEEK_SET), 4);
+  int64_t out_off = 2;
+  auto r = CopyFileRange(src.fd(), nullptr, dst.fd(), &out_off, 6, 0);
+  ASSERT_TRUE(r.ok()) << r.error().Name();
+  EXPECT_EQ(r.value(), 6u);
+  EXPECT_EQ(src.Offset(), 10);
+  EXPECT_EQ(dst.Offset(), 0);
+  EXPECT_EQ(out_off, 8);
+  EXPECT_EQ(dst.Contents(), std::string(2, '\0') + data.substr(4, 6));
+}
+
+TEST(CopyFileRangeTest, BadDescriptorIsEbadf) {
+  TempFile dst("");
+  auto r = CopyFileRange(-1, nullptr, dst.fd(), nullptr, 1, 0);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), Errno(EBADF));
+}
+
+TEST(CopyFileRangeTest, AppendDestinationIsEbadf) {
+  TempFile src(Pattern(10));
+  TempFile dst("", O_RDWR | O_APPEND);
+  auto r = CopyFileRange(src.fd(), nullptr, dst.fd(), nullptr, 10, 0);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), Errno(EBADF));
+  EXPECT_EQ(dst.Contents(), "");
+}
+
+TEST(CopyFileRangeTest, NonZeroFlagsIsEinval) {
+  TempFile src(Pattern(10));
+  TempFile dst("");
+  auto r = CopyFileRange(src.fd(), nullptr, dst.fd(), nullptr, 10, 1);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), Errno(EINVAL));
+}
+
+TEST(CopyFileRangeTest, PipeIsEinval) {
+  TempFile src(Pattern(10));
+  auto p = Pipe(O_CLOEXEC);
+  ASSERT_TRUE(p.ok());
+  auto r = CopyFileRange(src.fd(), nullptr, p.value()[1], nullptr, 10, 0);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), Errno(EINVAL));
+  EXPECT_TRUE(Close(p.value()[0]).ok());
+  EXPECT_TRUE(Close(p.value()[1]).ok());
+}
+
+TEST(CopyFileRangeTest, DirectorySourceIsEisdirOrEinval) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  auto d = Open(dir != nullptr ? dir : "/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  ASSERT_TRUE(d.ok());
+  TempFile dst("");
+  auto r = CopyFileRange(d.value(), nullptr, dst.fd(), nullptr, 10, 0);
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(r.error() == Errno(EISDIR) || r.error() == Errno(EINVAL)) << r.error().Name();
+  EXPECT_TRUE(Close(d.value()).ok());
+}
+
+TEST(GetRandomTest, FillsTheBuffer) {
+  std::array<char, 256> buf = {};
+  auto r = GetRandom(absl::MakeSpan(buf), 0);
+  ASSERT_TRUE(r.ok()) << r.error().Name();
+  EXPECT_EQ(r.value(), buf.size());
+  // 256 zero bytes from a working generator has probability 2^-2048.
+  EXPECT_TRUE(std::any_of(buf.begin(), buf.end(), [](char c) { return c != 0; }));
+  // A different length gets exactly that length (catches a swapped argument).
+  auto small = GetRandom(absl::MakeSpan(buf.data(), 3), 0);
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small.value(), 3u);
+}
+
+TEST(GetRandomTest, UnknownFlagIsEinval) {
+  std::array<char, 8> buf = {};
+  auto r = GetRandom(absl::MakeSpan(buf), 0x80000000u);
+  EXPECT_EQ(r.error(), Errno(EINVAL));
+}
+
+TEST(UnixTest, ReadWriteSeekPreadPwrite) {
+  TempFile f("");
+  const std::string hello = "hello, world";
+  auto w = Write(f.fd(), hello);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w.value(), hello.size());
+  auto s = Seek(f.fd(), 7, SEEK_SET);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s.value(), 7);
+  std::array<char, 16> buf = {};
+  auto r = Read(f.fd(), absl::MakeSpan(buf));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(std::string(buf.data(), r.value()), "world");
+  auto pw = Pwrite(f.fd(), std::string("J"), 0);
+  ASSERT_TRUE(pw.ok());
+  auto pr = Pread(f.fd(), absl::MakeSpan(buf.data(), 5), 0);
+  ASSERT_TRUE(pr.ok());
+  EXPECT_EQ(std::string(buf.data(), pr.value()), "Jello");
+  EXPECT_EQ(f.Offset(), 12);  // pread/pwrite left the offset alone
+  EXPECT_EQ(Seek(f.fd(), -1, SEEK_SET).error(), Errno(EINVAL));
+}
+
+TEST(UnixTest, StatusFlagsAndFstat) {
+  TempFile f("abc");
+  auto flags = GetStatusFlags(f.fd());
+  ASSERT_TRUE(flags.ok());
+  EXPECT_EQ(flags.value() & O_APPEND, 0);
+  ASSERT_TRUE(SetStatusFlags(f.fd(), flags.value() | O_APPEND).ok());
+  EXPECT_NE(GetStatusFlags(f.fd()).value() & O_APPEND, 0);
+  auto st = Fstat(f.fd());
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st.value().st_size, 3);
+  EXPECT_TRUE(S_ISREG(st.value().st_mode));
+  EXPECT_EQ(Fstat(-1).error(), Errno(EBADF));
+}
+
+TEST(UnixTest, OpenMissingIsEnoent) {
+  EXPECT_EQ(Open("/nonexistent/sysport", O_RDONLY | O_CLOEXEC, 0).error(), Errno(ENOENT));
+}
+
+TEST(UnixTest, CloseTwiceIsEbadf) {
+  auto p = Pipe(O_CLOEXEC);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(Close(p.value()[0]).ok());
+  EXPECT_TRUE(Close(p.value()[1]).ok());
+  EXPECT_EQ(Close(p.value()[1]), Errno(EBADF));
+}
+
+TEST(KernelVersionTest, ParsesReleases) {
+  EXPECT_EQ(ParseKernelRelease("6.1.0-18-amd64"), (KernelVersion{6, 1}));
+  EXPECT_EQ(ParseKernelRelease("5.3"), (KernelVersion{5, 3}));
+  EXPECT_EQ(ParseKernelRelease("4.19.0+"), (KernelVersion{4, 19}));
+  EXPECT_EQ(ParseKernelRelease("5"), (KernelVersion{}));
+  EXPECT_EQ(ParseKernelRelease("x.y"), (KernelVersion{}));
+  EXPECT_EQ(ParseKernelRelease(""), (KernelVersion{}));
+  EXPECT_TRUE((KernelVersion{5, 3}).AtLeast(5, 3));
+  EXPECT_TRUE((KernelVersion{6, 0}).AtLeast(5, 3));
+  EXPECT_FALSE((KernelVersion{5, 2}).AtLeast(5, 3));
+  EXPECT_FALSE((KernelVersion{4, 19}).AtLeast(5, 3));
+}
+
+TEST(KernelVersionTest, RunningKernel) {
+  KernelVersion v = GetKernelVersion();
+  EXPECT_GE(v.major, 2);
+}
+
+}  // namespace
+}  // namespace sysport::syscall

@@ -1,0 +1,37 @@
+"""Compiler options shared by every sysport C++ target (Abseil's habit: one .bzl)."""
+
+# Warnings for project code. -Werror is separate (SYSPORT_COPTS below adds it
+# unless //tools/build:werror is false), so a monorepo on a newer compiler can
+# build sysport without failing on warnings that compiler invented.
+SYSPORT_WARNINGS = [
+    "-Wall",
+    "-Wextra",
+    "-Wconversion",
+    "-Wsign-conversion",
+    "-Wshadow",
+    "-Wnon-virtual-dtor",
+    "-Wold-style-cast",
+    "-Wcast-align",
+    "-Wunused",
+    "-Woverloaded-virtual",
+    "-Wnull-dereference",
+    "-Wdouble-promotion",
+    "-Wformat=2",
+    "-Wimplicit-fallthrough",
+    "-Wmissing-declarations",
+]
+
+SYSPORT_COPTS = SYSPORT_WARNINGS + [
+    # 64-bit off_t on 32-bit targets too (syscall/unix.cc asserts it).
+    "-D_FILE_OFFSET_BITS=64",
+] + select({
+    "//tools/build:werror_enabled": ["-Werror"],
+    "//conditions:default": [],
+})
+
+# Tests use GoogleTest macros, which trip a few of the warnings above in
+# GoogleTest's own headers' expansions. Each relaxation says why.
+SYSPORT_TEST_COPTS = SYSPORT_COPTS + [
+    # TEST() defines functions with no prior declaration.
+    "-Wno-missing-declarations",
+]

@@ -1,0 +1,32 @@
+"""sysport's external repositories, all resolved offline from Debian packages.
+
+A monorepo that already declares rules_cc, platforms, bazel_skylib, Abseil and
+GoogleTest under their upstream names can skip this file: sysport's BUILD files
+name only those upstream labels. Repositories already declared are left alone.
+"""
+
+load(
+    "//tools/workspace:debian.bzl",
+    "coverage_tools_stub",
+    "debian_abseil",
+    "debian_googletest",
+    "debian_platforms",
+    "debian_rules_cc",
+)
+
+def _maybe(rule, name, **kwargs):
+    if name not in native.existing_rules():
+        rule(name = name, **kwargs)
+
+def sysport_dependencies():
+    _maybe(debian_rules_cc, "rules_cc")
+    _maybe(native.local_repository, "rules_java", path = "/usr/share/bazel/rules/java")
+    _maybe(debian_platforms, "platforms")
+    _maybe(native.local_repository, "bazel_skylib", path = "/usr/share/bazel/tools/skylib")
+    _maybe(debian_abseil, "com_google_absl")
+    _maybe(
+        debian_googletest,
+        "com_google_googletest",
+        build_file = "@sysport//tools/workspace:googletest.BUILD",
+    )
+    _maybe(coverage_tools_stub, "remote_coverage_tools")
