@@ -6,6 +6,9 @@
 #
 # The Debian triple of each config is read from tools/toolchains/targets.bzl,
 # the one table of targets, so this file needs no edit for a new row.
+# shellcheck shell=bash
+
+: "${here:?tools/packages.sh is sourced by tools/bazel, which sets here}"
 
 sysport_cross_configs=()
 sysport_prev=""

@@ -67,6 +67,7 @@ def gcc_toolchain(name, triple, constraint_values, link_libs = [], gcc_version =
         tool_paths = {
             "ar": tool + "ar",
             "cpp": tool + "cpp-" + gcc_version,
+            # Used only with --fission; binutils has no dwp for riscv64.
             "dwp": tool + "dwp",
             "gcc": tool + "gcc-" + gcc_version,
             "gcov": tool + "gcov-" + gcc_version,
