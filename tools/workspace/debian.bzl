@@ -12,6 +12,38 @@ def _link_tree(rctx, src, skip = []):
         if entry.basename not in skip:
             rctx.symlink(entry, entry.basename)
 
+def _mark_system_headers(rctx, directory):
+    """Adds `#pragma GCC system_header` to every header under `directory`.
+
+    Bazel includes external repositories with -iquote, so GCC would apply
+    sysport's strict warnings (-Wconversion, -Wsign-conversion, ...) to
+    Abseil's and GoogleTest's headers as if they were project code. The pragma
+    (honoured by GCC, clang and clang-tidy) gives them the treatment that
+    installed library headers get: their own warnings are not ours to fix.
+    This edits only the copy in Bazel's external directory.
+    """
+    result = rctx.execute([
+        "find",
+        directory,
+        "-type",
+        "f",
+        "(",
+        "-name",
+        "*.h",
+        "-o",
+        "-name",
+        "*.inc",
+        ")",
+        "-exec",
+        "sed",
+        "-i",
+        "1i #pragma GCC system_header",
+        "{}",
+        "+",
+    ])
+    if result.return_code != 0:
+        fail("marking headers in %s as system headers failed: %s" % (directory, result.stderr))
+
 def _require_dir(rctx, path, package):
     if not rctx.path(path).exists:
         fail("%s is missing: install the Debian package `%s` (tools/bazel does this for you)" % (path, package))
@@ -118,8 +150,13 @@ debian_platforms = repository_rule(
 def _debian_googletest_impl(rctx):
     root = rctx.attr.path
     _require_dir(rctx, root + "/googletest/src/gtest-all.cc", "googletest")
-    rctx.symlink(root + "/googletest", "googletest")
-    rctx.symlink(root + "/googlemock", "googlemock")
+
+    # Copied rather than linked: the headers get the system-header pragma.
+    for part in ["googletest", "googlemock"]:
+        result = rctx.execute(["cp", "-R", root + "/" + part, part])
+        if result.return_code != 0:
+            fail("copying %s/%s failed: %s" % (root, part, result.stderr))
+        _mark_system_headers(rctx, part + "/include")
     rctx.file("WORKSPACE", 'workspace(name = "com_google_googletest")\n', executable = False)
     rctx.symlink(rctx.attr.build_file, "BUILD.bazel")
 
@@ -166,6 +203,7 @@ def _debian_abseil_impl(rctx):
         if result.return_code != 0:
             fail("applying Debian's %s to Abseil failed:\n%s%s" % (patch, result.stdout, result.stderr))
     rctx.delete("debian-packaging")
+    _mark_system_headers(rctx, "absl")
 
 debian_abseil = repository_rule(
     implementation = _debian_abseil_impl,

@@ -1,0 +1,46 @@
+#include "os/error.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace sysport::os {
+namespace {
+
+// Status payloads: machine-readable facts beside the message.
+constexpr std::string_view kErrnoPayload = "type.sysport.dev/os.errno";
+constexpr std::string_view kClosedPayload = "type.sysport.dev/os.closed";
+
+}  // namespace
+
+absl::Status PathError(std::string_view op, std::string_view path, syscall::Errno err,
+                       std::string_view syscall_name) {
+  std::string message = syscall_name.empty()
+                            ? absl::StrCat(op, " ", path, ": ", err.Message())
+                            : absl::StrCat(op, " ", path, ": ", syscall_name, ": ", err.Message());
+  absl::Status status(absl::ErrnoToStatusCode(err.value()), message);
+  status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(err.value())));
+  return status;
+}
+
+absl::Status ClosedError(std::string_view op, std::string_view path) {
+  absl::Status status = absl::FailedPreconditionError(absl::StrCat(op, " ", path, ": file already closed"));
+  status.SetPayload(kClosedPayload, absl::Cord("1"));
+  return status;
+}
+
+std::optional<int> ErrnoOf(const absl::Status& status) {
+  std::optional<absl::Cord> payload = status.GetPayload(kErrnoPayload);
+  int value = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &value)) return std::nullopt;
+  return value;
+}
+
+bool IsClosed(const absl::Status& status) { return status.GetPayload(kClosedPayload).has_value(); }
+
+}  // namespace sysport::os

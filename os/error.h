@@ -1,0 +1,36 @@
+#ifndef SYSPORT_OS_ERROR_H_
+#define SYSPORT_OS_ERROR_H_
+
+// Errors of package os, with Go's message shape:
+//   open /nope: no such file or directory
+//   write /tmp/dst: copy_file_range: no space left on device
+//   read /tmp/src: file already closed
+// Each carries an absl::StatusCode mapped from the errno (absl::ErrnoToStatusCode)
+// and, where one exists, the errno itself, which ErrnoOf() recovers.
+
+#include <optional>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "syscall/errno.h"
+
+namespace sysport::os {
+
+// Go's os.PathError: `op path: message`. With a non-empty `syscall_name`, also
+// Go's os.SyscallError inside it: `op path: syscall_name: message`.
+absl::Status PathError(std::string_view op, std::string_view path, syscall::Errno err,
+                       std::string_view syscall_name = {});
+
+// Go's os.ErrClosed inside a PathError: `op path: file already closed`.
+// Code kFailedPrecondition, no errno.
+absl::Status ClosedError(std::string_view op, std::string_view path);
+
+// The errno behind a status made by this package, if any.
+std::optional<int> ErrnoOf(const absl::Status& status);
+
+// Whether the status says the file was already closed (Go: errors.Is(err, os.ErrClosed)).
+bool IsClosed(const absl::Status& status);
+
+}  // namespace sysport::os
+
+#endif  // SYSPORT_OS_ERROR_H_

@@ -1,0 +1,135 @@
+#include "os/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+#include "os/error.h"
+#include "os/internal/test_util.h"
+
+namespace sysport::os {
+namespace {
+
+using testutil::Contents;
+using testutil::MakeFile;
+using testutil::TempDir;
+
+TEST(FileTest, OpenMissingFileHasGoShapedError) {
+  auto f = File::Open("/nope/sysport");
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().message(), "open /nope/sysport: no such file or directory");
+  EXPECT_EQ(f.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ErrnoOf(f.status()), ENOENT);
+  EXPECT_FALSE(IsClosed(f.status()));
+}
+
+TEST(FileTest, OpenIsReadOnly) {
+  const std::string path = MakeFile(TempDir(), "abc");
+  auto f = File::Open(path);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ((*f)->Name(), path);
+  EXPECT_GE((*f)->Fd(), 0);
+  EXPECT_EQ(fcntl((*f)->Fd(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+  io::Result w = (*f)->Write(std::string("x"));
+  EXPECT_EQ(w.status.message(), "write " + path + ": bad file descriptor");
+  EXPECT_EQ(ErrnoOf(w.status), EBADF);
+}
+
+TEST(FileTest, CreateTruncatesAndUsesUmaskedMode) {
+  const std::string path = MakeFile(TempDir(), "old content");
+  const mode_t old_mask = ::umask(022);
+  const std::string fresh = TempDir() + "/created-by-file-test";
+  ::unlink(fresh.c_str());
+  auto created = File::Create(fresh);
+  ::umask(old_mask);
+  ASSERT_TRUE(created.ok());
+  struct stat st = {};
+  ASSERT_EQ(::stat(fresh.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);  // 0666 & ~022
+
+  auto f = File::Create(path);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(Contents(path), "");
+  ASSERT_TRUE((*f)->Write(std::string("new")).ok());
+  ASSERT_TRUE((*f)->Seek(0, SEEK_SET).ok());
+  char buf[8];
+  auto n = (*f)->Read(absl::MakeSpan(buf, sizeof(buf)));  // Create opens read-write
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(std::string(buf, *n), "new");
+}
+
+TEST(FileTest, ReadWriteSeekStat) {
+  const std::string path = MakeFile(TempDir(), "");
+  auto f = File::OpenFile(path, O_RDWR, 0);
+  ASSERT_TRUE(f.ok());
+  io::Result w = (*f)->Write(std::string("hello world"));
+  EXPECT_TRUE(w.ok());
+  EXPECT_EQ(w.n, 11);
+  EXPECT_EQ(*(*f)->Seek(6, SEEK_SET), 6);
+  char buf[16];
+  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf, sizeof(buf))), 5u);
+  EXPECT_EQ(std::string(buf, 5), "world");
+  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf, sizeof(buf))), 0u);  // end of file
+  EXPECT_EQ((*f)->Stat()->st_size, 11);
+  auto bad = (*f)->Seek(-1, SEEK_SET);
+  EXPECT_EQ(bad.status().message(), "seek " + path + ": invalid argument");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(FileTest, EveryMethodOfAClosedFileSaysSo) {
+  const std::string path = MakeFile(TempDir(), "abc");
+  auto f = File::OpenFile(path, O_RDWR, 0);
+  ASSERT_TRUE(f.ok());
+  File& file = **f;
+  ASSERT_TRUE(file.Close().ok());
+  EXPECT_EQ(file.Fd(), -1);
+  char buf[4];
+  auto r = file.Read(absl::MakeSpan(buf, 4));
+  EXPECT_EQ(r.status().message(), "read " + path + ": file already closed");
+  EXPECT_TRUE(IsClosed(r.status()));
+  EXPECT_EQ(file.Write(std::string("x")).status.message(), "write " + path + ": file already closed");
+  EXPECT_TRUE(IsClosed(file.Seek(0, SEEK_SET).status()));
+  EXPECT_TRUE(IsClosed(file.Stat().status()));
+  testutil::StringReader src("data");
+  io::Result rf = file.ReadFrom(src);
+  EXPECT_EQ(rf.n, 0);
+  EXPECT_EQ(rf.status.message(), "write " + path + ": file already closed");
+  absl::Status again = file.Close();
+  EXPECT_EQ(again.message(), "close " + path + ": file already closed");
+  EXPECT_TRUE(IsClosed(again));
+  EXPECT_FALSE(ErrnoOf(again).has_value());
+}
+
+TEST(FileTest, PipeEnds) {
+  auto p = File::Pipe();
+  ASSERT_TRUE(p.ok());
+  auto& [r, w] = *p;
+  EXPECT_EQ(r->Name(), "|0");
+  EXPECT_EQ(w->Name(), "|1");
+  ASSERT_TRUE(w->Write(std::string("ping")).ok());
+  ASSERT_TRUE(w->Close().ok());
+  char buf[8];
+  EXPECT_EQ(*r->Read(absl::MakeSpan(buf, 8)), 4u);
+  EXPECT_EQ(*r->Read(absl::MakeSpan(buf, 8)), 0u);
+  auto seek = r->Seek(0, SEEK_SET);
+  EXPECT_EQ(ErrnoOf(seek.status()), ESPIPE);
+}
+
+TEST(FileTest, NewFile) {
+  EXPECT_EQ(File::NewFile(-1, "nothing"), nullptr);
+  const std::string path = MakeFile(TempDir(), "");
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  auto f = File::NewFile(fd, "appender");
+  EXPECT_EQ(f->Name(), "appender");
+  EXPECT_EQ(f->Fd(), fd);
+  EXPECT_TRUE(f->append_mode());  // read from the descriptor's flags
+}
+
+}  // namespace
+}  // namespace sysport::os

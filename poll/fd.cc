@@ -1,0 +1,171 @@
+#include "poll/fd.h"
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+
+#include "absl/synchronization/mutex.h"
+#include "poll/internal/eintr.h"
+#include "syscall/unix.h"
+
+namespace sysport::poll {
+namespace {
+
+// Linux moves at most MAX_RW_COUNT (INT_MAX rounded down to a page) per
+// read/write; Go caps each call at 1 GiB so counts stay well inside an int on
+// every architecture. Longer buffers take several calls.
+constexpr size_t kMaxRW = size_t{1} << 30;
+
+template <typename Span>
+Span Capped(Span buf) {
+  return buf.size() > kMaxRW ? buf.first(kMaxRW) : buf;
+}
+
+}  // namespace
+
+FD::~FD() {
+  // Closing a closed FD fails harmlessly with Error::Closing().
+  (void)Close();
+}
+
+Error FD::Close() {
+  if (!mu_.IncrefAndClose()) return Error::Closing();
+  // Drop Close's own reference: if no operation is in flight, we destroy now.
+  if (mu_.Decref()) Destroy();
+  absl::MutexLock lock(&close_mu_);
+  close_mu_.Await(absl::Condition(&destroyed_));
+  return close_errno_;
+}
+
+void FD::Destroy() {
+  // close(2) is never retried: on Linux the descriptor is released even when
+  // it reports EINTR, and a retry could close a number another thread reused.
+  syscall::Errno err = syscall::Close(sysfd_);
+  absl::MutexLock lock(&close_mu_);
+  close_errno_ = err;
+  destroyed_ = true;
+}
+
+bool FD::ReadLock() { return mu_.ReadLock(); }
+void FD::ReadUnlock() {
+  if (mu_.ReadUnlock()) Destroy();
+}
+bool FD::WriteLock() { return mu_.WriteLock(); }
+void FD::WriteUnlock() {
+  if (mu_.WriteUnlock()) Destroy();
+}
+bool FD::Incref() { return mu_.Incref(); }
+void FD::Decref() {
+  if (mu_.Decref()) Destroy();
+}
+
+int FD::UnsafeSysfd() const { return mu_.closed() ? -1 : sysfd_; }
+
+IoResult FD::Read(absl::Span<char> buf) {
+  if (!ReadLock()) return {0, Error::Closing()};
+  IoResult result;
+  if (!buf.empty()) {
+    const int fd = SysfdForRead();
+    auto r = internal::IgnoringEintr([&] { return syscall::Read(fd, Capped(buf)); });
+    if (r.ok()) {
+      result.n = static_cast<int64_t>(r.value());
+    } else {
+      result.err = r.error();
+    }
+  }
+  ReadUnlock();
+  return result;
+}
+
+IoResult FD::Write(absl::Span<const char> buf) {
+  if (!WriteLock()) return {0, Error::Closing()};
+  IoResult result;
+  const int fd = SysfdForWrite();
+  size_t done = 0;
+  while (done < buf.size()) {
+    auto r = internal::IgnoringEintr([&] { return syscall::Write(fd, Capped(buf.subspan(done))); });
+    if (!r.ok()) {
+      result.err = r.error();
+      break;
+    }
+    if (r.value() == 0) {
+      // write(2) returning 0 for a non-empty buffer: Go's io.ErrUnexpectedEOF
+      // case. Report it rather than loop forever.
+      result.err = syscall::Errno(EIO);
+      break;
+    }
+    done += r.value();
+  }
+  result.n = static_cast<int64_t>(done);
+  WriteUnlock();
+  return result;
+}
+
+IoResult FD::Pread(absl::Span<char> buf, int64_t offset) {
+  if (!Incref()) return {0, Error::Closing()};
+  IoResult result;
+  const int fd = SysfdForRef();
+  auto r = internal::IgnoringEintr([&] { return syscall::Pread(fd, Capped(buf), offset); });
+  if (r.ok()) {
+    result.n = static_cast<int64_t>(r.value());
+  } else {
+    result.err = r.error();
+  }
+  Decref();
+  return result;
+}
+
+IoResult FD::Pwrite(absl::Span<const char> buf, int64_t offset) {
+  if (!Incref()) return {0, Error::Closing()};
+  IoResult result;
+  const int fd = SysfdForRef();
+  size_t done = 0;
+  while (done < buf.size()) {
+    auto r = internal::IgnoringEintr([&] {
+      return syscall::Pwrite(fd, Capped(buf.subspan(done)),
+                             offset + static_cast<int64_t>(done));
+    });
+    if (!r.ok()) {
+      result.err = r.error();
+      break;
+    }
+    if (r.value() == 0) {
+      result.err = syscall::Errno(EIO);
+      break;
+    }
+    done += r.value();
+  }
+  result.n = static_cast<int64_t>(done);
+  Decref();
+  return result;
+}
+
+IoResult FD::Seek(int64_t offset, int whence) {
+  if (!Incref()) return {0, Error::Closing()};
+  IoResult result;
+  auto r = syscall::Seek(SysfdForRef(), offset, whence);
+  if (r.ok()) {
+    result.n = r.value();
+  } else {
+    result.err = r.error();
+  }
+  Decref();
+  return result;
+}
+
+syscall::Result<struct stat> FD::Fstat() {
+  if (!Incref()) return syscall::Result<struct stat>::Error(syscall::Errno(EBADF));
+  const int fd = SysfdForRef();
+  auto r = internal::IgnoringEintr([&] { return syscall::Fstat(fd); });
+  Decref();
+  return r;
+}
+
+syscall::Result<int> FD::StatusFlags() {
+  if (!Incref()) return syscall::Result<int>::Error(syscall::Errno(EBADF));
+  auto r = syscall::GetStatusFlags(SysfdForRef());
+  Decref();
+  return r;
+}
+
+}  // namespace sysport::poll

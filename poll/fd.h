@@ -1,0 +1,89 @@
+#ifndef SYSPORT_POLL_FD_H_
+#define SYSPORT_POLL_FD_H_
+
+#include <sys/stat.h>
+
+#include <cstdint>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "poll/error.h"
+#include "poll/internal/fd_mutex.h"
+#include "syscall/errno.h"
+#include "syscall/result.h"
+
+namespace sysport::poll {
+
+// One open file descriptor, with Go's locking and close semantics
+// (internal/poll/fd_unix.go): reads take the read lock, writes the write lock,
+// positional I/O (pread/pwrite) and metadata calls take a reference only.
+// Close() makes every later operation fail with Error::Closing() and the
+// descriptor is closed exactly once, when the last operation in flight ends.
+//
+// Unlike Go, which has a network poller to interrupt blocked calls, every
+// descriptor here is used in blocking mode: Close() waits until operations in
+// flight have finished, then reports close(2)'s own error (Go loses it when
+// another operation makes the final release).
+class FD {
+ public:
+  // Takes ownership of `sysfd`.
+  explicit FD(int sysfd) : sysfd_(sysfd) {}
+  // Closes the descriptor if Close() was not called. No operation may be in
+  // flight (another thread using an FD while it is destroyed is a bug anyway).
+  ~FD();
+  FD(const FD&) = delete;
+  FD& operator=(const FD&) = delete;
+
+  // Closes the FD: later operations fail with Error::Closing(), lock waiters
+  // wake up and fail, and close(2) runs when the last operation in flight ends.
+  // Returns close(2)'s error, or Error::Closing() if already closed.
+  Error Close();
+
+  IoResult Read(absl::Span<char> buf);
+  // Writes all of buf unless an error stops it: the count and error together.
+  IoResult Write(absl::Span<const char> buf);
+  IoResult Pread(absl::Span<char> buf, int64_t offset);
+  IoResult Pwrite(absl::Span<const char> buf, int64_t offset);
+  // lseek(2). IoResult::n is the resulting offset.
+  IoResult Seek(int64_t offset, int whence);
+  syscall::Result<struct stat> Fstat();
+  // The file status flags (fcntl F_GETFL).
+  syscall::Result<int> StatusFlags();
+  // Error::Closing() maps to EBADF in both of the above.
+
+  // The locks, for operations built outside this class (poll::CopyFileRange).
+  // Each returns false if the FD is closed. Clang's -Wthread-safety checks that
+  // the descriptor number is used only while one is held.
+  [[nodiscard]] bool ReadLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true, mu_.read_);
+  void ReadUnlock() ABSL_UNLOCK_FUNCTION(mu_.read_);
+  [[nodiscard]] bool WriteLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true, mu_.write_);
+  void WriteUnlock() ABSL_UNLOCK_FUNCTION(mu_.write_);
+  [[nodiscard]] bool Incref() ABSL_SHARED_TRYLOCK_FUNCTION(true, mu_.ref_);
+  void Decref() ABSL_UNLOCK_FUNCTION(mu_.ref_);
+
+  // The descriptor number, for a holder of the matching lock or reference.
+  int SysfdForRead() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_.read_) { return sysfd_; }
+  int SysfdForWrite() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_.write_) { return sysfd_; }
+  int SysfdForRef() const ABSL_SHARED_LOCKS_REQUIRED(mu_.ref_) { return sysfd_; }
+
+  // The descriptor number with no lock: valid only until Close() is called
+  // (Go's File.Fd). -1 once closed.
+  int UnsafeSysfd() const;
+
+ private:
+  // Runs close(2) once the last reference is gone.
+  void Destroy();
+
+  internal::FdMutex mu_;
+  const int sysfd_;
+
+  // Close() waits on this for Destroy(), and takes close(2)'s result from it.
+  mutable absl::Mutex close_mu_;
+  bool destroyed_ ABSL_GUARDED_BY(close_mu_) = false;
+  syscall::Errno close_errno_ ABSL_GUARDED_BY(close_mu_);
+};
+
+}  // namespace sysport::poll
+
+#endif  // SYSPORT_POLL_FD_H_

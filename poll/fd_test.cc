@@ -1,0 +1,203 @@
+#include "poll/fd.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "poll/internal/test_util.h"
+#include "syscall/unix.h"
+
+namespace sysport::poll {
+namespace {
+
+using testutil::OpenFD;
+using testutil::Pattern;
+using testutil::TempDir;
+using testutil::WriteTempFile;
+
+bool IsOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+TEST(FDTest, ReadWriteSeekPreadPwrite) {
+  const std::string path = WriteTempFile(TempDir(), "");
+  auto fd = OpenFD(path, O_RDWR);
+  const std::string data = Pattern(10000);
+  IoResult w = fd->Write(data);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w.n, 10000);
+  EXPECT_EQ(fd->Seek(0, SEEK_CUR).n, 10000);
+  ASSERT_EQ(fd->Seek(100, SEEK_SET).n, 100);
+  std::string buf(50, '\0');
+  IoResult r = fd->Read(absl::MakeSpan(buf));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.n, 50);
+  EXPECT_EQ(buf, data.substr(100, 50));
+  IoResult pr = fd->Pread(absl::MakeSpan(buf), 5000);
+  EXPECT_EQ(pr.n, 50);
+  EXPECT_EQ(buf, data.substr(5000, 50));
+  IoResult pw = fd->Pwrite(std::string("xyz"), 20000);
+  EXPECT_EQ(pw.n, 3);
+  EXPECT_EQ(fd->Seek(0, SEEK_CUR).n, 150);  // positional I/O left the offset alone
+  EXPECT_EQ(fd->Fstat().value().st_size, 20003);
+  // An empty read is 0 without a system call, not end of file.
+  EXPECT_EQ(fd->Read({}).n, 0);
+  EXPECT_TRUE(fd->Close().ok());
+}
+
+TEST(FDTest, ReadAtEndOfFileIsZero) {
+  auto fd = OpenFD(WriteTempFile(TempDir(), "ab"), O_RDONLY);
+  std::string buf(10, '\0');
+  EXPECT_EQ(fd->Read(absl::MakeSpan(buf)).n, 2);
+  IoResult eof = fd->Read(absl::MakeSpan(buf));
+  EXPECT_TRUE(eof.ok());
+  EXPECT_EQ(eof.n, 0);
+}
+
+TEST(FDTest, ErrorsAreErrnos) {
+  auto fd = OpenFD(WriteTempFile(TempDir(), "ab"), O_RDONLY);
+  IoResult w = fd->Write(std::string("x"));
+  EXPECT_EQ(w.n, 0);
+  EXPECT_EQ(w.err, Error(syscall::Errno(EBADF)));  // not open for writing
+  EXPECT_EQ(fd->Seek(-5, SEEK_SET).err, Error(syscall::Errno(EINVAL)));
+}
+
+TEST(FDTest, EveryOperationAfterCloseFails) {
+  auto fd = OpenFD(WriteTempFile(TempDir(), "abc"), O_RDWR);
+  const int sysfd = fd->UnsafeSysfd();
+  ASSERT_TRUE(fd->Close().ok());
+  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_EQ(fd->UnsafeSysfd(), -1);
+  std::string buf(3, '\0');
+  EXPECT_EQ(fd->Read(absl::MakeSpan(buf)).err, Error::Closing());
+  EXPECT_EQ(fd->Write(buf).err, Error::Closing());
+  EXPECT_EQ(fd->Pread(absl::MakeSpan(buf), 0).err, Error::Closing());
+  EXPECT_EQ(fd->Pwrite(buf, 0).err, Error::Closing());
+  EXPECT_EQ(fd->Seek(0, SEEK_SET).err, Error::Closing());
+  EXPECT_EQ(fd->Fstat().error(), syscall::Errno(EBADF));
+  EXPECT_EQ(fd->Close(), Error::Closing());
+  EXPECT_EQ(Error::Closing().Message(), "use of closed file");
+}
+
+// Close while a read is blocked in the kernel: the descriptor must stay open
+// until the read returns, later callers must fail at once, and close(2) must
+// run exactly once.
+TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
+  auto p = syscall::Pipe(O_CLOEXEC);
+  ASSERT_TRUE(p.ok());
+  auto reader_fd = std::make_unique<FD>(p.value()[0]);
+  const int write_end = p.value()[1];
+  const int sysfd = reader_fd->UnsafeSysfd();
+
+  absl::Notification read_started;
+  std::string got;
+  std::thread reader([&] {
+    std::string buf(16, '\0');
+    read_started.Notify();
+    IoResult r = reader_fd->Read(absl::MakeSpan(buf));
+    EXPECT_TRUE(r.ok()) << r.err.Message();  // never EBADF: no use after close
+    got.assign(buf.data(), static_cast<size_t>(r.n));
+  });
+  read_started.WaitForNotification();
+  absl::SleepFor(absl::Milliseconds(20));  // let the reader block in read(2)
+
+  absl::Notification close_returned;
+  Error close_err = Error::Closing();
+  std::thread closer([&] {
+    close_err = reader_fd->Close();
+    close_returned.Notify();
+  });
+  // Wait until Close has marked the FD closed.
+  while (reader_fd->UnsafeSysfd() != -1) absl::SleepFor(absl::Milliseconds(1));
+  // Late callers fail at once, while the read is still in flight...
+  std::string buf(4, '\0');
+  EXPECT_EQ(reader_fd->Read(absl::MakeSpan(buf)).err, Error::Closing());
+  EXPECT_EQ(reader_fd->Pread(absl::MakeSpan(buf), 0).err, Error::Closing());
+  // ...and the descriptor is still open for the read that is.
+  absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_TRUE(IsOpen(sysfd));
+  EXPECT_FALSE(close_returned.HasBeenNotified());
+
+  ASSERT_EQ(::write(write_end, "hello", 5), 5);
+  reader.join();
+  closer.join();
+  EXPECT_EQ(got, "hello");
+  EXPECT_TRUE(close_err.ok()) << close_err.Message();
+  EXPECT_FALSE(IsOpen(sysfd));
+
+  // The number is free; a new descriptor may take it. Destroying the closed
+  // FD must not close(2) that number a second time.
+  auto again = syscall::Pipe(O_CLOEXEC);
+  ASSERT_TRUE(again.ok());
+  reader_fd.reset();
+  EXPECT_TRUE(IsOpen(again.value()[0]));
+  EXPECT_TRUE(IsOpen(again.value()[1]));
+  (void)syscall::Close(again.value()[0]);
+  (void)syscall::Close(again.value()[1]);
+  (void)syscall::Close(write_end);
+}
+
+// Many readers and writers, and a Close in the middle of them: every
+// operation either completes or reports Error::Closing(); none sees EBADF.
+TEST(FDTest, CloseRacesReadersAndWriters) {
+  const std::string path = WriteTempFile(TempDir(), Pattern(1 << 16));
+  auto fd = OpenFD(path, O_RDWR);
+  const int sysfd = fd->UnsafeSysfd();
+  std::atomic<int> ok_ops{0};
+  std::atomic<int> closed_ops{0};
+  std::atomic<int> bad_ops{0};
+  std::atomic<bool> stop{false};
+  auto count = [&](const Error& err) {
+    if (err.ok()) {
+      ++ok_ops;
+    } else if (err.closing()) {
+      ++closed_ops;
+    } else {
+      ++bad_ops;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      std::string buf(512, static_cast<char>('a' + t));
+      while (!stop.load()) {
+        switch (t % 3) {
+          case 0:
+            count(fd->Read(absl::MakeSpan(buf)).err);
+            break;
+          case 1:
+            count(fd->Write(buf).err);
+            break;
+          default:
+            count(fd->Pread(absl::MakeSpan(buf), 100).err);
+            break;
+        }
+      }
+    });
+  }
+  while (ok_ops.load() < 2000) std::this_thread::yield();
+  EXPECT_TRUE(fd->Close().ok());
+  EXPECT_FALSE(IsOpen(sysfd));
+  while (closed_ops.load() < 6) std::this_thread::yield();
+  stop = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(bad_ops.load(), 0);
+  EXPECT_GE(closed_ops.load(), 6);
+}
+
+TEST(FDTest, DestructorClosesAnOpenFD) {
+  auto fd = OpenFD(WriteTempFile(TempDir(), "x"), O_RDONLY);
+  const int sysfd = fd->UnsafeSysfd();
+  ASSERT_TRUE(IsOpen(sysfd));
+  fd.reset();
+  EXPECT_FALSE(IsOpen(sysfd));
+}
+
+}  // namespace
+}  // namespace sysport::poll

@@ -1,0 +1,288 @@
+// copy: copies SRC to DST with sysport's io::Copy, so the bytes take exactly
+// the library's paths: copy_file_range(2) when the kernel can, an ordinary
+// read/write loop when it cannot.
+//
+//   copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST
+//
+// "-" is standard input (SRC) or standard output (DST). Errors print
+// "copy: <error>" and exit 1; bad flags or arguments exit 2.
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "io/io.h"
+#include "os/error.h"
+#include "os/file.h"
+#include "os/stats.h"
+#include "tools/copy_progress.h"
+
+ABSL_FLAG(bool, append, false, "Append to DST (opened with O_APPEND, not truncated).");
+ABSL_FLAG(std::optional<int64_t>, skip, std::nullopt,
+          "Skip N bytes of SRC first: seek past them, or read and discard them if SRC cannot seek.");
+ABSL_FLAG(std::optional<int64_t>, seek, std::nullopt,
+          "Write from byte N of DST; DST is not truncated.");
+ABSL_FLAG(std::optional<int64_t>, count, std::nullopt, "Copy at most N bytes.");
+ABSL_FLAG(bool, stats, false,
+          "Print to stderr the bytes, seconds, throughput, and which path carried the bytes "
+          "(copy_file_range or read/write) with the reason for any fallback.");
+ABSL_FLAG(bool, progress, false,
+          "Show progress on stderr for copies that take more than about a second.");
+
+namespace sysport::tools {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Abseil's flag parser exits with 1 on a bad flag, and with 1 after --help;
+// this tool's contract is 2 for bad flags and 0 for help. While parsing, an
+// exit handler rewrites the status.
+std::atomic<bool> g_parsing{false};
+std::atomic<bool> g_help_requested{false};
+
+void FixParseExitStatus() {
+  if (!g_parsing.load()) return;
+  std::cout.flush();
+  std::fflush(nullptr);
+  ::_exit(g_help_requested.load() ? 0 : kExitUsage);
+}
+
+bool IsHelpFlag(std::string_view arg) {
+  while (!arg.empty() && arg.front() == '-') arg.remove_prefix(1);
+  arg = arg.substr(0, arg.find('='));
+  return arg == "help" || arg == "helpfull" || arg == "helpshort" || arg == "helppackage" ||
+         arg == "helpon" || arg == "helpmatch" || arg == "version" || arg == "only_check_args";
+}
+
+[[noreturn]] void Fail(const absl::Status& status) {
+  std::cerr << "copy: " << status.message() << "\n";
+  std::exit(kExitFailure);
+}
+
+[[noreturn]] void UsageError(std::string_view message) {
+  std::cerr << "copy: " << message << "\nTry 'copy --help' for more information.\n";
+  std::exit(kExitUsage);
+}
+
+// A Writer that drops what it is given, for --skip on a source that cannot seek.
+class Discard final : public io::Writer {
+ public:
+  io::Result Write(absl::Span<const char> buf) override {
+    return {static_cast<int64_t>(buf.size()), absl::OkStatus()};
+  }
+};
+
+// Copies with io::Copy in chunks of kProgressChunk bytes so a progress thread
+// can report; each chunk is an io::Copy through a LimitedReader, so the paths
+// (and the counters) are the library's. Returns the total and the status.
+constexpr int64_t kProgressChunk = int64_t{64} << 20;
+
+io::Result ChunkedCopy(io::Writer& dst, io::Reader& src, std::atomic<int64_t>& done) {
+  io::Result total;
+  // A caller's LimitedReader (--count) keeps its own budget; ours nests inside.
+  while (true) {
+    io::LimitedReader chunk(src, kProgressChunk);
+    io::Result r = io::Copy(dst, chunk);
+    total.n += r.n;
+    done.store(total.n, std::memory_order_relaxed);
+    if (!r.ok()) {
+      total.status = r.status;
+      return total;
+    }
+    if (r.n < kProgressChunk) return total;  // the source (or --count) ended
+  }
+}
+
+struct Options {
+  std::string src;
+  std::string dst;
+  bool append = false;
+  std::optional<int64_t> skip;
+  std::optional<int64_t> seek;
+  std::optional<int64_t> count;
+  bool stats = false;
+  bool progress = false;
+};
+
+Options ParseArgs(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "copies SRC to DST, in the kernel with copy_file_range(2) where it can.\n\n"
+      "Usage: copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST\n\n"
+      "'-' as SRC is standard input, as DST standard output. DST is created with mode\n"
+      "0666 (less the umask) and truncated, unless --append or --seek is given.\n"
+      "Exit status: 0 on success, 1 if the copy failed, 2 for bad flags or arguments.");
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--") break;
+    if (argv[i][0] == '-' && IsHelpFlag(argv[i])) g_help_requested = true;
+  }
+  std::atexit(FixParseExitStatus);
+  g_parsing = true;
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  g_parsing = false;
+
+  Options o;
+  if (positional.size() != 3) {
+    UsageError(positional.size() < 3 ? "missing SRC or DST" : "too many arguments: want SRC and DST");
+  }
+  o.src = positional[1];
+  o.dst = positional[2];
+  o.append = absl::GetFlag(FLAGS_append);
+  o.skip = absl::GetFlag(FLAGS_skip);
+  o.seek = absl::GetFlag(FLAGS_seek);
+  o.count = absl::GetFlag(FLAGS_count);
+  o.stats = absl::GetFlag(FLAGS_stats);
+  o.progress = absl::GetFlag(FLAGS_progress);
+  for (const auto& [name, value] : {std::pair{"--skip", o.skip}, {"--seek", o.seek}, {"--count", o.count}}) {
+    if (value.has_value() && *value < 0) UsageError(absl::StrCat(name, " must not be negative"));
+  }
+  if (o.append && o.seek.has_value()) UsageError("--append and --seek cannot be used together");
+  if (o.src.empty() || o.dst.empty()) UsageError("SRC and DST must not be empty");
+  return o;
+}
+
+std::unique_ptr<os::File> OpenSource(const Options& o) {
+  if (o.src == "-") return os::File::NewFile(STDIN_FILENO, "/dev/stdin");
+  absl::StatusOr<std::unique_ptr<os::File>> f = os::File::Open(o.src);
+  if (!f.ok()) Fail(f.status());
+  return *std::move(f);
+}
+
+// Refuses to copy a file onto itself where that would lose or endlessly grow
+// it: truncation would empty the source first, and an unbounded copy into the
+// same file reads back what it writes.
+void CheckNotSameFile(os::File& src, const Options& o) {
+  if (o.dst == "-") return;
+  struct stat dst_st = {};
+  if (::stat(o.dst.c_str(), &dst_st) != 0) return;  // does not exist yet
+  absl::StatusOr<struct stat> src_st = src.Stat();
+  if (!src_st.ok() || !S_ISREG(src_st->st_mode)) return;
+  const bool same = src_st->st_dev == dst_st.st_dev && src_st->st_ino == dst_st.st_ino;
+  const bool truncates = !o.append && !o.seek.has_value();
+  if (same && (truncates || !o.count.has_value())) {
+    Fail(absl::InvalidArgumentError(absl::StrCat(
+        "'", o.src, "' and '", o.dst, "' are the same file",
+        truncates ? "" : " (give --count to copy a bounded range within it)")));
+  }
+}
+
+std::unique_ptr<os::File> OpenDestination(const Options& o) {
+  if (o.dst == "-") return os::File::NewFile(STDOUT_FILENO, "/dev/stdout");
+  int flags = O_WRONLY | O_CREAT;
+  if (o.append) {
+    flags |= O_APPEND;
+  } else if (!o.seek.has_value()) {
+    flags |= O_TRUNC;
+  }
+  absl::StatusOr<std::unique_ptr<os::File>> f = os::File::OpenFile(o.dst, flags, 0666);
+  if (!f.ok()) Fail(f.status());
+  return *std::move(f);
+}
+
+void SkipSource(os::File& src, int64_t skip) {
+  absl::StatusOr<int64_t> sought = src.Seek(skip, SEEK_CUR);
+  if (sought.ok()) return;
+  if (os::ErrnoOf(sought.status()) != ESPIPE) Fail(sought.status());
+  // A pipe or terminal: read and drop. Reaching its end first is not an error
+  // (dd behaves the same); there is simply nothing left to copy.
+  Discard discard;
+  io::LimitedReader skipped(src, skip);
+  io::Result r = io::Copy(discard, skipped);
+  if (!r.ok()) Fail(r.status);
+}
+
+int Run(int argc, char** argv) {
+  const Options o = ParseArgs(argc, argv);
+  std::unique_ptr<os::File> src = OpenSource(o);
+  CheckNotSameFile(*src, o);
+  std::unique_ptr<os::File> dst = OpenDestination(o);
+  if (o.skip.has_value() && *o.skip > 0) SkipSource(*src, *o.skip);
+  if (o.seek.has_value()) {
+    absl::StatusOr<int64_t> sought = dst->Seek(*o.seek, SEEK_SET);
+    if (!sought.ok()) Fail(sought.status());
+  }
+
+  io::Reader* reader = src.get();
+  std::optional<io::LimitedReader> limited;
+  if (o.count.has_value()) reader = &limited.emplace(*src, *o.count);
+
+  // The size to expect, for the progress line: what is left of a regular
+  // source, bounded by --count.
+  std::optional<int64_t> total;
+  if (absl::StatusOr<struct stat> st = src->Stat(); st.ok() && S_ISREG(st->st_mode)) {
+    absl::StatusOr<int64_t> pos = src->Seek(0, SEEK_CUR);
+    total = std::max<int64_t>(0, st->st_size - (pos.ok() ? *pos : 0));
+    if (o.count.has_value()) total = std::min(*total, *o.count);
+  } else if (o.count.has_value()) {
+    total = *o.count;
+  }
+
+  const os::CopyStats before = os::ReadCopyStats();
+  const absl::Time start = absl::Now();
+  io::Result result;
+  if (o.progress) {
+    std::atomic<int64_t> done{0};
+    absl::Notification finished;
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    std::thread reporter([&] {
+      bool printed = false;
+      // Quiet for the first second; then a line per second (redrawn in place
+      // on a terminal).
+      absl::Time next = start + absl::Seconds(1);
+      while (!finished.WaitForNotificationWithDeadline(next)) {
+        const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
+        std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
+        printed = true;
+        next += absl::Seconds(1);
+      }
+      if (printed) {
+        const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
+        std::cerr << (tty ? "\r\033[K" : "") << line << "\n" << std::flush;
+      }
+    });
+    result = ChunkedCopy(*dst, *reader, done);
+    finished.Notify();
+    reporter.join();
+  } else {
+    result = io::Copy(*dst, *reader);
+  }
+  const absl::Duration elapsed = absl::Now() - start;
+
+  absl::Status status = result.status;
+  // close(2) can report a write error late (NFS, quotas): it counts.
+  if (o.dst != "-") {
+    absl::Status closed = dst->Close();
+    if (status.ok()) status = closed;
+  }
+  if (o.stats) {
+    std::cerr << StatsReport(result.n, elapsed, os::ReadCopyStats().Since(before));
+  }
+  if (!status.ok()) Fail(status);
+  return 0;
+}
+
+}  // namespace
+}  // namespace sysport::tools
+
+int main(int argc, char** argv) { return sysport::tools::Run(argc, argv); }

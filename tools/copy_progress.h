@@ -1,0 +1,31 @@
+#ifndef SYSPORT_TOOLS_COPY_PROGRESS_H_
+#define SYSPORT_TOOLS_COPY_PROGRESS_H_
+
+// Formatting for the copy tool's --stats and --progress lines.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "os/stats.h"
+
+namespace sysport::tools {
+
+// "0 B", "1023 B", "1.0 KiB", "512.0 MiB", "2.0 GiB"...
+std::string HumanBytes(int64_t bytes);
+
+// "copy: 512.0 MiB of 2.0 GiB (25%), 480.2 MiB/s" (without a total when the
+// size is unknown, e.g. from a pipe).
+std::string ProgressLine(int64_t done, std::optional<int64_t> total, absl::Duration elapsed);
+
+// The --stats lines, e.g.
+//   copied 1048576 bytes (1.0 MiB) in 0.003 s, 338.3 MiB/s
+//   path: copy_file_range 100%
+//   copy_file_range: 1 call, 1048576 bytes; read/write: 0 calls, 0 bytes
+// and, after a fallback, a "fallbacks: ..." part naming each reason.
+std::string StatsReport(int64_t bytes, absl::Duration elapsed, const os::CopyStats& stats);
+
+}  // namespace sysport::tools
+
+#endif  // SYSPORT_TOOLS_COPY_PROGRESS_H_
