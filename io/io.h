@@ -76,10 +76,9 @@ class LimitedReader final : public Reader {
   int64_t remaining_;
 };
 
-// The buffer the buffered loop of Copy uses. 128 KiB: the sweep in
-// tools/bench (see README, "Benchmarks") found it the fastest size for
-// file-to-file copies on ext4 and tmpfs on the reference machine, ahead of
-// Go's 32 KiB and coreutils' 128 KiB ties it.
+// The buffer the buffered loop of Copy uses. 128 KiB, coreutils' choice for
+// cp and cat, until the sweep in tools/bench measures the sizes on this
+// project's machines (Go uses 32 KiB).
 inline constexpr size_t kCopyBufferSize = size_t{128} << 10;
 
 // Go's io.Copy: copies from src to dst until the end of src or an error, and

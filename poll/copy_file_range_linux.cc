@@ -16,6 +16,7 @@
 #include "poll/internal/copy_file_range_env.h"
 #include "poll/internal/eintr.h"
 #include "syscall/errno.h"
+#include "syscall/linux.h"
 #include "syscall/unix.h"
 
 namespace sysport::poll {

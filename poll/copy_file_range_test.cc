@@ -14,6 +14,7 @@
 #include "poll/internal/copy_file_range_env.h"
 #include "poll/internal/test_util.h"
 #include "poll/testing/copy_file_range_fake.h"
+#include "syscall/linux.h"
 #include "syscall/unix.h"
 
 namespace sysport::poll {

@@ -61,29 +61,22 @@ void FD::Decref() {
 
 int FD::UnsafeSysfd() const { return mu_.closed() ? -1 : sysfd_; }
 
-IoResult FD::Read(absl::Span<char> buf) {
-  if (!ReadLock()) return {0, Error::Closing()};
-  IoResult result;
-  if (!buf.empty()) {
-    const int fd = SysfdForRead();
-    auto r = internal::IgnoringEintr([&] { return syscall::Read(fd, Capped(buf)); });
-    if (r.ok()) {
-      result.n = static_cast<int64_t>(r.value());
-    } else {
-      result.err = r.error();
-    }
-  }
-  ReadUnlock();
-  return result;
+namespace {
+
+IoResult FromCount(const syscall::Result<size_t>& r) {
+  if (!r.ok()) return {0, r.error()};
+  return {static_cast<int64_t>(r.value()), Error()};
 }
 
-IoResult FD::Write(absl::Span<const char> buf) {
-  if (!WriteLock()) return {0, Error::Closing()};
+// Writes all of buf through `write_some(rest, done)`, which writes a prefix of
+// `rest` (the bytes after the first `done`): Go's FD.Write loop. Short writes
+// continue; EINTR is retried; the count is exact when an error stops it.
+template <typename WriteSome>
+IoResult WriteAll(absl::Span<const char> buf, const WriteSome& write_some) {
   IoResult result;
-  const int fd = SysfdForWrite();
   size_t done = 0;
   while (done < buf.size()) {
-    auto r = internal::IgnoringEintr([&] { return syscall::Write(fd, Capped(buf.subspan(done))); });
+    auto r = internal::IgnoringEintr([&] { return write_some(Capped(buf.subspan(done)), done); });
     if (!r.ok()) {
       result.err = r.error();
       break;
@@ -97,45 +90,46 @@ IoResult FD::Write(absl::Span<const char> buf) {
     done += r.value();
   }
   result.n = static_cast<int64_t>(done);
+  return result;
+}
+
+}  // namespace
+
+IoResult FD::Read(absl::Span<char> buf) {
+  if (!ReadLock()) return {0, Error::Closing()};
+  IoResult result;
+  if (!buf.empty()) {  // an empty read is 0 without a system call, as in Go
+    const int fd = SysfdForRead();
+    result = FromCount(internal::IgnoringEintr([&] { return syscall::Read(fd, Capped(buf)); }));
+  }
+  ReadUnlock();
+  return result;
+}
+
+IoResult FD::Write(absl::Span<const char> buf) {
+  if (!WriteLock()) return {0, Error::Closing()};
+  const int fd = SysfdForWrite();
+  IoResult result =
+      WriteAll(buf, [fd](absl::Span<const char> rest, size_t) { return syscall::Write(fd, rest); });
   WriteUnlock();
   return result;
 }
 
 IoResult FD::Pread(absl::Span<char> buf, int64_t offset) {
   if (!Incref()) return {0, Error::Closing()};
-  IoResult result;
   const int fd = SysfdForRef();
-  auto r = internal::IgnoringEintr([&] { return syscall::Pread(fd, Capped(buf), offset); });
-  if (r.ok()) {
-    result.n = static_cast<int64_t>(r.value());
-  } else {
-    result.err = r.error();
-  }
+  IoResult result =
+      FromCount(internal::IgnoringEintr([&] { return syscall::Pread(fd, Capped(buf), offset); }));
   Decref();
   return result;
 }
 
 IoResult FD::Pwrite(absl::Span<const char> buf, int64_t offset) {
   if (!Incref()) return {0, Error::Closing()};
-  IoResult result;
   const int fd = SysfdForRef();
-  size_t done = 0;
-  while (done < buf.size()) {
-    auto r = internal::IgnoringEintr([&] {
-      return syscall::Pwrite(fd, Capped(buf.subspan(done)),
-                             offset + static_cast<int64_t>(done));
-    });
-    if (!r.ok()) {
-      result.err = r.error();
-      break;
-    }
-    if (r.value() == 0) {
-      result.err = syscall::Errno(EIO);
-      break;
-    }
-    done += r.value();
-  }
-  result.n = static_cast<int64_t>(done);
+  IoResult result = WriteAll(buf, [fd, offset](absl::Span<const char> rest, size_t done) {
+    return syscall::Pwrite(fd, rest, offset + static_cast<int64_t>(done));
+  });
   Decref();
   return result;
 }

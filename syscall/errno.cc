@@ -1,6 +1,6 @@
 #include "syscall/errno.h"
 
-#include <string.h>  // strerrordesc_np, strerrorname_np (glibc >= 2.32)
+#include <string.h>
 
 #include <cctype>
 #include <string>
@@ -9,16 +9,29 @@
 
 namespace sysport::syscall {
 
-// strerrordesc_np and strerrorname_np, unlike strerror, are thread-safe and
-// locale-independent, so messages are the same in every process.
+namespace {
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+// glibc >= 2.32: strerrordesc_np and strerrorname_np, unlike strerror, are
+// thread-safe and locale-independent, so messages are the same everywhere.
+const char* Description(int value) { return ::strerrordesc_np(value); }
+const char* SymbolicName(int value) { return ::strerrorname_np(value); }
+#else
+// Other C libraries (the stub targets): strerror's message, no symbolic name.
+const char* Description(int value) { return ::strerror(value); }  // NOLINT(concurrency-mt-unsafe)
+const char* SymbolicName(int) { return nullptr; }
+#endif
+
+}  // namespace
+
 std::string Errno::Name() const {
-  const char* name = ::strerrorname_np(value_);
+  const char* name = SymbolicName(value_);
   if (name == nullptr) return absl::StrCat("errno ", value_);
   return name;
 }
 
 std::string Errno::Message() const {
-  const char* desc = ::strerrordesc_np(value_);
+  const char* desc = Description(value_);
   if (desc == nullptr) return absl::StrCat("errno ", value_);
   std::string message(desc);
   // Lower-case the first letter unless the message starts with an acronym

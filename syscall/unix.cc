@@ -1,7 +1,8 @@
 #include "syscall/unix.h"
 
+#include "syscall/internal/from_return.h"
+
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -10,43 +11,18 @@
 #include <cstdint>
 #include <string_view>
 
-#include "syscall/sysnum.h"
 
 namespace sysport::syscall {
 namespace {
 
-// The kernel's copy_file_range takes loff_t*; sysport's API says int64_t*.
-static_assert(sizeof(loff_t) == sizeof(int64_t), "loff_t must be 64 bits");
 // Large-file support everywhere: pread/pwrite/lseek offsets are 64-bit even on
 // 32-bit targets (the build defines _FILE_OFFSET_BITS=64).
 static_assert(sizeof(off_t) == sizeof(int64_t), "off_t must be 64 bits; build with _FILE_OFFSET_BITS=64");
 
-// Turns a libc return value into a Result, reading errno right after the call.
-template <typename T, typename Raw>
-Result<T> FromReturn(Raw ret) {
-  if (ret < 0) return Result<T>::Error(Errno(errno));
-  return Result<T>::Ok(static_cast<T>(ret));
-}
-
-long RawSyscall(SyscallNumber number, auto... args) {  // NOLINT(google-runtime-int)
-  // The only varargs syscall(2) call in sysport.
-  return ::syscall(static_cast<long>(number), args...);  // NOLINT(google-runtime-int)
-}
-
 }  // namespace
 
-Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
-                             size_t len, unsigned flags) {
-  return FromReturn<size_t>(RawSyscall(sysnum::kCopyFileRange, in_fd, in_off, out_fd,
-                                       out_off, len, flags));
-}
-
-Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags) {
-  return FromReturn<size_t>(RawSyscall(sysnum::kGetRandom, buf.data(), buf.size(), flags));
-}
-
 Result<int> Open(const char* path, int flags, mode_t mode) {
-  return FromReturn<int>(::open(path, flags, mode));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  return internal::FromReturn<int>(::open(path, flags, mode));  // NOLINT(cppcoreguidelines-pro-type-vararg)
 }
 
 Errno Close(int fd) {
@@ -55,23 +31,23 @@ Errno Close(int fd) {
 }
 
 Result<size_t> Read(int fd, absl::Span<char> buf) {
-  return FromReturn<size_t>(::read(fd, buf.data(), buf.size()));
+  return internal::FromReturn<size_t>(::read(fd, buf.data(), buf.size()));
 }
 
 Result<size_t> Write(int fd, absl::Span<const char> buf) {
-  return FromReturn<size_t>(::write(fd, buf.data(), buf.size()));
+  return internal::FromReturn<size_t>(::write(fd, buf.data(), buf.size()));
 }
 
 Result<size_t> Pread(int fd, absl::Span<char> buf, int64_t offset) {
-  return FromReturn<size_t>(::pread(fd, buf.data(), buf.size(), offset));
+  return internal::FromReturn<size_t>(::pread(fd, buf.data(), buf.size(), offset));
 }
 
 Result<size_t> Pwrite(int fd, absl::Span<const char> buf, int64_t offset) {
-  return FromReturn<size_t>(::pwrite(fd, buf.data(), buf.size(), offset));
+  return internal::FromReturn<size_t>(::pwrite(fd, buf.data(), buf.size(), offset));
 }
 
 Result<int64_t> Seek(int fd, int64_t offset, int whence) {
-  return FromReturn<int64_t>(::lseek(fd, offset, whence));
+  return internal::FromReturn<int64_t>(::lseek(fd, offset, whence));
 }
 
 Result<struct stat> Fstat(int fd) {
@@ -81,7 +57,7 @@ Result<struct stat> Fstat(int fd) {
 }
 
 Result<int> GetStatusFlags(int fd) {
-  return FromReturn<int>(::fcntl(fd, F_GETFL));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  return internal::FromReturn<int>(::fcntl(fd, F_GETFL));  // NOLINT(cppcoreguidelines-pro-type-vararg)
 }
 
 Errno SetStatusFlags(int fd, int flags) {

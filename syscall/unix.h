@@ -1,8 +1,9 @@
 #ifndef SYSPORT_SYSCALL_UNIX_H_
 #define SYSPORT_SYSCALL_UNIX_H_
 
-// Typed raw wrappers, one per system call sysport makes: the C++ counterpart
-// of Go's internal/syscall/unix. Each wrapper is one system call with typed
+// Typed raw wrappers, one per POSIX system call sysport makes: the C++
+// counterpart of Go's internal/syscall/unix. The Linux-only calls, trapped by
+// number, are in syscall/linux.h. Each wrapper is one system call with typed
 // arguments and no policy: no retry on EINTR (retries belong to //poll), no
 // interpretation of the errno. Every result is a value (syscall::Result); no
 // caller reads the global errno.
@@ -20,18 +21,6 @@
 #include "syscall/result.h"
 
 namespace sysport::syscall {
-
-// copy_file_range(2), trapped by number (syscall/sysnum.h) rather than through
-// libc's wrapper: it works with any libc, with none that lacks the wrapper
-// (glibc < 2.27, older musl) and with no wrapper that misreports counts above
-// INT_MAX. A null offset pointer means "use and advance the file offset"; a
-// non-null one is read and advanced instead, leaving the file offset alone.
-// Returns the number of bytes copied (0 at the end of the source).
-Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
-                             size_t len, unsigned flags);
-
-// getrandom(2), trapped by number. Returns how many bytes were written to buf.
-Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags);
 
 // open(2). `flags` are passed as given: callers add O_CLOEXEC.
 Result<int> Open(const char* path, int flags, mode_t mode);

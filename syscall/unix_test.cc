@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "syscall/errno.h"
+#include "syscall/linux.h"
 
 namespace sysport::syscall {
 namespace {

@@ -79,6 +79,9 @@ head -c $((150 << 20)) /dev/urandom >prog.bin
 "$COPY" --progress --stats prog.bin prog-out.bin 2>stats.txt
 check "progress copy" cmp -s prog.bin prog-out.bin
 check "progress copy stats" grep -q '^path: copy_file_range 100%$' stats.txt
+"$COPY" --progress --stats --skip=1000 --count=$((100 << 20)) prog.bin prog-count.bin 2>stats.txt
+check "progress with --count" cmp -s prog-count.bin <(tail -c +1001 prog.bin | head -c $((100 << 20)))
+check "progress with --count keeps the fast path" grep -q '^path: copy_file_range 100%$' stats.txt
 
 # --- errors: exit 1 with "copy: <error>" ---
 set +e

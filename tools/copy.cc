@@ -11,12 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,25 +96,31 @@ class Discard final : public io::Writer {
   }
 };
 
-// Copies with io::Copy in chunks of kProgressChunk bytes so a progress thread
-// can report; each chunk is an io::Copy through a LimitedReader, so the paths
-// (and the counters) are the library's. Returns the total and the status.
+// Copies with io::Copy in chunks of at most kProgressChunk bytes so a
+// progress thread can report between them. Each chunk is an io::Copy from a
+// LimitedReader directly over the source File (File::ReadFrom unwraps one
+// LimitedReader, not two), so the bytes take the library's paths and the
+// counters see them. `limit` is --count. Returns the total and the status.
 constexpr int64_t kProgressChunk = int64_t{64} << 20;
 
-io::Result ChunkedCopy(io::Writer& dst, io::Reader& src, std::atomic<int64_t>& done) {
+io::Result ChunkedCopy(io::Writer& dst, os::File& src, std::optional<int64_t> limit,
+                       std::atomic<int64_t>& done) {
   io::Result total;
-  // A caller's LimitedReader (--count) keeps its own budget; ours nests inside.
-  while (true) {
-    io::LimitedReader chunk(src, kProgressChunk);
+  int64_t budget = limit.value_or(std::numeric_limits<int64_t>::max());
+  while (budget > 0) {
+    const int64_t chunk_size = std::min(budget, kProgressChunk);
+    io::LimitedReader chunk(src, chunk_size);
     io::Result r = io::Copy(dst, chunk);
     total.n += r.n;
+    budget -= r.n;
     done.store(total.n, std::memory_order_relaxed);
     if (!r.ok()) {
       total.status = r.status;
-      return total;
+      break;
     }
-    if (r.n < kProgressChunk) return total;  // the source (or --count) ended
+    if (r.n < chunk_size) break;  // the source ended
   }
+  return total;
 }
 
 struct Options {
@@ -261,7 +269,7 @@ int Run(int argc, char** argv) {
         std::cerr << (tty ? "\r\033[K" : "") << line << "\n" << std::flush;
       }
     });
-    result = ChunkedCopy(*dst, *reader, done);
+    result = ChunkedCopy(*dst, *src, o.count, done);
     finished.Notify();
     reporter.join();
   } else {

@@ -7,6 +7,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "poll/internal/copy_file_range_env.h"
+#include "syscall/linux.h"
 #include "syscall/unix.h"
 
 namespace sysport::poll::testing {
