@@ -21,7 +21,20 @@ SYSPORT_WARNINGS = [
     "-Wmissing-declarations",
 ]
 
-SYSPORT_COPTS = SYSPORT_WARNINGS + [
+# Clang only: its thread-safety analysis proves the locking discipline that
+# the ABSL_GUARDED_BY / ABSL_*_LOCKS_REQUIRED annotations state (poll::FD,
+# poll::internal::FdMutex, every absl::Mutex user). -beta adds the checks of
+# guarded members reached through pointers and of scoped-lockable types.
+# poll:thread_safety_negative_test proves that a missing lock fails the build.
+SYSPORT_CLANG_WARNINGS = [
+    "-Wthread-safety",
+    "-Wthread-safety-beta",
+]
+
+SYSPORT_COPTS = SYSPORT_WARNINGS + select({
+    "//tools/build:clang": SYSPORT_CLANG_WARNINGS,
+    "//conditions:default": [],
+}) + [
     # 64-bit off_t on 32-bit targets too (syscall/unix.cc asserts it).
     "-D_FILE_OFFSET_BITS=64",
 ] + select({
