@@ -1,9 +1,11 @@
 #include "poll/fd.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +26,24 @@ using testutil::TempDir;
 using testutil::WriteTempFile;
 
 bool IsOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+// The open file behind a descriptor number. After close(2) the number itself
+// proves nothing: any thread of the process may get it back from the kernel
+// at once (under --config=tsan, the sanitizer's symbolizer pipes do).
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  friend bool operator==(const FileId&, const FileId&) = default;
+};
+
+std::optional<FileId> OpenFileId(int fd) {
+  struct stat st = {};
+  if (::fstat(fd, &st) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino};
+}
+
+// Whether `fd` still refers to the file it referred to when `id` was taken.
+bool IsOpen(int fd, const FileId& id) { return OpenFileId(fd) == id; }
 
 TEST(FDTest, ReadWriteSeekPreadPwrite) {
   const std::string path = WriteTempFile(TempDir(), "");
@@ -71,8 +91,10 @@ TEST(FDTest, ErrorsAreErrnos) {
 TEST(FDTest, EveryOperationAfterCloseFails) {
   auto fd = OpenFD(WriteTempFile(TempDir(), "abc"), O_RDWR);
   const int sysfd = fd->UnsafeSysfd();
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
   ASSERT_TRUE(fd->Close().ok());
-  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_FALSE(IsOpen(sysfd, *id));
   EXPECT_EQ(fd->UnsafeSysfd(), -1);
   std::string buf(3, '\0');
   EXPECT_EQ(fd->Read(absl::MakeSpan(buf)).err, Error::Closing());
@@ -94,6 +116,8 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
   auto reader_fd = std::make_unique<FD>(p.value()[0]);
   const int write_end = p.value()[1];
   const int sysfd = reader_fd->UnsafeSysfd();
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
 
   absl::Notification read_started;
   std::string got;
@@ -121,7 +145,7 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
   EXPECT_EQ(reader_fd->Pread(absl::MakeSpan(buf), 0).err, Error::Closing());
   // ...and the descriptor is still open for the read that is.
   absl::SleepFor(absl::Milliseconds(20));
-  EXPECT_TRUE(IsOpen(sysfd));
+  EXPECT_TRUE(IsOpen(sysfd, *id));
   EXPECT_FALSE(close_returned.HasBeenNotified());
 
   ASSERT_EQ(::write(write_end, "hello", 5), 5);
@@ -129,7 +153,7 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
   closer.join();
   EXPECT_EQ(got, "hello");
   EXPECT_TRUE(close_err.ok()) << close_err.Message();
-  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_FALSE(IsOpen(sysfd, *id));
 
   // The number is free; a new descriptor may take it. Destroying the closed
   // FD must not close(2) that number a second time.
@@ -149,6 +173,8 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
   const std::string path = WriteTempFile(TempDir(), Pattern(1 << 16));
   auto fd = OpenFD(path, O_RDWR);
   const int sysfd = fd->UnsafeSysfd();
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
   std::atomic<int> ok_ops{0};
   std::atomic<int> closed_ops{0};
   std::atomic<int> bad_ops{0};
@@ -183,7 +209,7 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
   }
   while (ok_ops.load() < 2000) std::this_thread::yield();
   EXPECT_TRUE(fd->Close().ok());
-  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_FALSE(IsOpen(sysfd, *id));
   while (closed_ops.load() < 6) std::this_thread::yield();
   stop = true;
   for (auto& t : threads) t.join();
@@ -194,9 +220,10 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
 TEST(FDTest, DestructorClosesAnOpenFD) {
   auto fd = OpenFD(WriteTempFile(TempDir(), "x"), O_RDONLY);
   const int sysfd = fd->UnsafeSysfd();
-  ASSERT_TRUE(IsOpen(sysfd));
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
   fd.reset();
-  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_FALSE(IsOpen(sysfd, *id));
 }
 
 }  // namespace
