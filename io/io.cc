@@ -67,7 +67,8 @@ Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf) {
     size_t size = kCopyBufferSize;
     // Do not allocate more than a LimitedReader can give (Go does the same).
     if (auto* lr = dynamic_cast<LimitedReader*>(&src)) {
-      size = static_cast<size_t>(std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(size)));
+      size =
+          static_cast<size_t>(std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(size)));
     }
     owned = std::make_unique_for_overwrite<char[]>(size);
     buf = absl::MakeSpan(owned.get(), size);

@@ -42,7 +42,8 @@ class StringWriter : public Writer {
     size_t n = std::min(buf.size(), room);
     if (short_writes) n = std::min(n, buf.size() / 2);
     out.append(buf.data(), n);
-    if (n < buf.size() && !short_writes) return {static_cast<int64_t>(n), absl::ResourceExhaustedError("full")};
+    if (n < buf.size() && !short_writes)
+      return {static_cast<int64_t>(n), absl::ResourceExhaustedError("full")};
     return {static_cast<int64_t>(n), absl::OkStatus()};
   }
   std::string out;

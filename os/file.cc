@@ -34,7 +34,8 @@ absl::StatusOr<std::unique_ptr<File>> File::OpenFile(std::string name, int flags
   // open(2) can be interrupted by a signal while waiting on a FIFO or a slow
   // network filesystem; retry as Go does.
   syscall::Result<int> fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
-  while (fd.error() == syscall::Errno(EINTR)) fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
+  while (fd.error() == syscall::Errno(EINTR))
+    fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
   if (!fd.ok()) return PathError("open", name, fd.error());
   return std::unique_ptr<File>(new File(fd.value(), std::move(name), (flags & O_APPEND) != 0));
 }

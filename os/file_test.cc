@@ -92,7 +92,8 @@ TEST(FileTest, EveryMethodOfAClosedFileSaysSo) {
   auto r = file.Read(absl::MakeSpan(buf, 4));
   EXPECT_EQ(r.status().message(), "read " + path + ": file already closed");
   EXPECT_TRUE(IsClosed(r.status()));
-  EXPECT_EQ(file.Write(std::string("x")).status.message(), "write " + path + ": file already closed");
+  EXPECT_EQ(file.Write(std::string("x")).status.message(),
+            "write " + path + ": file already closed");
   EXPECT_TRUE(IsClosed(file.Seek(0, SEEK_SET).status()));
   EXPECT_TRUE(IsClosed(file.Stat().status()));
   testutil::StringReader src("data");

@@ -6,6 +6,8 @@
 // The same tests run in the forced-stub build (--//os:readfrom_stub), where
 // every byte must go through the generic path instead.
 
+#include "os/internal/readfrom.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -20,7 +22,6 @@
 #include "io/io.h"
 #include "os/error.h"
 #include "os/file.h"
-#include "os/internal/readfrom.h"
 #include "os/internal/test_util.h"
 #include "os/stats.h"
 #include "poll/testing/copy_file_range_fake.h"
@@ -121,7 +122,8 @@ TEST_P(ReadFromSizeTest, CopyLimited) {
 }
 
 INSTANTIATE_TEST_SUITE_P(GoSizes, ReadFromSizeTest,
-                         ::testing::Values(1, 42, 1025, static_cast<size_t>(::getpagesize()) + 1, 32769));
+                         ::testing::Values(1, 42, 1025, static_cast<size_t>(::getpagesize()) + 1,
+                                           32769));
 
 TEST(ReadFromTest, LimitedReaderWithNothingLeftCopiesNothing) {
   for (int64_t n : {int64_t{0}, int64_t{-3}}) {
@@ -342,8 +344,8 @@ class FaultTest : public ::testing::Test {
 };
 
 TEST_F(FaultTest, EveryFallbackErrnoBeforeAnyByte) {
-  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES, ENOENT,
-                ETXTBSY}) {
+  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES,
+                ENOENT, ETXTBSY}) {
     SCOPED_TRACE(Errno(e).Name());
     FakeCopyFileRange fake;
     fake.FailRound(1, Errno(e));
@@ -363,8 +365,8 @@ TEST_F(FaultTest, EveryFallbackErrnoBeforeAnyByte) {
 }
 
 TEST_F(FaultTest, EveryFallbackErrnoAfterBytesMovedCountsBothPaths) {
-  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES, ENOENT,
-                ETXTBSY}) {
+  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES,
+                ENOENT, ETXTBSY}) {
     SCOPED_TRACE(Errno(e).Name());
     FakeCopyFileRange fake;
     fake.ShortRound(1, 4000);
@@ -402,7 +404,8 @@ TEST_F(FaultTest, NoSpaceAfterSomeBytes) {
   Pair p(10000);
   io::Result r = io::Copy(*p.dst, *p.src);
   EXPECT_EQ(r.n, 2500);
-  EXPECT_EQ(r.status.message(), "write " + p.dst_path + ": copy_file_range: no space left on device");
+  EXPECT_EQ(r.status.message(),
+            "write " + p.dst_path + ": copy_file_range: no space left on device");
   EXPECT_EQ(ErrnoOf(r.status), ENOSPC);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(Contents(p.dst_path).size(), 2500u);  // the count is what the destination holds

@@ -119,10 +119,12 @@ CopyStats CopyStats::Since(const CopyStats& earlier) const {
 }
 
 std::string CopyStats::ToString() const {
-  auto calls = [](int64_t n) { return absl::StrCat(n, n == 1 ? " call" : " calls"); };
-  std::string out = absl::StrCat("copy_file_range: ", calls(fast_calls), ", ", fast_bytes,
-                                 " bytes; read/write: ", calls(generic_calls), ", ", generic_bytes,
-                                 " bytes");
+  auto calls = [](int64_t n) {
+    return absl::StrCat(n, n == 1 ? " call" : " calls");
+  };
+  std::string out =
+      absl::StrCat("copy_file_range: ", calls(fast_calls), ", ", fast_bytes,
+                   " bytes; read/write: ", calls(generic_calls), ", ", generic_bytes, " bytes");
   std::vector<std::string> reasons;
   for (int i = 0; i < kNumFallbacks; ++i) {
     const auto reason = static_cast<Fallback>(i);
@@ -130,7 +132,8 @@ std::string CopyStats::ToString() const {
     reasons.push_back(absl::StrCat(FallbackDescription(reason), " (", fallback(reason), ")"));
   }
   for (const auto& [e, n] : fallback_errnos) {
-    reasons.push_back(absl::StrCat(syscall::Errno(e).Name(), ": ", syscall::Errno(e).Message(), " (", n, ")"));
+    reasons.push_back(
+        absl::StrCat(syscall::Errno(e).Name(), ": ", syscall::Errno(e).Message(), " (", n, ")"));
   }
   if (!reasons.empty()) absl::StrAppend(&out, "; fallbacks: ", absl::StrJoin(reasons, ", "));
   return out;

@@ -122,8 +122,7 @@ IoResult FD::Pwrite(absl::Span<const char> buf, int64_t offset) {
   size_t done = 0;
   while (done < buf.size()) {
     auto r = internal::IgnoringEintr([&] {
-      return syscall::Pwrite(fd, Capped(buf.subspan(done)),
-                             offset + static_cast<int64_t>(done));
+      return syscall::Pwrite(fd, Capped(buf.subspan(done)), offset + static_cast<int64_t>(done));
     });
     if (!r.ok()) {
       result.err = r.error();

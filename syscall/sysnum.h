@@ -38,7 +38,7 @@ enum class SyscallNumber : long {};  // NOLINT(google-runtime-int): syscall(2) t
 #elif defined(SYSPORT_SYSNUM_LINUX_S390X)
 #include "syscall/sysnum_linux_s390x.h"
 #else
-#error "sysport has no system-call table for this target: the build defined no SYSPORT_SYSNUM_LINUX_* macro"
+#error "no system-call table for this target: the build defined no SYSPORT_SYSNUM_LINUX_* macro"
 #endif
 #undef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
 

@@ -8,7 +8,7 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__x86_64__) && !defined(__ILP32__))
-#error "syscall/sysnum_linux_amd64.h serves linux/amd64 only, but the compiler targets another architecture"
+#error "sysnum_linux_amd64.h is for linux/amd64, not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {

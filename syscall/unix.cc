@@ -19,7 +19,8 @@ namespace {
 static_assert(sizeof(loff_t) == sizeof(int64_t), "loff_t must be 64 bits");
 // Large-file support everywhere: pread/pwrite/lseek offsets are 64-bit even on
 // 32-bit targets (the build defines _FILE_OFFSET_BITS=64).
-static_assert(sizeof(off_t) == sizeof(int64_t), "off_t must be 64 bits; build with _FILE_OFFSET_BITS=64");
+static_assert(sizeof(off_t) == sizeof(int64_t),
+              "off_t must be 64 bits; build with _FILE_OFFSET_BITS=64");
 
 // Turns a libc return value into a Result, reading errno right after the call.
 template <typename T, typename Raw>
@@ -35,10 +36,10 @@ long RawSyscall(SyscallNumber number, auto... args) {  // NOLINT(google-runtime-
 
 }  // namespace
 
-Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
-                             size_t len, unsigned flags) {
-  return FromReturn<size_t>(RawSyscall(sysnum::kCopyFileRange, in_fd, in_off, out_fd,
-                                       out_off, len, flags));
+Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off, size_t len,
+                             unsigned flags) {
+  return FromReturn<size_t>(
+      RawSyscall(sysnum::kCopyFileRange, in_fd, in_off, out_fd, out_off, len, flags));
 }
 
 Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags) {
@@ -85,7 +86,8 @@ Result<int> GetStatusFlags(int fd) {
 }
 
 Errno SetStatusFlags(int fd, int flags) {
-  if (::fcntl(fd, F_SETFL, flags) < 0) return Errno(errno);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg)
+  if (::fcntl(fd, F_SETFL, flags) < 0) return Errno(errno);
   return Errno();
 }
 

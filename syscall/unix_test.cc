@@ -28,8 +28,8 @@ class TempFile {
     auto opened = Open(path_.c_str(), flags | O_CLOEXEC, 0);
     if (!opened.ok()) std::abort();
     fd_ = opened.value();
-    if (!content.empty() && ::pwrite(fd_, content.data(), content.size(), 0) !=
-                                static_cast<ssize_t>(content.size())) {
+    if (!content.empty() &&
+        ::pwrite(fd_, content.data(), content.size(), 0) != static_cast<ssize_t>(content.size())) {
       std::abort();
     }
   }

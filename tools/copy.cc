@@ -39,8 +39,9 @@
 #include "tools/copy_progress.h"
 
 ABSL_FLAG(bool, append, false, "Append to DST (opened with O_APPEND, not truncated).");
-ABSL_FLAG(std::optional<int64_t>, skip, std::nullopt,
-          "Skip N bytes of SRC first: seek past them, or read and discard them if SRC cannot seek.");
+ABSL_FLAG(
+    std::optional<int64_t>, skip, std::nullopt,
+    "Skip N bytes of SRC first: seek past them, or read and discard them if SRC cannot seek.");
 ABSL_FLAG(std::optional<int64_t>, seek, std::nullopt,
           "Write from byte N of DST; DST is not truncated.");
 ABSL_FLAG(std::optional<int64_t>, count, std::nullopt, "Copy at most N bytes.");
@@ -144,7 +145,8 @@ Options ParseArgs(int argc, char** argv) {
 
   Options o;
   if (positional.size() != 3) {
-    UsageError(positional.size() < 3 ? "missing SRC or DST" : "too many arguments: want SRC and DST");
+    UsageError(positional.size() < 3 ? "missing SRC or DST"
+                                     : "too many arguments: want SRC and DST");
   }
   o.src = positional[1];
   o.dst = positional[2];
@@ -154,7 +156,8 @@ Options ParseArgs(int argc, char** argv) {
   o.count = absl::GetFlag(FLAGS_count);
   o.stats = absl::GetFlag(FLAGS_stats);
   o.progress = absl::GetFlag(FLAGS_progress);
-  for (const auto& [name, value] : {std::pair{"--skip", o.skip}, {"--seek", o.seek}, {"--count", o.count}}) {
+  for (const auto& [name, value] :
+       {std::pair{"--skip", o.skip}, {"--seek", o.seek}, {"--count", o.count}}) {
     if (value.has_value() && *value < 0) UsageError(absl::StrCat(name, " must not be negative"));
   }
   if (o.append && o.seek.has_value()) UsageError("--append and --seek cannot be used together");
@@ -181,9 +184,9 @@ void CheckNotSameFile(os::File& src, const Options& o) {
   const bool same = src_st->st_dev == dst_st.st_dev && src_st->st_ino == dst_st.st_ino;
   const bool truncates = !o.append && !o.seek.has_value();
   if (same && (truncates || !o.count.has_value())) {
-    Fail(absl::InvalidArgumentError(absl::StrCat(
-        "'", o.src, "' and '", o.dst, "' are the same file",
-        truncates ? "" : " (give --count to copy a bounded range within it)")));
+    Fail(absl::InvalidArgumentError(
+        absl::StrCat("'", o.src, "' and '", o.dst, "' are the same file",
+                     truncates ? "" : " (give --count to copy a bounded range within it)")));
   }
 }
 

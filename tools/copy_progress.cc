@@ -44,19 +44,22 @@ std::string ProgressLine(int64_t done, std::optional<int64_t> total, absl::Durat
 }
 
 std::string StatsReport(int64_t bytes, absl::Duration elapsed, const os::CopyStats& stats) {
-  std::string report = absl::StrFormat("copied %d bytes (%s) in %.3f s, %s\n", bytes, HumanBytes(bytes),
-                                       absl::ToDoubleSeconds(elapsed), Rate(bytes, elapsed));
+  std::string report =
+      absl::StrFormat("copied %d bytes (%s) in %.3f s, %s\n", bytes, HumanBytes(bytes),
+                      absl::ToDoubleSeconds(elapsed), Rate(bytes, elapsed));
   const int64_t carried = stats.fast_bytes + stats.generic_bytes;
   std::string path;
   if (carried == 0) {
-    path = stats.read_from_calls == 0 && bytes != 0 ? "not through os::File::ReadFrom" : "no bytes moved";
+    path = stats.read_from_calls == 0 && bytes != 0 ? "not through os::File::ReadFrom"
+                                                    : "no bytes moved";
   } else if (stats.generic_bytes == 0) {
     path = "copy_file_range 100%";
   } else if (stats.fast_bytes == 0) {
     path = "read/write 100%";
   } else {
     const int64_t fast_percent = stats.fast_bytes * 100 / carried;
-    path = absl::StrCat("copy_file_range ", fast_percent, "%, read/write ", 100 - fast_percent, "%");
+    path =
+        absl::StrCat("copy_file_range ", fast_percent, "%, read/write ", 100 - fast_percent, "%");
   }
   absl::StrAppend(&report, "path: ", path, "\n", stats.ToString(), "\n");
   return report;

@@ -11,7 +11,8 @@ namespace {
 // An inconsistent state is a bug in the caller (an unlock without a lock) or
 // here; carrying on could close a descriptor still in use, so stop.
 [[noreturn]] void Fatal(const char* what) {
-  std::fprintf(stderr, "sysport: poll::FD: %s\n", what);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg)
+  std::fprintf(stderr, "sysport: poll::FD: %s\n", what);
   std::abort();
 }
 
@@ -62,7 +63,9 @@ bool FdMutex::IncrefAndClose() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
 bool FdMutex::ReadLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::MutexLock lock(&mu_);
-  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closed_ || !read_locked_; };
+  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return closed_ || !read_locked_;
+  };
   mu_.Await(absl::Condition(&can_proceed));
   if (closed_) return false;
   read_locked_ = true;
@@ -72,7 +75,9 @@ bool FdMutex::ReadLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
 bool FdMutex::WriteLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::MutexLock lock(&mu_);
-  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closed_ || !write_locked_; };
+  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return closed_ || !write_locked_;
+  };
   mu_.Await(absl::Condition(&can_proceed));
   if (closed_) return false;
   write_locked_ = true;
