@@ -38,7 +38,7 @@ absl::Status ClosedError(std::string_view op, std::string_view path) {
 std::optional<int> ErrnoOf(const absl::Status& status) {
   std::optional<absl::Cord> payload = status.GetPayload(kErrnoPayload);
   int value = 0;
-  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &value)) return std::nullopt;
+  if (!payload.has_value() || !absl::SimpleAtoi(payload->Flatten(), &value)) return std::nullopt;
   return value;
 }
 

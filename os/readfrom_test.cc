@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <memory>
 #include <string>
@@ -38,7 +39,9 @@ using testutil::Offset;
 using testutil::Pattern;
 using testutil::TempDir;
 
-const bool kFast = internal::kHasFastPath;
+// Whether this build has the fast path (a function: kHasFastPath lives in
+// another translation unit, whose initialization order is not this one's).
+bool Fast() { return internal::kHasFastPath; }
 
 // A source file holding `size` pattern bytes and an empty destination.
 struct Pair {
@@ -59,7 +62,7 @@ struct Pair {
 // Checks that `bytes` went through the fast path (or, in the stub build, the
 // generic one).
 void ExpectFastPath(const CopyStats& d, int64_t bytes) {
-  if (kFast) {
+  if (Fast()) {
     EXPECT_EQ(d.fast_bytes, bytes);
     EXPECT_EQ(d.generic_bytes, 0);
     EXPECT_EQ(d.fast_calls, 1);
@@ -85,9 +88,9 @@ TEST_P(ReadFromSizeTest, CopyWholeFile) {
   EXPECT_EQ(Offset(*p.dst), static_cast<int64_t>(size));
   EXPECT_EQ(Contents(p.dst_path), p.data);
   ExpectFastPath(d, static_cast<int64_t>(size));
-  if (kFast) {
+  if (Fast()) {
     // The copy and the end-of-file round: Go's two calls, no more.
-    ASSERT_EQ(fake.calls().size(), 2u);
+    ASSERT_EQ(fake.calls().size(), 2U);
     EXPECT_EQ(fake.calls()[0].in_fd, p.src->Fd());
     EXPECT_EQ(fake.calls()[0].out_fd, p.dst->Fd());
   } else {
@@ -97,7 +100,7 @@ TEST_P(ReadFromSizeTest, CopyWholeFile) {
 
 TEST_P(ReadFromSizeTest, CopyLimited) {
   const size_t size = GetParam();
-  const int64_t s = static_cast<int64_t>(size);
+  const auto s = static_cast<int64_t>(size);
   for (int64_t limit : {s - 1, s / 2, s + 7}) {
     SCOPED_TRACE(absl::StrCat("limit ", limit));
     FakeCopyFileRange fake;
@@ -158,7 +161,7 @@ TEST(ReadFromTest, AppendDestinationNeverTriesTheFastPath) {
   EXPECT_TRUE(fake.calls().empty());
   EXPECT_EQ(d.fast_calls, 0);
   EXPECT_EQ(d.generic_bytes, 5000);
-  if (kFast) {
+  if (Fast()) {
     EXPECT_EQ(d.fallback(Fallback::kAppendMode), 1);
   }
 }
@@ -178,8 +181,8 @@ TEST(ReadFromTest, AppendGainedAfterOpenFallsBack) {
   EXPECT_EQ(r.n, 3000);
   EXPECT_EQ(Contents(p.dst_path), "xy" + p.data);
   EXPECT_EQ(d.generic_bytes, 3000);
-  if (kFast) {
-    EXPECT_EQ(fake.calls().size(), 1u);
+  if (Fast()) {
+    EXPECT_EQ(fake.calls().size(), 1U);
     EXPECT_EQ(d.fallback_errnos[EBADF], 1);
   }
 }
@@ -195,12 +198,12 @@ TEST(ReadFromTest, PipeToPipe) {
   });
   std::string got;
   std::thread drain([&] {
-    char buf[8192];
+    std::array<char, 8192> buf = {};
     while (true) {
-      auto n = out->first->Read(absl::MakeSpan(buf, sizeof(buf)));
+      auto n = out->first->Read(absl::MakeSpan(buf));
       ASSERT_TRUE(n.ok());
       if (*n == 0) break;
-      got.append(buf, *n);
+      got.append(buf.data(), *n);
     }
   });
   io::Result r = io::Copy(*out->second, *in->first);
@@ -218,12 +221,12 @@ TEST(ReadFromTest, FileToPipe) {
   ASSERT_TRUE(pipe.ok());
   std::string got;
   std::thread drain([&] {
-    char buf[8192];
+    std::array<char, 8192> buf = {};
     while (true) {
-      auto n = pipe->first->Read(absl::MakeSpan(buf, sizeof(buf)));
+      auto n = pipe->first->Read(absl::MakeSpan(buf));
       ASSERT_TRUE(n.ok());
       if (*n == 0) break;
-      got.append(buf, *n);
+      got.append(buf.data(), *n);
     }
   });
   io::Result r = io::Copy(*pipe->second, *p.src);
@@ -262,7 +265,7 @@ TEST(ReadFromTest, SourceThatIsNotAFileUsesTheGenericPath) {
   EXPECT_EQ(r.n, 70000);
   EXPECT_EQ(Contents(p.dst_path), Pattern(70000));
   EXPECT_EQ(d.generic_bytes, 70000);
-  if (kFast) {
+  if (Fast()) {
     EXPECT_EQ(d.fallback(Fallback::kSourceNotFile), 1);
   }
 }
@@ -339,7 +342,7 @@ TEST(ReadFromTest, TmpfsToDiskThroughTheFallback) {
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!kFast) GTEST_SKIP() << "stub build: there is no fast path to inject faults into";
+    if (!Fast()) GTEST_SKIP() << "stub build: there is no fast path to inject faults into";
   }
 };
 
@@ -408,7 +411,7 @@ TEST_F(FaultTest, NoSpaceAfterSomeBytes) {
             "write " + p.dst_path + ": copy_file_range: no space left on device");
   EXPECT_EQ(ErrnoOf(r.status), ENOSPC);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(Contents(p.dst_path).size(), 2500u);  // the count is what the destination holds
+  EXPECT_EQ(Contents(p.dst_path).size(), 2500U);  // the count is what the destination holds
 }
 
 TEST_F(FaultTest, NoSpaceBeforeAnyByte) {
@@ -434,7 +437,7 @@ TEST_F(FaultTest, SeccompEpermDisablesTheFastPathForTheProcess) {
     EXPECT_EQ(Contents(p.dst_path), p.data);
     EXPECT_EQ(d.fallback(Fallback::kSyscallUnavailable), 1);
   }
-  EXPECT_EQ(fake.calls().size(), 1u);
+  EXPECT_EQ(fake.calls().size(), 1U);
   EXPECT_EQ(fake.probes(), 1);
 }
 
@@ -483,7 +486,7 @@ TEST_F(FaultTest, OtherErrorAfterBytesIsReportedWithCount) {
   EXPECT_EQ(r.n, 100);
   EXPECT_EQ(ErrnoOf(r.status), EDQUOT);
   EXPECT_EQ(r.status.message(), "write " + p.dst_path + ": copy_file_range: disk quota exceeded");
-  EXPECT_EQ(Contents(p.dst_path).size(), 100u);
+  EXPECT_EQ(Contents(p.dst_path).size(), 100U);
 }
 
 }  // namespace

@@ -30,10 +30,11 @@ struct Counters {
   std::array<std::atomic<int64_t>, kErrnoSlots> errnos{};
 };
 
-Counters& Global() {
-  static Counters* counters = new Counters();  // never destroyed: usable during exit
-  return *counters;
-}
+// Constant-initialized and trivially destructible (atomics only): usable from
+// any thread at any time, before main() and during exit included.
+constinit Counters g_counters;
+
+Counters& Global() { return g_counters; }
 
 }  // namespace
 

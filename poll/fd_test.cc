@@ -188,8 +188,10 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
       ++bad_ops;
     }
   };
+  constexpr int kThreads = 6;
   std::vector<std::thread> threads;
-  for (int t = 0; t < 6; ++t) {
+  threads.reserve(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       std::string buf(512, static_cast<char>('a' + t));
       while (!stop.load()) {
@@ -210,11 +212,11 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
   while (ok_ops.load() < 2000) std::this_thread::yield();
   EXPECT_TRUE(fd->Close().ok());
   EXPECT_FALSE(IsOpen(sysfd, *id));
-  while (closed_ops.load() < 6) std::this_thread::yield();
+  while (closed_ops.load() < kThreads) std::this_thread::yield();
   stop = true;
   for (auto& t : threads) t.join();
   EXPECT_EQ(bad_ops.load(), 0);
-  EXPECT_GE(closed_ops.load(), 6);
+  EXPECT_GE(closed_ops.load(), kThreads);
 }
 
 TEST(FDTest, DestructorClosesAnOpenFD) {

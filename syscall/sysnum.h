@@ -12,6 +12,8 @@
 // time. syscall/sysnum_test.cc compares every entry with the kernel headers of
 // the architecture being built.
 
+#include <string_view>
+
 namespace sysport::syscall {
 
 // A system-call number. Its own type, so that only the constants below can be

@@ -13,7 +13,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "386";
+inline constexpr std::string_view kTable = "386";
 inline constexpr SyscallNumber kCopyFileRange{377};
 inline constexpr SyscallNumber kGetRandom{355};
 

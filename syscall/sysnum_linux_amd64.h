@@ -13,7 +13,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "amd64";
+inline constexpr std::string_view kTable = "amd64";
 inline constexpr SyscallNumber kCopyFileRange{326};
 inline constexpr SyscallNumber kGetRandom{318};
 

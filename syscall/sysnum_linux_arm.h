@@ -13,7 +13,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "arm";
+inline constexpr std::string_view kTable = "arm";
 inline constexpr SyscallNumber kCopyFileRange{391};
 inline constexpr SyscallNumber kGetRandom{384};
 

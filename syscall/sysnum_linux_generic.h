@@ -14,7 +14,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "generic";
+inline constexpr std::string_view kTable = "generic";
 inline constexpr SyscallNumber kCopyFileRange{285};
 inline constexpr SyscallNumber kGetRandom{278};
 

@@ -13,7 +13,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "mips64x";
+inline constexpr std::string_view kTable = "mips64x";
 inline constexpr SyscallNumber kCopyFileRange{5320};
 inline constexpr SyscallNumber kGetRandom{5313};
 

@@ -13,7 +13,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "mipsx";
+inline constexpr std::string_view kTable = "mipsx";
 inline constexpr SyscallNumber kCopyFileRange{4360};
 inline constexpr SyscallNumber kGetRandom{4353};
 

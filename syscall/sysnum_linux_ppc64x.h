@@ -13,7 +13,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "ppc64x";
+inline constexpr std::string_view kTable = "ppc64x";
 inline constexpr SyscallNumber kCopyFileRange{379};
 inline constexpr SyscallNumber kGetRandom{359};
 

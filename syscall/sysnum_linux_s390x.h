@@ -13,7 +13,7 @@
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "s390x";
+inline constexpr std::string_view kTable = "s390x";
 inline constexpr SyscallNumber kCopyFileRange{375};
 inline constexpr SyscallNumber kGetRandom{349};
 

@@ -5,9 +5,13 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <optional>
 #include <string_view>
 
 #include "syscall/sysnum.h"
@@ -30,8 +34,9 @@ Result<T> FromReturn(Raw ret) {
 }
 
 long RawSyscall(SyscallNumber number, auto... args) {  // NOLINT(google-runtime-int)
-  // The only varargs syscall(2) call in sysport.
-  return ::syscall(static_cast<long>(number), args...);  // NOLINT(google-runtime-int)
+  // The only varargs syscall(2) call in sysport, which takes the number as a long.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg,google-runtime-int)
+  return ::syscall(static_cast<long>(number), args...);
 }
 
 }  // namespace
@@ -98,29 +103,36 @@ Result<std::array<int, 2>> Pipe(int flags) {
 }
 
 KernelVersion ParseKernelRelease(std::string_view release) {
-  int values[2] = {0, 0};
+  // Larger than any kernel version part anyone ships, and far from INT_MAX.
+  constexpr int kMaxPart = 100000;
   size_t pos = 0;
-  for (int& value : values) {
+  // The decimal number at `pos`, moving `pos` past it; nullopt if none is there.
+  auto number = [&]() -> std::optional<int> {
+    int value = 0;
     size_t digits = 0;
     while (pos < release.size() && release[pos] >= '0' && release[pos] <= '9') {
-      if (value > 100000) return {};  // not a kernel version anyone ships
+      if (value > kMaxPart) return std::nullopt;
       value = value * 10 + (release[pos] - '0');
       ++pos;
       ++digits;
     }
-    if (digits == 0) return {};
-    if (&value == &values[0]) {
-      if (pos >= release.size() || release[pos] != '.') return {};
-      ++pos;
-    }
-  }
-  return {values[0], values[1]};
+    if (digits == 0) return std::nullopt;
+    return value;
+  };
+  const std::optional<int> major = number();
+  if (!major.has_value() || pos >= release.size() || release[pos] != '.') return {};
+  ++pos;
+  const std::optional<int> minor = number();
+  if (!minor.has_value()) return {};
+  return {*major, *minor};
 }
 
 KernelVersion GetKernelVersion() {
   struct utsname uts = {};
   if (::uname(&uts) < 0) return {};
-  return ParseKernelRelease(uts.release);
+  // NUL-terminated by the kernel; bounded by the array all the same.
+  const char* release = std::data(uts.release);
+  return ParseKernelRelease(std::string_view(release, ::strnlen(release, std::size(uts.release))));
 }
 
 }  // namespace sysport::syscall

@@ -1,5 +1,6 @@
 #include "tools/copy_progress.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,12 +13,13 @@
 namespace sysport::tools {
 
 std::string HumanBytes(int64_t bytes) {
-  if (bytes < 1024) return absl::StrCat(bytes, " B");
-  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = static_cast<double>(bytes) / 1024.0;
+  constexpr int64_t kUnit = 1024;
+  if (bytes < kUnit) return absl::StrCat(bytes, " B");
+  static constexpr std::array<const char*, 6> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double value = static_cast<double>(bytes) / kUnit;
   size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < sizeof(kUnits) / sizeof(kUnits[0])) {
-    value /= 1024.0;
+  while (value >= kUnit && unit + 1 < kUnits.size()) {
+    value /= kUnit;
     ++unit;
   }
   return absl::StrFormat("%.1f %s", value, kUnits[unit]);

@@ -1,9 +1,12 @@
 #include "poll/internal/fd_mutex.h"
 
-#include <cstdio>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "syscall/unix.h"
 
 namespace sysport::poll::internal {
 namespace {
@@ -11,8 +14,9 @@ namespace {
 // An inconsistent state is a bug in the caller (an unlock without a lock) or
 // here; carrying on could close a descriptor still in use, so stop.
 [[noreturn]] void Fatal(const char* what) {
-  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg)
-  std::fprintf(stderr, "sysport: poll::FD: %s\n", what);
+  // One write(2), so that the line is not interleaved with other output.
+  const std::string line = std::string("sysport: poll::FD: ") + what + "\n";
+  (void)syscall::Write(STDERR_FILENO, line);  // about to abort: a failed write changes nothing
   std::abort();
 }
 

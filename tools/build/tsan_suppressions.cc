@@ -11,9 +11,11 @@
 // exactly the reports whose access is inside that function, and nothing in
 // sysport's own code.
 
-extern "C" const char* __tsan_default_suppressions();  // NOLINT(bugprone-reserved-identifier)
+// The hook TSan's runtime calls for built-in suppressions: its name is TSan's.
+// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+extern "C" const char* __tsan_default_suppressions();
 
-// The hook TSan's runtime calls for built-in suppressions (its name is fixed).
-extern "C" const char* __tsan_default_suppressions() {  // NOLINT(bugprone-reserved-identifier)
+// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
+extern "C" const char* __tsan_default_suppressions() {
   return "race:absl::*Mutex::IncrementSynchSem\n";
 }
