@@ -41,7 +41,6 @@ class TempFile {
   TempFile& operator=(const TempFile&) = delete;
 
   int fd() const { return fd_; }
-  const std::string& path() const { return path_; }
   int64_t Offset() const { return ::lseek(fd_, 0, SEEK_CUR); }
   std::string Contents() const {
     std::string out(4096, '\0');
