@@ -51,6 +51,8 @@ Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags) {
   return FromReturn<size_t>(RawSyscall(sysnum::kGetRandom, buf.data(), buf.size(), flags));
 }
 
+// open(2) and fcntl(2) are variadic C functions, hence the NOLINTs below: this
+// file is the one place sysport calls them, each with typed arguments.
 Result<int> Open(const char* path, int flags, mode_t mode) {
   return FromReturn<int>(::open(path, flags, mode));  // NOLINT(cppcoreguidelines-pro-type-vararg)
 }
