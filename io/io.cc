@@ -62,17 +62,17 @@ Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf) {
   // may or may not also implement.
   if (auto* wt = dynamic_cast<WriterTo*>(&src)) return wt->WriteTo(dst);
   if (auto* rf = dynamic_cast<ReaderFrom*>(&dst)) return rf->ReadFrom(src);
-  std::unique_ptr<char[]> owned;
-  if (buf.empty()) {
-    size_t size = kCopyBufferSize;
-    // Do not allocate more than a LimitedReader can give (Go does the same).
-    if (auto* lr = dynamic_cast<LimitedReader*>(&src)) {
-      size = static_cast<size_t>(std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(size)));
-    }
-    owned = std::make_unique_for_overwrite<char[]>(size);
-    buf = absl::MakeSpan(owned.get(), size);
+  if (!buf.empty()) return BufferedCopy(dst, src, buf);
+  size_t size = kCopyBufferSize;
+  // Do not allocate more than a LimitedReader can give (Go does the same).
+  if (auto* lr = dynamic_cast<LimitedReader*>(&src)) {
+    size = static_cast<size_t>(std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(size)));
   }
-  return BufferedCopy(dst, src, buf);
+  // A buffer of a size known only at run time, left uninitialized: std::vector
+  // would zero it first, only for the reads to overwrite it.
+  // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
+  const auto owned = std::make_unique_for_overwrite<char[]>(size);
+  return BufferedCopy(dst, src, absl::MakeSpan(owned.get(), size));
 }
 
 Result Copy(Writer& dst, Reader& src) { return CopyBuffer(dst, src, {}); }

@@ -1,7 +1,7 @@
 #include "io/io.h"
 
 #include <algorithm>
-#include <cstring>
+#include <array>
 #include <string>
 
 #include "absl/status/status.h"
@@ -20,7 +20,7 @@ class StringReader : public Reader {
     ++reads;
     if (pos_ >= fail_after) return absl::DataLossError("reader broke");
     size_t n = std::min({buf.size(), data_.size() - pos_, chunk_, fail_after - pos_});
-    std::memcpy(buf.data(), data_.data() + pos_, n);
+    data_.copy(buf.data(), n, pos_);
     pos_ += n;
     max_request = std::max(max_request, buf.size());
     return n;
@@ -42,7 +42,9 @@ class StringWriter : public Writer {
     size_t n = std::min(buf.size(), room);
     if (short_writes) n = std::min(n, buf.size() / 2);
     out.append(buf.data(), n);
-    if (n < buf.size() && !short_writes) return {static_cast<int64_t>(n), absl::ResourceExhaustedError("full")};
+    if (n < buf.size() && !short_writes) {
+      return {static_cast<int64_t>(n), absl::ResourceExhaustedError("full")};
+    }
     return {static_cast<int64_t>(n), absl::OkStatus()};
   }
   std::string out;
@@ -113,7 +115,7 @@ TEST(CopyTest, ReadErrorKeepsCount) {
   Result r = Copy(dst, src);
   EXPECT_EQ(r.n, 3000);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(dst.out.size(), 3000u);
+  EXPECT_EQ(dst.out.size(), 3000U);
 }
 
 TEST(CopyTest, WriteErrorKeepsCount) {
@@ -137,23 +139,23 @@ TEST(CopyTest, ShortWriteIsAnError) {
 TEST(CopyBufferTest, UsesTheCallersBuffer) {
   StringReader src(std::string(1000, 'z'));
   StringWriter dst;
-  char buf[7];
-  Result r = CopyBuffer(dst, src, absl::MakeSpan(buf, sizeof(buf)));
+  std::array<char, 7> buf = {};
+  Result r = CopyBuffer(dst, src, absl::MakeSpan(buf));
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.n, 1000);
-  EXPECT_EQ(src.max_request, 7u);
+  EXPECT_EQ(src.max_request, 7U);
 }
 
 TEST(LimitedReaderTest, DecrementsAndStops) {
   StringReader inner("0123456789");
   LimitedReader lr(inner, 4);
-  char buf[3];
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf, 3)), 3u);
+  std::array<char, 3> buf = {};
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 3U);
   EXPECT_EQ(lr.remaining(), 1);
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf, 3)), 1u);
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 1U);
   EXPECT_EQ(buf[0], '3');
   EXPECT_EQ(lr.remaining(), 0);
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf, 3)), 0u);  // EOF, without reading inner
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 0U);  // EOF, without reading inner
   EXPECT_EQ(inner.reads, 2);
   EXPECT_EQ(&lr.reader(), &inner);
 }
@@ -161,8 +163,8 @@ TEST(LimitedReaderTest, DecrementsAndStops) {
 TEST(LimitedReaderTest, NegativeRemainingIsEof) {
   StringReader inner("abc");
   LimitedReader lr(inner, -5);
-  char buf[3];
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf, 3)), 0u);
+  std::array<char, 3> buf = {};
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 0U);
   EXPECT_EQ(inner.reads, 0);
 }
 
@@ -173,7 +175,7 @@ TEST(LimitedReaderTest, CopyThroughItAllocatesNoMoreThanTheLimit) {
   Result r = Copy(dst, lr);
   EXPECT_EQ(r.n, 10);
   EXPECT_EQ(lr.remaining(), 0);
-  EXPECT_EQ(inner.max_request, 10u);
+  EXPECT_EQ(inner.max_request, 10U);
 }
 
 TEST(CopyNTest, ExactAndShort) {

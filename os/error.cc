@@ -29,7 +29,8 @@ absl::Status PathError(std::string_view op, std::string_view path, syscall::Errn
 }
 
 absl::Status ClosedError(std::string_view op, std::string_view path) {
-  absl::Status status = absl::FailedPreconditionError(absl::StrCat(op, " ", path, ": file already closed"));
+  absl::Status status =
+      absl::FailedPreconditionError(absl::StrCat(op, " ", path, ": file already closed"));
   status.SetPayload(kClosedPayload, absl::Cord("1"));
   return status;
 }
@@ -37,7 +38,7 @@ absl::Status ClosedError(std::string_view op, std::string_view path) {
 std::optional<int> ErrnoOf(const absl::Status& status) {
   std::optional<absl::Cord> payload = status.GetPayload(kErrnoPayload);
   int value = 0;
-  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &value)) return std::nullopt;
+  if (!payload.has_value() || !absl::SimpleAtoi(payload->Flatten(), &value)) return std::nullopt;
   return value;
 }
 

@@ -21,20 +21,28 @@
 #include "syscall/unix.h"
 
 namespace sysport::os {
+namespace {
+
+// Go's os.Create: read and write for everyone, less the umask.
+constexpr mode_t kCreatePerm = 0666;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<File>> File::Open(std::string name) {
   return OpenFile(std::move(name), O_RDONLY, 0);
 }
 
 absl::StatusOr<std::unique_ptr<File>> File::Create(std::string name) {
-  return OpenFile(std::move(name), O_RDWR | O_CREAT | O_TRUNC, 0666);
+  return OpenFile(std::move(name), O_RDWR | O_CREAT | O_TRUNC, kCreatePerm);
 }
 
 absl::StatusOr<std::unique_ptr<File>> File::OpenFile(std::string name, int flags, mode_t perm) {
   // open(2) can be interrupted by a signal while waiting on a FIFO or a slow
   // network filesystem; retry as Go does.
   syscall::Result<int> fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
-  while (fd.error() == syscall::Errno(EINTR)) fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
+  while (fd.error() == syscall::Errno(EINTR)) {
+    fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
+  }
   if (!fd.ok()) return PathError("open", name, fd.error());
   return std::unique_ptr<File>(new File(fd.value(), std::move(name), (flags & O_APPEND) != 0));
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <string>
 
@@ -50,17 +51,17 @@ TEST(FileTest, CreateTruncatesAndUsesUmaskedMode) {
   ASSERT_TRUE(created.ok());
   struct stat st = {};
   ASSERT_EQ(::stat(fresh.c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0644u);  // 0666 & ~022
+  EXPECT_EQ(st.st_mode & 0777, 0644U);  // 0666 & ~022
 
   auto f = File::Create(path);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(Contents(path), "");
   ASSERT_TRUE((*f)->Write(std::string("new")).ok());
   ASSERT_TRUE((*f)->Seek(0, SEEK_SET).ok());
-  char buf[8];
-  auto n = (*f)->Read(absl::MakeSpan(buf, sizeof(buf)));  // Create opens read-write
+  std::array<char, 8> buf = {};
+  auto n = (*f)->Read(absl::MakeSpan(buf));  // Create opens read-write
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(std::string(buf, *n), "new");
+  EXPECT_EQ(std::string(buf.data(), *n), "new");
 }
 
 TEST(FileTest, ReadWriteSeekStat) {
@@ -71,10 +72,10 @@ TEST(FileTest, ReadWriteSeekStat) {
   EXPECT_TRUE(w.ok());
   EXPECT_EQ(w.n, 11);
   EXPECT_EQ(*(*f)->Seek(6, SEEK_SET), 6);
-  char buf[16];
-  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf, sizeof(buf))), 5u);
-  EXPECT_EQ(std::string(buf, 5), "world");
-  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf, sizeof(buf))), 0u);  // end of file
+  std::array<char, 16> buf = {};
+  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf)), 5U);
+  EXPECT_EQ(std::string(buf.data(), 5), "world");
+  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf)), 0U);  // end of file
   EXPECT_EQ((*f)->Stat()->st_size, 11);
   auto bad = (*f)->Seek(-1, SEEK_SET);
   EXPECT_EQ(bad.status().message(), "seek " + path + ": invalid argument");
@@ -88,11 +89,12 @@ TEST(FileTest, EveryMethodOfAClosedFileSaysSo) {
   File& file = **f;
   ASSERT_TRUE(file.Close().ok());
   EXPECT_EQ(file.Fd(), -1);
-  char buf[4];
-  auto r = file.Read(absl::MakeSpan(buf, 4));
+  std::array<char, 4> buf = {};
+  auto r = file.Read(absl::MakeSpan(buf));
   EXPECT_EQ(r.status().message(), "read " + path + ": file already closed");
   EXPECT_TRUE(IsClosed(r.status()));
-  EXPECT_EQ(file.Write(std::string("x")).status.message(), "write " + path + ": file already closed");
+  EXPECT_EQ(file.Write(std::string("x")).status.message(),
+            "write " + path + ": file already closed");
   EXPECT_TRUE(IsClosed(file.Seek(0, SEEK_SET).status()));
   EXPECT_TRUE(IsClosed(file.Stat().status()));
   testutil::StringReader src("data");
@@ -113,9 +115,9 @@ TEST(FileTest, PipeEnds) {
   EXPECT_EQ(w->Name(), "|1");
   ASSERT_TRUE(w->Write(std::string("ping")).ok());
   ASSERT_TRUE(w->Close().ok());
-  char buf[8];
-  EXPECT_EQ(*r->Read(absl::MakeSpan(buf, 8)), 4u);
-  EXPECT_EQ(*r->Read(absl::MakeSpan(buf, 8)), 0u);
+  std::array<char, 8> buf = {};
+  EXPECT_EQ(*r->Read(absl::MakeSpan(buf)), 4U);
+  EXPECT_EQ(*r->Read(absl::MakeSpan(buf)), 0U);
   auto seek = r->Seek(0, SEEK_SET);
   EXPECT_EQ(ErrnoOf(seek.status()), ESPIPE);
 }
@@ -123,9 +125,9 @@ TEST(FileTest, PipeEnds) {
 TEST(FileTest, NewFile) {
   EXPECT_EQ(File::NewFile(-1, "nothing"), nullptr);
   const std::string path = MakeFile(TempDir(), "");
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  ASSERT_GE(fd, 0);
-  auto f = File::NewFile(fd, "appender");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  auto f = File::NewFile(fd, "appender");  // owns fd from here on; nullptr if fd < 0
+  ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->Name(), "appender");
   EXPECT_EQ(f->Fd(), fd);
   EXPECT_TRUE(f->append_mode());  // read from the descriptor's flags

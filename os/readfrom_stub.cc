@@ -13,7 +13,8 @@ const bool kHasFastPath = false;
 
 PlatformReadFromResult PlatformReadFrom(File& /*dst*/, io::Reader& r) {
   // A LimitedReader with nothing left copies nothing, as on Linux.
-  if (auto* limited = dynamic_cast<io::LimitedReader*>(&r); limited != nullptr && limited->remaining() <= 0) {
+  if (auto* limited = dynamic_cast<io::LimitedReader*>(&r);
+      limited != nullptr && limited->remaining() <= 0) {
     return {0, true, {}};
   }
   RecordFallback(Fallback::kStub, 0);

@@ -6,9 +6,12 @@
 // The same tests run in the forced-stub build (--//os:readfrom_stub), where
 // every byte must go through the generic path instead.
 
+#include "os/internal/readfrom.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <memory>
 #include <string>
@@ -20,7 +23,6 @@
 #include "io/io.h"
 #include "os/error.h"
 #include "os/file.h"
-#include "os/internal/readfrom.h"
 #include "os/internal/test_util.h"
 #include "os/stats.h"
 #include "poll/testing/copy_file_range_fake.h"
@@ -37,7 +39,9 @@ using testutil::Offset;
 using testutil::Pattern;
 using testutil::TempDir;
 
-const bool kFast = internal::kHasFastPath;
+// Whether this build has the fast path (a function: kHasFastPath lives in
+// another translation unit, whose initialization order is not this one's).
+bool Fast() { return internal::kHasFastPath; }
 
 // A source file holding `size` pattern bytes and an empty destination.
 struct Pair {
@@ -58,7 +62,7 @@ struct Pair {
 // Checks that `bytes` went through the fast path (or, in the stub build, the
 // generic one).
 void ExpectFastPath(const CopyStats& d, int64_t bytes) {
-  if (kFast) {
+  if (Fast()) {
     EXPECT_EQ(d.fast_bytes, bytes);
     EXPECT_EQ(d.generic_bytes, 0);
     EXPECT_EQ(d.fast_calls, 1);
@@ -84,9 +88,9 @@ TEST_P(ReadFromSizeTest, CopyWholeFile) {
   EXPECT_EQ(Offset(*p.dst), static_cast<int64_t>(size));
   EXPECT_EQ(Contents(p.dst_path), p.data);
   ExpectFastPath(d, static_cast<int64_t>(size));
-  if (kFast) {
+  if (Fast()) {
     // The copy and the end-of-file round: Go's two calls, no more.
-    ASSERT_EQ(fake.calls().size(), 2u);
+    ASSERT_EQ(fake.calls().size(), 2U);
     EXPECT_EQ(fake.calls()[0].in_fd, p.src->Fd());
     EXPECT_EQ(fake.calls()[0].out_fd, p.dst->Fd());
   } else {
@@ -96,7 +100,7 @@ TEST_P(ReadFromSizeTest, CopyWholeFile) {
 
 TEST_P(ReadFromSizeTest, CopyLimited) {
   const size_t size = GetParam();
-  const int64_t s = static_cast<int64_t>(size);
+  const auto s = static_cast<int64_t>(size);
   for (int64_t limit : {s - 1, s / 2, s + 7}) {
     SCOPED_TRACE(absl::StrCat("limit ", limit));
     FakeCopyFileRange fake;
@@ -121,7 +125,8 @@ TEST_P(ReadFromSizeTest, CopyLimited) {
 }
 
 INSTANTIATE_TEST_SUITE_P(GoSizes, ReadFromSizeTest,
-                         ::testing::Values(1, 42, 1025, static_cast<size_t>(::getpagesize()) + 1, 32769));
+                         ::testing::Values(1, 42, 1025, static_cast<size_t>(::getpagesize()) + 1,
+                                           32769));
 
 TEST(ReadFromTest, LimitedReaderWithNothingLeftCopiesNothing) {
   for (int64_t n : {int64_t{0}, int64_t{-3}}) {
@@ -156,7 +161,7 @@ TEST(ReadFromTest, AppendDestinationNeverTriesTheFastPath) {
   EXPECT_TRUE(fake.calls().empty());
   EXPECT_EQ(d.fast_calls, 0);
   EXPECT_EQ(d.generic_bytes, 5000);
-  if (kFast) {
+  if (Fast()) {
     EXPECT_EQ(d.fallback(Fallback::kAppendMode), 1);
   }
 }
@@ -176,8 +181,8 @@ TEST(ReadFromTest, AppendGainedAfterOpenFallsBack) {
   EXPECT_EQ(r.n, 3000);
   EXPECT_EQ(Contents(p.dst_path), "xy" + p.data);
   EXPECT_EQ(d.generic_bytes, 3000);
-  if (kFast) {
-    EXPECT_EQ(fake.calls().size(), 1u);
+  if (Fast()) {
+    EXPECT_EQ(fake.calls().size(), 1U);
     EXPECT_EQ(d.fallback_errnos[EBADF], 1);
   }
 }
@@ -193,12 +198,12 @@ TEST(ReadFromTest, PipeToPipe) {
   });
   std::string got;
   std::thread drain([&] {
-    char buf[8192];
+    std::array<char, 8192> buf = {};
     while (true) {
-      auto n = out->first->Read(absl::MakeSpan(buf, sizeof(buf)));
+      auto n = out->first->Read(absl::MakeSpan(buf));
       ASSERT_TRUE(n.ok());
       if (*n == 0) break;
-      got.append(buf, *n);
+      got.append(buf.data(), *n);
     }
   });
   io::Result r = io::Copy(*out->second, *in->first);
@@ -216,12 +221,12 @@ TEST(ReadFromTest, FileToPipe) {
   ASSERT_TRUE(pipe.ok());
   std::string got;
   std::thread drain([&] {
-    char buf[8192];
+    std::array<char, 8192> buf = {};
     while (true) {
-      auto n = pipe->first->Read(absl::MakeSpan(buf, sizeof(buf)));
+      auto n = pipe->first->Read(absl::MakeSpan(buf));
       ASSERT_TRUE(n.ok());
       if (*n == 0) break;
-      got.append(buf, *n);
+      got.append(buf.data(), *n);
     }
   });
   io::Result r = io::Copy(*pipe->second, *p.src);
@@ -260,7 +265,7 @@ TEST(ReadFromTest, SourceThatIsNotAFileUsesTheGenericPath) {
   EXPECT_EQ(r.n, 70000);
   EXPECT_EQ(Contents(p.dst_path), Pattern(70000));
   EXPECT_EQ(d.generic_bytes, 70000);
-  if (kFast) {
+  if (Fast()) {
     EXPECT_EQ(d.fallback(Fallback::kSourceNotFile), 1);
   }
 }
@@ -337,13 +342,13 @@ TEST(ReadFromTest, TmpfsToDiskThroughTheFallback) {
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!kFast) GTEST_SKIP() << "stub build: there is no fast path to inject faults into";
+    if (!Fast()) GTEST_SKIP() << "stub build: there is no fast path to inject faults into";
   }
 };
 
 TEST_F(FaultTest, EveryFallbackErrnoBeforeAnyByte) {
-  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES, ENOENT,
-                ETXTBSY}) {
+  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES,
+                ENOENT, ETXTBSY}) {
     SCOPED_TRACE(Errno(e).Name());
     FakeCopyFileRange fake;
     fake.FailRound(1, Errno(e));
@@ -363,8 +368,8 @@ TEST_F(FaultTest, EveryFallbackErrnoBeforeAnyByte) {
 }
 
 TEST_F(FaultTest, EveryFallbackErrnoAfterBytesMovedCountsBothPaths) {
-  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES, ENOENT,
-                ETXTBSY}) {
+  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES,
+                ENOENT, ETXTBSY}) {
     SCOPED_TRACE(Errno(e).Name());
     FakeCopyFileRange fake;
     fake.ShortRound(1, 4000);
@@ -402,10 +407,11 @@ TEST_F(FaultTest, NoSpaceAfterSomeBytes) {
   Pair p(10000);
   io::Result r = io::Copy(*p.dst, *p.src);
   EXPECT_EQ(r.n, 2500);
-  EXPECT_EQ(r.status.message(), "write " + p.dst_path + ": copy_file_range: no space left on device");
+  EXPECT_EQ(r.status.message(),
+            "write " + p.dst_path + ": copy_file_range: no space left on device");
   EXPECT_EQ(ErrnoOf(r.status), ENOSPC);
   EXPECT_EQ(r.status.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(Contents(p.dst_path).size(), 2500u);  // the count is what the destination holds
+  EXPECT_EQ(Contents(p.dst_path).size(), 2500U);  // the count is what the destination holds
 }
 
 TEST_F(FaultTest, NoSpaceBeforeAnyByte) {
@@ -431,7 +437,7 @@ TEST_F(FaultTest, SeccompEpermDisablesTheFastPathForTheProcess) {
     EXPECT_EQ(Contents(p.dst_path), p.data);
     EXPECT_EQ(d.fallback(Fallback::kSyscallUnavailable), 1);
   }
-  EXPECT_EQ(fake.calls().size(), 1u);
+  EXPECT_EQ(fake.calls().size(), 1U);
   EXPECT_EQ(fake.probes(), 1);
 }
 
@@ -480,7 +486,7 @@ TEST_F(FaultTest, OtherErrorAfterBytesIsReportedWithCount) {
   EXPECT_EQ(r.n, 100);
   EXPECT_EQ(ErrnoOf(r.status), EDQUOT);
   EXPECT_EQ(r.status.message(), "write " + p.dst_path + ": copy_file_range: disk quota exceeded");
-  EXPECT_EQ(Contents(p.dst_path).size(), 100u);
+  EXPECT_EQ(Contents(p.dst_path).size(), 100U);
 }
 
 }  // namespace

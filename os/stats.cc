@@ -30,10 +30,11 @@ struct Counters {
   std::array<std::atomic<int64_t>, kErrnoSlots> errnos{};
 };
 
-Counters& Global() {
-  static Counters* counters = new Counters();  // never destroyed: usable during exit
-  return *counters;
-}
+// Constant-initialized and trivially destructible (atomics only): usable from
+// any thread at any time, before main() and during exit included.
+constinit Counters g_counters;
+
+Counters& Global() { return g_counters; }
 
 }  // namespace
 
@@ -119,10 +120,12 @@ CopyStats CopyStats::Since(const CopyStats& earlier) const {
 }
 
 std::string CopyStats::ToString() const {
-  auto calls = [](int64_t n) { return absl::StrCat(n, n == 1 ? " call" : " calls"); };
-  std::string out = absl::StrCat("copy_file_range: ", calls(fast_calls), ", ", fast_bytes,
-                                 " bytes; read/write: ", calls(generic_calls), ", ", generic_bytes,
-                                 " bytes");
+  auto calls = [](int64_t n) {
+    return absl::StrCat(n, n == 1 ? " call" : " calls");
+  };
+  std::string out =
+      absl::StrCat("copy_file_range: ", calls(fast_calls), ", ", fast_bytes,
+                   " bytes; read/write: ", calls(generic_calls), ", ", generic_bytes, " bytes");
   std::vector<std::string> reasons;
   for (int i = 0; i < kNumFallbacks; ++i) {
     const auto reason = static_cast<Fallback>(i);
@@ -130,7 +133,8 @@ std::string CopyStats::ToString() const {
     reasons.push_back(absl::StrCat(FallbackDescription(reason), " (", fallback(reason), ")"));
   }
   for (const auto& [e, n] : fallback_errnos) {
-    reasons.push_back(absl::StrCat(syscall::Errno(e).Name(), ": ", syscall::Errno(e).Message(), " (", n, ")"));
+    reasons.push_back(
+        absl::StrCat(syscall::Errno(e).Name(), ": ", syscall::Errno(e).Message(), " (", n, ")"));
   }
   if (!reasons.empty()) absl::StrAppend(&out, "; fallbacks: ", absl::StrJoin(reasons, ", "));
   return out;

@@ -30,18 +30,20 @@ inline constexpr int kNumFallbacks = 8;
 std::string_view FallbackDescription(Fallback fallback);
 
 struct CopyStats {
-  int64_t read_from_calls = 0;       // File::ReadFrom calls
-  int64_t fast_calls = 0;            // ... that called copy_file_range
-  int64_t fast_bytes = 0;            // bytes copy_file_range moved
-  int64_t generic_calls = 0;         // ... that used the generic read/write copy
-  int64_t generic_bytes = 0;         // bytes the generic copy moved
+  int64_t read_from_calls = 0;                        // File::ReadFrom calls
+  int64_t fast_calls = 0;                             // ... that called copy_file_range
+  int64_t fast_bytes = 0;                             // bytes copy_file_range moved
+  int64_t generic_calls = 0;                          // ... that used the generic read/write copy
+  int64_t generic_bytes = 0;                          // bytes the generic copy moved
   std::array<int64_t, kNumFallbacks> fallbacks = {};  // indexed by Fallback
-  std::map<int, int64_t> fallback_errnos;             // errno -> count, for kErrno/kSyscallUnavailable
+  // errno -> count, for kErrno and kSyscallUnavailable.
+  std::map<int, int64_t> fallback_errnos;
 
   int64_t fallback(Fallback f) const { return fallbacks[static_cast<size_t>(f)]; }
   // The counters accumulated since `earlier` was read.
   CopyStats Since(const CopyStats& earlier) const;
-  // One line: "copy_file_range: 3 calls, 1048576 bytes; read/write: 1 call, 42 bytes; fallbacks: EXDEV (1)".
+  // One line, e.g. "copy_file_range: 3 calls, 1048576 bytes; read/write: 1 call,
+  // 42 bytes; fallbacks: EXDEV (1)".
   std::string ToString() const;
 };
 

@@ -34,7 +34,8 @@ TEST(CopyStatsTest, SinceAndToString) {
 TEST(CopyStatsTest, DescriptionsAreDistinct) {
   for (int i = 0; i < kNumFallbacks; ++i) {
     for (int j = i + 1; j < kNumFallbacks; ++j) {
-      EXPECT_NE(FallbackDescription(static_cast<Fallback>(i)), FallbackDescription(static_cast<Fallback>(j)));
+      EXPECT_NE(FallbackDescription(static_cast<Fallback>(i)),
+                FallbackDescription(static_cast<Fallback>(j)));
     }
   }
 }

@@ -38,7 +38,7 @@ TEST(CopyFileRangeLargeTest, MoreThanOneRound) {
     EXPECT_EQ(r.written, size);
     EXPECT_EQ(testutil::Offset(*src), size);
     EXPECT_EQ(testutil::Offset(*dst), size);
-    EXPECT_GE(fake.calls().size(), 3u);  // at least two rounds with data, then 0
+    EXPECT_GE(fake.calls().size(), 3U);  // at least two rounds with data, then 0
 
     EXPECT_EQ(dst->Fstat().value().st_size, size);
     std::string buf(4, '\0');

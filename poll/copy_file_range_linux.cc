@@ -2,13 +2,12 @@
 // by errno, whether the kernel handled a copy. The counterpart of Go's
 // internal/poll/copy_file_range_linux.go.
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-
-#include <algorithm>
-#include <atomic>
 
 #include "poll/copy_file_range.h"
 #include "poll/error.h"
@@ -89,7 +88,8 @@ bool ProbeSaysUnavailable(internal::CopyFileRangeEnv& env) {
 // Whether an errno from copy_file_range(2) means "the kernel cannot do this
 // copy, do it another way" rather than "the copy failed". Go, Rust and
 // coreutils each keep such a list; this one is their union plus what they miss.
-static_assert(EOPNOTSUPP == ENOTSUP, "Linux defines ENOTSUP as EOPNOTSUPP; the switch lists it once");
+static_assert(EOPNOTSUPP == ENOTSUP,
+              "Linux defines ENOTSUP as EOPNOTSUPP; the switch lists it once");
 
 bool MeansFallBack(Errno err) {
   switch (err.value()) {
@@ -107,9 +107,10 @@ bool MeansFallBack(Errno err) {
     case EIO:
       // CIFS/SMB servers that do not support server-side copy (Go issue 42400
       // follow-ups); also NFS servers mid-failover.
-    case EOPNOTSUPP:  // == ENOTSUP on Linux
-      // NFS without server-side copy (before 4.2 or disabled), FUSE
-      // filesystems without copy_file_range, RHEL/CentOS 7 kernels.
+    case EOPNOTSUPP:
+      // (== ENOTSUP on Linux) NFS without server-side copy (before 4.2 or
+      // disabled), FUSE filesystems without copy_file_range, RHEL/CentOS 7
+      // kernels.
     case EPERM:
       // seccomp in containers (confirmed by the probe, see above), or an
       // immutable/append-only destination, which the fallback reports itself.
@@ -211,8 +212,8 @@ CopyFileRangeResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
       // offsets, which have advanced by exactly result.written.
       const bool process_wide =
           (err == Errno(ENOSYS) || err == Errno(EPERM)) && ProbeSaysUnavailable(env);
-      result.fallback = process_wide ? CopyFileRangeFallback::kSyscallUnavailable
-                                     : CopyFileRangeFallback::kErrno;
+      result.fallback =
+          process_wide ? CopyFileRangeFallback::kSyscallUnavailable : CopyFileRangeFallback::kErrno;
       result.fallback_errno = err;
       return result;
     }

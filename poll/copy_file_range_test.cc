@@ -73,13 +73,13 @@ TEST(CopyFileRangeTest, CopiesWithKernelOwnedOffsetsAndRecordsArguments) {
   EXPECT_EQ(Offset(*f.src), 5000);
   EXPECT_EQ(Offset(*f.dst), 5000);
   auto calls = fake.calls();
-  ASSERT_EQ(calls.size(), 2u);  // the copy, then 0 at the end of the source
+  ASSERT_EQ(calls.size(), 2U);  // the copy, then 0 at the end of the source
   for (const auto& c : calls) {
     EXPECT_EQ(c.in_fd, f.src->UnsafeSysfd());
     EXPECT_EQ(c.out_fd, f.dst->UnsafeSysfd());
     EXPECT_TRUE(c.in_off_null);
     EXPECT_TRUE(c.out_off_null);
-    EXPECT_EQ(c.flags, 0u);
+    EXPECT_EQ(c.flags, 0U);
     EXPECT_EQ(c.len, static_cast<size_t>(kMaxCopyFileRangeRound));
   }
 }
@@ -94,9 +94,9 @@ TEST(CopyFileRangeTest, RoundsAreCappedAndCountTheRemainder) {
   EXPECT_TRUE(r.handled);
   EXPECT_EQ(r.written, kMaxCopyFileRangeRound + 7);
   auto calls = fake.calls();
-  ASSERT_EQ(calls.size(), 2u);
+  ASSERT_EQ(calls.size(), 2U);
   EXPECT_EQ(calls[0].len, static_cast<size_t>(kMaxCopyFileRangeRound));
-  EXPECT_EQ(calls[1].len, 7u);
+  EXPECT_EQ(calls[1].len, 7U);
   EXPECT_EQ(ReadFile(f.dst_path), f.data.substr(0, 7));
 }
 
@@ -106,7 +106,7 @@ TEST(CopyFileRangeTest, LimitStopsTheCopy) {
   CopyFileRangeResult r = CopyFileRange(*f.dst, *f.src, 300);
   EXPECT_TRUE(r.handled);
   EXPECT_EQ(r.written, 300);
-  EXPECT_EQ(fake.calls().size(), 1u);  // no round after the limit is reached
+  EXPECT_EQ(fake.calls().size(), 1U);  // no round after the limit is reached
   EXPECT_EQ(Offset(*f.src), 300);
   EXPECT_EQ(ReadFile(f.dst_path), f.data.substr(0, 300));
 }
@@ -179,7 +179,7 @@ TEST(CopyFileRangeTest, EnosysConfirmedByProbeDisablesForTheProcess) {
   CopyFileRangeResult later = CopyFileRange(*f.dst, *f.src, kNoLimit);
   EXPECT_FALSE(later.handled);
   EXPECT_EQ(later.fallback, CopyFileRangeFallback::kSyscallUnavailable);
-  EXPECT_EQ(fake.calls().size(), 1u);
+  EXPECT_EQ(fake.calls().size(), 1U);
   EXPECT_EQ(fake.probes(), 1);
 }
 
@@ -194,7 +194,7 @@ TEST(CopyFileRangeTest, SeccompEpermConfirmedByProbeDisablesForTheProcess) {
   EXPECT_EQ(r.fallback_errno, Errno(EPERM));
   EXPECT_EQ(CopyFileRange(*f.dst, *f.src, kNoLimit).fallback,
             CopyFileRangeFallback::kSyscallUnavailable);
-  EXPECT_EQ(fake.calls().size(), 1u);
+  EXPECT_EQ(fake.calls().size(), 1U);
 }
 
 TEST(CopyFileRangeTest, LegitimateEpermFallsBackOnceAndKeepsTrying) {
@@ -274,7 +274,7 @@ TEST(CopyFileRangeTest, OtherErrorAfterBytesMovedIsHandledWithCount) {
   EXPECT_TRUE(r.handled);
   EXPECT_EQ(r.written, 123);
   EXPECT_EQ(r.err, Error(Errno(ENOSPC)));
-  EXPECT_EQ(ReadFile(f.dst_path).size(), 123u);
+  EXPECT_EQ(ReadFile(f.dst_path).size(), 123U);
 }
 
 TEST(CopyFileRangeTest, EintrIsRetried) {
@@ -285,7 +285,7 @@ TEST(CopyFileRangeTest, EintrIsRetried) {
   CopyFileRangeResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
   EXPECT_TRUE(r.handled);
   EXPECT_EQ(r.written, 100);
-  EXPECT_EQ(fake.calls().size(), 4u);  // EINTR, EINTR, 100 bytes, 0
+  EXPECT_EQ(fake.calls().size(), 4U);  // EINTR, EINTR, 100 bytes, 0
 }
 
 TEST(CopyFileRangeTest, ZeroOnTheFirstRoundIsNotHandled) {
@@ -306,7 +306,7 @@ TEST(CopyFileRangeTest, ZeroAfterBytesMovedIsTheEnd) {
   CopyFileRangeResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
   EXPECT_TRUE(r.handled);
   EXPECT_EQ(r.written, 60);
-  EXPECT_EQ(fake.calls().size(), 3u);
+  EXPECT_EQ(fake.calls().size(), 3U);
   EXPECT_EQ(ReadFile(f.dst_path), f.data);
 }
 

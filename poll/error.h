@@ -14,7 +14,9 @@ namespace sysport::poll {
 class Error {
  public:
   constexpr Error() = default;
-  // Any errno is an error; Errno() is "no error".
+  // Any errno is an error; Errno() is "no error". Implicit, so that a
+  // syscall::Result's error() can be returned or assigned as it is.
+  // cppcheck-suppress noExplicitConstructor
   constexpr Error(syscall::Errno e) : errno_(e) {}  // NOLINT(google-explicit-constructor)
 
   static constexpr Error Closing() {

@@ -176,6 +176,7 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
     }
   };
   std::vector<std::thread> threads;
+  threads.reserve(6);
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&, t] {
       std::string buf(512, static_cast<char>('a' + t));

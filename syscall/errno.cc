@@ -1,8 +1,7 @@
 #include "syscall/errno.h"
 
-#include <string.h>
-
 #include <cctype>
+#include <cstring>  // strerrordesc_np, strerrorname_np (glibc >= 2.32)
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -36,8 +35,8 @@ std::string Errno::Message() const {
   std::string message(desc);
   // Lower-case the first letter unless the message starts with an acronym
   // ("RPC struct is bad" stays as it is).
-  if (message.size() >= 2 && std::isupper(static_cast<unsigned char>(message[0])) &&
-      !std::isupper(static_cast<unsigned char>(message[1]))) {
+  if (message.size() >= 2 && std::isupper(static_cast<unsigned char>(message[0])) != 0 &&
+      std::isupper(static_cast<unsigned char>(message[1])) == 0) {
     message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
   }
   return message;

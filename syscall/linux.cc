@@ -17,20 +17,22 @@ namespace {
 static_assert(sizeof(loff_t) == sizeof(int64_t), "loff_t must be 64 bits");
 
 long RawSyscall(SyscallNumber number, auto... args) {  // NOLINT(google-runtime-int)
-  // The only varargs syscall(2) call in sysport.
-  return ::syscall(static_cast<long>(number), args...);  // NOLINT(google-runtime-int)
+  // The only varargs syscall(2) call in sysport, which takes the number as a long.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg,google-runtime-int)
+  return ::syscall(static_cast<long>(number), args...);
 }
 
 }  // namespace
 
-Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
-                             size_t len, unsigned flags) {
-  return internal::FromReturn<size_t>(RawSyscall(sysnum::kCopyFileRange, in_fd, in_off, out_fd,
-                                       out_off, len, flags));
+Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off, size_t len,
+                             unsigned flags) {
+  return internal::FromReturn<size_t>(
+      RawSyscall(sysnum::kCopyFileRange, in_fd, in_off, out_fd, out_off, len, flags));
 }
 
 Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags) {
-  return internal::FromReturn<size_t>(RawSyscall(sysnum::kGetRandom, buf.data(), buf.size(), flags));
+  return internal::FromReturn<size_t>(
+      RawSyscall(sysnum::kGetRandom, buf.data(), buf.size(), flags));
 }
 
 }  // namespace sysport::syscall

@@ -19,8 +19,8 @@ namespace sysport::syscall {
 // INT_MAX. A null offset pointer means "use and advance the file offset"; a
 // non-null one is read and advanced instead, leaving the file offset alone.
 // Returns the number of bytes copied (0 at the end of the source).
-Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
-                             size_t len, unsigned flags);
+Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off, size_t len,
+                             unsigned flags);
 
 // getrandom(2), trapped by number. Returns how many bytes were written to buf.
 Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags);

@@ -12,6 +12,8 @@
 // time. syscall/sysnum_test.cc compares every entry with the kernel headers of
 // the architecture being built.
 
+#include <string_view>
+
 namespace sysport::syscall {
 
 // A system-call number. Its own type, so that only the constants below can be
@@ -38,7 +40,7 @@ enum class SyscallNumber : long {};  // NOLINT(google-runtime-int): syscall(2) t
 #elif defined(SYSPORT_SYSNUM_LINUX_S390X)
 #include "syscall/sysnum_linux_s390x.h"
 #else
-#error "sysport has no system-call table for this target: the build defined no SYSPORT_SYSNUM_LINUX_* macro"
+#error "no system-call table for this target: the build defined no SYSPORT_SYSNUM_LINUX_* macro"
 #endif
 #undef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
 

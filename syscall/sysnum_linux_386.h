@@ -8,12 +8,12 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__i386__))
-#error "syscall/sysnum_linux_386.h serves linux/386 only, but the compiler targets another architecture"
+#error "sysnum_linux_386.h is for linux/386, not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "386";
+inline constexpr std::string_view kTable = "386";
 inline constexpr SyscallNumber kCopyFileRange{377};
 inline constexpr SyscallNumber kGetRandom{355};
 

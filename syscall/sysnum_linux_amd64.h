@@ -8,12 +8,12 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__x86_64__) && !defined(__ILP32__))
-#error "syscall/sysnum_linux_amd64.h serves linux/amd64 only, but the compiler targets another architecture"
+#error "sysnum_linux_amd64.h is for linux/amd64, not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "amd64";
+inline constexpr std::string_view kTable = "amd64";
 inline constexpr SyscallNumber kCopyFileRange{326};
 inline constexpr SyscallNumber kGetRandom{318};
 

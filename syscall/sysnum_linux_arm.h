@@ -8,12 +8,12 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__arm__) && defined(__ARM_EABI__))
-#error "syscall/sysnum_linux_arm.h serves linux/arm with the EABI only, but the compiler targets another architecture"
+#error "sysnum_linux_arm.h is for linux/arm (EABI), not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "arm";
+inline constexpr std::string_view kTable = "arm";
 inline constexpr SyscallNumber kCopyFileRange{391};
 inline constexpr SyscallNumber kGetRandom{384};
 

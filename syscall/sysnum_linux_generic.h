@@ -7,13 +7,14 @@
 #ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
-#if !(defined(__linux__) && (defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64) || defined(__loongarch64)))
-#error "syscall/sysnum_linux_generic.h serves linux/arm64, linux/riscv64 and linux/loong64 only, but the compiler targets another architecture"
+#if !(defined(__linux__) && (defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64) || \
+                             defined(__loongarch64)))
+#error "sysnum_linux_generic.h is for linux/arm64, riscv64 and loong64, not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "generic";
+inline constexpr std::string_view kTable = "generic";
 inline constexpr SyscallNumber kCopyFileRange{285};
 inline constexpr SyscallNumber kGetRandom{278};
 

@@ -8,12 +8,12 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__mips__) && defined(_ABI64) && _MIPS_SIM == _ABI64)
-#error "syscall/sysnum_linux_mips64x.h serves linux/mips64 and linux/mips64le (n64) only, but the compiler targets another architecture"
+#error "sysnum_linux_mips64x.h is for linux/mips64 and mips64le (n64), not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "mips64x";
+inline constexpr std::string_view kTable = "mips64x";
 inline constexpr SyscallNumber kCopyFileRange{5320};
 inline constexpr SyscallNumber kGetRandom{5313};
 

@@ -8,12 +8,12 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__mips__) && defined(_ABIO32) && _MIPS_SIM == _ABIO32)
-#error "syscall/sysnum_linux_mipsx.h serves linux/mips and linux/mipsle (o32) only, but the compiler targets another architecture"
+#error "sysnum_linux_mipsx.h is for linux/mips and mipsle (o32), not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "mipsx";
+inline constexpr std::string_view kTable = "mipsx";
 inline constexpr SyscallNumber kCopyFileRange{4360};
 inline constexpr SyscallNumber kGetRandom{4353};
 

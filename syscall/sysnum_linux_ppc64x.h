@@ -8,12 +8,12 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__powerpc64__))
-#error "syscall/sysnum_linux_ppc64x.h serves linux/ppc64 and linux/ppc64le only, but the compiler targets another architecture"
+#error "sysnum_linux_ppc64x.h is for linux/ppc64 and ppc64le, not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "ppc64x";
+inline constexpr std::string_view kTable = "ppc64x";
 inline constexpr SyscallNumber kCopyFileRange{379};
 inline constexpr SyscallNumber kGetRandom{359};
 

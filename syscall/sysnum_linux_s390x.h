@@ -8,12 +8,12 @@
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
 #if !(defined(__linux__) && defined(__s390x__))
-#error "syscall/sysnum_linux_s390x.h serves linux/s390x only, but the compiler targets another architecture"
+#error "sysnum_linux_s390x.h is for linux/s390x, not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
-inline constexpr char kTable[] = "s390x";
+inline constexpr std::string_view kTable = "s390x";
 inline constexpr SyscallNumber kCopyFileRange{375};
 inline constexpr SyscallNumber kGetRandom{349};
 

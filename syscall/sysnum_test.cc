@@ -26,9 +26,7 @@ TEST(SysnumTest, GetRandomMatchesKernelHeaders) {
       << "table sysnum_linux_" << sysnum::kTable << ".h";
 }
 
-TEST(SysnumTest, NumbersAreDistinct) {
-  EXPECT_NE(sysnum::kCopyFileRange, sysnum::kGetRandom);
-}
+TEST(SysnumTest, NumbersAreDistinct) { EXPECT_NE(sysnum::kCopyFileRange, sysnum::kGetRandom); }
 
 }  // namespace
 }  // namespace sysport::syscall

@@ -1,7 +1,5 @@
 #include "syscall/unix.h"
 
-#include "syscall/internal/from_return.h"
-
 #include <fcntl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -9,20 +7,28 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <optional>
 #include <string_view>
 
+#include "syscall/internal/from_return.h"
 
 namespace sysport::syscall {
 namespace {
 
 // Large-file support everywhere: pread/pwrite/lseek offsets are 64-bit even on
 // 32-bit targets (the build defines _FILE_OFFSET_BITS=64).
-static_assert(sizeof(off_t) == sizeof(int64_t), "off_t must be 64 bits; build with _FILE_OFFSET_BITS=64");
+static_assert(sizeof(off_t) == sizeof(int64_t),
+              "off_t must be 64 bits; build with _FILE_OFFSET_BITS=64");
 
 }  // namespace
 
+// open(2) and fcntl(2) are variadic C functions, hence the NOLINTs below: this
+// file is the one place sysport calls them, each with typed arguments.
 Result<int> Open(const char* path, int flags, mode_t mode) {
-  return internal::FromReturn<int>(::open(path, flags, mode));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  return internal::FromReturn<int>(
+      ::open(path, flags, mode));  // NOLINT(cppcoreguidelines-pro-type-vararg)
 }
 
 Errno Close(int fd) {
@@ -57,11 +63,13 @@ Result<struct stat> Fstat(int fd) {
 }
 
 Result<int> GetStatusFlags(int fd) {
-  return internal::FromReturn<int>(::fcntl(fd, F_GETFL));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  return internal::FromReturn<int>(
+      ::fcntl(fd, F_GETFL));  // NOLINT(cppcoreguidelines-pro-type-vararg)
 }
 
 Errno SetStatusFlags(int fd, int flags) {
-  if (::fcntl(fd, F_SETFL, flags) < 0) return Errno(errno);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg)
+  if (::fcntl(fd, F_SETFL, flags) < 0) return Errno(errno);
   return Errno();
 }
 
@@ -72,29 +80,36 @@ Result<std::array<int, 2>> Pipe(int flags) {
 }
 
 KernelVersion ParseKernelRelease(std::string_view release) {
-  int values[2] = {0, 0};
+  // Larger than any kernel version part anyone ships, and far from INT_MAX.
+  constexpr int kMaxPart = 100000;
   size_t pos = 0;
-  for (int& value : values) {
+  // The decimal number at `pos`, moving `pos` past it; nullopt if none is there.
+  auto number = [&]() -> std::optional<int> {
+    int value = 0;
     size_t digits = 0;
     while (pos < release.size() && release[pos] >= '0' && release[pos] <= '9') {
-      if (value > 100000) return {};  // not a kernel version anyone ships
+      if (value > kMaxPart) return std::nullopt;
       value = value * 10 + (release[pos] - '0');
       ++pos;
       ++digits;
     }
-    if (digits == 0) return {};
-    if (&value == &values[0]) {
-      if (pos >= release.size() || release[pos] != '.') return {};
-      ++pos;
-    }
-  }
-  return {values[0], values[1]};
+    if (digits == 0) return std::nullopt;
+    return value;
+  };
+  const std::optional<int> major = number();
+  if (!major.has_value() || pos >= release.size() || release[pos] != '.') return {};
+  ++pos;
+  const std::optional<int> minor = number();
+  if (!minor.has_value()) return {};
+  return {*major, *minor};
 }
 
 KernelVersion GetKernelVersion() {
   struct utsname uts = {};
   if (::uname(&uts) < 0) return {};
-  return ParseKernelRelease(uts.release);
+  // NUL-terminated by the kernel; bounded by the array all the same.
+  const char* release = std::data(uts.release);
+  return ParseKernelRelease(std::string_view(release, ::strnlen(release, std::size(uts.release))));
 }
 
 }  // namespace sysport::syscall

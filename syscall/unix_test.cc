@@ -23,14 +23,14 @@ class TempFile {
   explicit TempFile(const std::string& content, int flags = O_RDWR) {
     const char* dir = std::getenv("TEST_TMPDIR");
     path_ = std::string(dir != nullptr ? dir : "/tmp") + "/unix_test_XXXXXX";
-    int fd = ::mkstemp(path_.data());
-    if (fd < 0) std::abort();
-    ::close(fd);
+    const int created = ::mkstemp(path_.data());
+    if (created < 0) std::abort();
+    ::close(created);
     auto opened = Open(path_.c_str(), flags | O_CLOEXEC, 0);
     if (!opened.ok()) std::abort();
     fd_ = opened.value();
-    if (!content.empty() && ::pwrite(fd_, content.data(), content.size(), 0) !=
-                                static_cast<ssize_t>(content.size())) {
+    if (!content.empty() &&
+        ::pwrite(fd_, content.data(), content.size(), 0) != static_cast<ssize_t>(content.size())) {
       std::abort();
     }
   }
@@ -42,7 +42,6 @@ class TempFile {
   TempFile& operator=(const TempFile&) = delete;
 
   int fd() const { return fd_; }
-  const std::string& path() const { return path_; }
   int64_t Offset() const { return ::lseek(fd_, 0, SEEK_CUR); }
   std::string Contents() const {
     std::string out(4096, '\0');
@@ -75,7 +74,7 @@ TEST(CopyFileRangeTest, WholeFileWithFileOffsets) {
   // At the end of the source: 0.
   auto eof = CopyFileRange(src.fd(), nullptr, dst.fd(), nullptr, 4096, 0);
   ASSERT_TRUE(eof.ok());
-  EXPECT_EQ(eof.value(), 0u);
+  EXPECT_EQ(eof.value(), 0U);
 }
 
 TEST(CopyFileRangeTest, PartialWithExplicitOffsetsLeavesFileOffsetsAlone) {
@@ -86,7 +85,7 @@ TEST(CopyFileRangeTest, PartialWithExplicitOffsetsLeavesFileOffsetsAlone) {
   int64_t out_off = 10;
   auto r = CopyFileRange(src.fd(), &in_off, dst.fd(), &out_off, 5, 0);
   ASSERT_TRUE(r.ok()) << r.error().Name();
-  EXPECT_EQ(r.value(), 5u);
+  EXPECT_EQ(r.value(), 5U);
   EXPECT_EQ(in_off, 8);    // the input offset advanced by the count
   EXPECT_EQ(out_off, 15);  // and so did the output offset, independently
   EXPECT_EQ(src.Offset(), 0);
@@ -102,7 +101,7 @@ TEST(CopyFileRangeTest, MixedOffsets) {
   int64_t out_off = 2;
   auto r = CopyFileRange(src.fd(), nullptr, dst.fd(), &out_off, 6, 0);
   ASSERT_TRUE(r.ok()) << r.error().Name();
-  EXPECT_EQ(r.value(), 6u);
+  EXPECT_EQ(r.value(), 6U);
   EXPECT_EQ(src.Offset(), 10);
   EXPECT_EQ(dst.Offset(), 0);
   EXPECT_EQ(out_off, 8);
@@ -165,12 +164,12 @@ TEST(GetRandomTest, FillsTheBuffer) {
   // A different length gets exactly that length (catches a swapped argument).
   auto small = GetRandom(absl::MakeSpan(buf.data(), 3), 0);
   ASSERT_TRUE(small.ok());
-  EXPECT_EQ(small.value(), 3u);
+  EXPECT_EQ(small.value(), 3U);
 }
 
 TEST(GetRandomTest, UnknownFlagIsEinval) {
   std::array<char, 8> buf = {};
-  auto r = GetRandom(absl::MakeSpan(buf), 0x80000000u);
+  auto r = GetRandom(absl::MakeSpan(buf), 0x80000000U);
   EXPECT_EQ(r.error(), Errno(EINVAL));
 }
 

@@ -34,6 +34,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "io/io.h"
 #include "os/error.h"
 #include "os/file.h"
@@ -41,8 +42,9 @@
 #include "tools/copy_progress.h"
 
 ABSL_FLAG(bool, append, false, "Append to DST (opened with O_APPEND, not truncated).");
-ABSL_FLAG(std::optional<int64_t>, skip, std::nullopt,
-          "Skip N bytes of SRC first: seek past them, or read and discard them if SRC cannot seek.");
+ABSL_FLAG(
+    std::optional<int64_t>, skip, std::nullopt,
+    "Skip N bytes of SRC first: seek past them, or read and discard them if SRC cannot seek.");
 ABSL_FLAG(std::optional<int64_t>, seek, std::nullopt,
           "Write from byte N of DST; DST is not truncated.");
 ABSL_FLAG(std::optional<int64_t>, count, std::nullopt, "Copy at most N bytes.");
@@ -58,6 +60,10 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
+// DST's mode when copy creates it, as os::File::Create: read and write for
+// everyone, less the umask.
+constexpr mode_t kCreatePerm = 0666;
+
 // Abseil's flag parser exits with 1 on a bad flag, and with 1 after --help;
 // this tool's contract is 2 for bad flags and 0 for help. While parsing, an
 // exit handler rewrites the status.
@@ -67,7 +73,7 @@ std::atomic<bool> g_help_requested{false};
 void FixParseExitStatus() {
   if (!g_parsing.load()) return;
   std::cout.flush();
-  std::fflush(nullptr);
+  (void)std::fflush(nullptr);  // best effort: the process ends either way
   ::_exit(g_help_requested.load() ? 0 : kExitUsage);
 }
 
@@ -78,14 +84,21 @@ bool IsHelpFlag(std::string_view arg) {
          arg == "helpon" || arg == "helpmatch" || arg == "version" || arg == "only_check_args";
 }
 
+// The tool's only exit() (exit(3) is not thread-safe): called from the main
+// thread only while it is the only thread, before the progress thread starts
+// or after it has been joined.
+[[noreturn]] void Exit(int status) {
+  std::exit(status);  // NOLINT(concurrency-mt-unsafe): see above
+}
+
 [[noreturn]] void Fail(const absl::Status& status) {
   std::cerr << "copy: " << status.message() << "\n";
-  std::exit(kExitFailure);
+  Exit(kExitFailure);
 }
 
 [[noreturn]] void UsageError(std::string_view message) {
   std::cerr << "copy: " << message << "\nTry 'copy --help' for more information.\n";
-  std::exit(kExitUsage);
+  Exit(kExitUsage);
 }
 
 // A Writer that drops what it is given, for --skip on a source that cannot seek.
@@ -141,18 +154,22 @@ Options ParseArgs(int argc, char** argv) {
       "'-' as SRC is standard input, as DST standard output. DST is created with mode\n"
       "0666 (less the umask) and truncated, unless --append or --seek is given.\n"
       "Exit status: 0 on success, 1 if the copy failed, 2 for bad flags or arguments.");
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--") break;
-    if (argv[i][0] == '-' && IsHelpFlag(argv[i])) g_help_requested = true;
+  for (const char* raw : absl::MakeConstSpan(argv, static_cast<size_t>(argc)).subspan(1)) {
+    const std::string_view arg(raw);
+    if (arg == "--") break;
+    if (arg.starts_with('-') && IsHelpFlag(arg)) g_help_requested = true;
   }
-  std::atexit(FixParseExitStatus);
+  // atexit fails only when the C library cannot store another handler; then a
+  // bad flag exits with Abseil's 1 instead of 2, and nothing else changes.
+  (void)std::atexit(FixParseExitStatus);
   g_parsing = true;
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   g_parsing = false;
 
   Options o;
   if (positional.size() != 3) {
-    UsageError(positional.size() < 3 ? "missing SRC or DST" : "too many arguments: want SRC and DST");
+    UsageError(positional.size() < 3 ? "missing SRC or DST"
+                                     : "too many arguments: want SRC and DST");
   }
   o.src = positional[1];
   o.dst = positional[2];
@@ -162,7 +179,8 @@ Options ParseArgs(int argc, char** argv) {
   o.count = absl::GetFlag(FLAGS_count);
   o.stats = absl::GetFlag(FLAGS_stats);
   o.progress = absl::GetFlag(FLAGS_progress);
-  for (const auto& [name, value] : {std::pair{"--skip", o.skip}, {"--seek", o.seek}, {"--count", o.count}}) {
+  for (const auto& [name, value] :
+       {std::pair{"--skip", o.skip}, {"--seek", o.seek}, {"--count", o.count}}) {
     if (value.has_value() && *value < 0) UsageError(absl::StrCat(name, " must not be negative"));
   }
   if (o.append && o.seek.has_value()) UsageError("--append and --seek cannot be used together");
@@ -189,9 +207,9 @@ void CheckNotSameFile(os::File& src, const Options& o) {
   const bool same = src_st->st_dev == dst_st.st_dev && src_st->st_ino == dst_st.st_ino;
   const bool truncates = !o.append && !o.seek.has_value();
   if (same && (truncates || !o.count.has_value())) {
-    Fail(absl::InvalidArgumentError(absl::StrCat(
-        "'", o.src, "' and '", o.dst, "' are the same file",
-        truncates ? "" : " (give --count to copy a bounded range within it)")));
+    Fail(absl::InvalidArgumentError(
+        absl::StrCat("'", o.src, "' and '", o.dst, "' are the same file",
+                     truncates ? "" : " (give --count to copy a bounded range within it)")));
   }
 }
 
@@ -203,7 +221,7 @@ std::unique_ptr<os::File> OpenDestination(const Options& o) {
   } else if (!o.seek.has_value()) {
     flags |= O_TRUNC;
   }
-  absl::StatusOr<std::unique_ptr<os::File>> f = os::File::OpenFile(o.dst, flags, 0666);
+  absl::StatusOr<std::unique_ptr<os::File>> f = os::File::OpenFile(o.dst, flags, kCreatePerm);
   if (!f.ok()) Fail(f.status());
   return *std::move(f);
 }
@@ -218,6 +236,48 @@ void SkipSource(os::File& src, int64_t skip) {
   io::LimitedReader skipped(src, skip);
   io::Result r = io::Copy(discard, skipped);
   if (!r.ok()) Fail(r.status);
+}
+
+// The size to expect, for the progress line: what is left of a regular
+// source, bounded by --count.
+std::optional<int64_t> ExpectedSize(os::File& src, const Options& o) {
+  std::optional<int64_t> total;
+  if (absl::StatusOr<struct stat> st = src.Stat(); st.ok() && S_ISREG(st->st_mode)) {
+    absl::StatusOr<int64_t> pos = src.Seek(0, SEEK_CUR);
+    total = std::max<int64_t>(0, st->st_size - (pos.ok() ? *pos : 0));
+    if (o.count.has_value()) total = std::min(*total, *o.count);
+  } else if (o.count.has_value()) {
+    total = *o.count;
+  }
+  return total;
+}
+
+// ChunkedCopy with a thread that reports progress on stderr: quiet for the
+// first second after `start`, then a line per second (redrawn in place on a
+// terminal), and a last line if it printed any.
+io::Result CopyWithProgress(io::Writer& dst, os::File& src, const Options& o, absl::Time start) {
+  const std::optional<int64_t> total = ExpectedSize(src, o);
+  std::atomic<int64_t> done{0};
+  absl::Notification finished;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  std::thread reporter([&] {
+    bool printed = false;
+    absl::Time next = start + absl::Seconds(1);
+    while (!finished.WaitForNotificationWithDeadline(next)) {
+      const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
+      std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
+      printed = true;
+      next += absl::Seconds(1);
+    }
+    if (printed) {
+      const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
+      std::cerr << (tty ? "\r\033[K" : "") << line << "\n" << std::flush;
+    }
+  });
+  io::Result result = ChunkedCopy(dst, src, o.count, done);
+  finished.Notify();
+  reporter.join();
+  return result;
 }
 
 int Run(int argc, char** argv) {
@@ -235,46 +295,10 @@ int Run(int argc, char** argv) {
   std::optional<io::LimitedReader> limited;
   if (o.count.has_value()) reader = &limited.emplace(*src, *o.count);
 
-  // The size to expect, for the progress line: what is left of a regular
-  // source, bounded by --count.
-  std::optional<int64_t> total;
-  if (absl::StatusOr<struct stat> st = src->Stat(); st.ok() && S_ISREG(st->st_mode)) {
-    absl::StatusOr<int64_t> pos = src->Seek(0, SEEK_CUR);
-    total = std::max<int64_t>(0, st->st_size - (pos.ok() ? *pos : 0));
-    if (o.count.has_value()) total = std::min(*total, *o.count);
-  } else if (o.count.has_value()) {
-    total = *o.count;
-  }
-
   const os::CopyStats before = os::ReadCopyStats();
   const absl::Time start = absl::Now();
-  io::Result result;
-  if (o.progress) {
-    std::atomic<int64_t> done{0};
-    absl::Notification finished;
-    const bool tty = ::isatty(STDERR_FILENO) != 0;
-    std::thread reporter([&] {
-      bool printed = false;
-      // Quiet for the first second; then a line per second (redrawn in place
-      // on a terminal).
-      absl::Time next = start + absl::Seconds(1);
-      while (!finished.WaitForNotificationWithDeadline(next)) {
-        const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
-        std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
-        printed = true;
-        next += absl::Seconds(1);
-      }
-      if (printed) {
-        const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
-        std::cerr << (tty ? "\r\033[K" : "") << line << "\n" << std::flush;
-      }
-    });
-    result = ChunkedCopy(*dst, *src, o.count, done);
-    finished.Notify();
-    reporter.join();
-  } else {
-    result = io::Copy(*dst, *reader);
-  }
+  const io::Result result =
+      o.progress ? CopyWithProgress(*dst, *src, o, start) : io::Copy(*dst, *reader);
   const absl::Duration elapsed = absl::Now() - start;
 
   absl::Status status = result.status;

@@ -1,5 +1,6 @@
 #include "tools/copy_progress.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,12 +13,13 @@
 namespace sysport::tools {
 
 std::string HumanBytes(int64_t bytes) {
-  if (bytes < 1024) return absl::StrCat(bytes, " B");
-  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = static_cast<double>(bytes) / 1024.0;
+  constexpr int64_t kUnit = 1024;
+  if (bytes < kUnit) return absl::StrCat(bytes, " B");
+  static constexpr std::array<const char*, 6> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double value = static_cast<double>(bytes) / kUnit;
   size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < sizeof(kUnits) / sizeof(kUnits[0])) {
-    value /= 1024.0;
+  while (value >= kUnit && unit + 1 < kUnits.size()) {
+    value /= kUnit;
     ++unit;
   }
   return absl::StrFormat("%.1f %s", value, kUnits[unit]);
@@ -44,19 +46,22 @@ std::string ProgressLine(int64_t done, std::optional<int64_t> total, absl::Durat
 }
 
 std::string StatsReport(int64_t bytes, absl::Duration elapsed, const os::CopyStats& stats) {
-  std::string report = absl::StrFormat("copied %d bytes (%s) in %.3f s, %s\n", bytes, HumanBytes(bytes),
-                                       absl::ToDoubleSeconds(elapsed), Rate(bytes, elapsed));
+  std::string report =
+      absl::StrFormat("copied %d bytes (%s) in %.3f s, %s\n", bytes, HumanBytes(bytes),
+                      absl::ToDoubleSeconds(elapsed), Rate(bytes, elapsed));
   const int64_t carried = stats.fast_bytes + stats.generic_bytes;
   std::string path;
   if (carried == 0) {
-    path = stats.read_from_calls == 0 && bytes != 0 ? "not through os::File::ReadFrom" : "no bytes moved";
+    path = stats.read_from_calls == 0 && bytes != 0 ? "not through os::File::ReadFrom"
+                                                    : "no bytes moved";
   } else if (stats.generic_bytes == 0) {
     path = "copy_file_range 100%";
   } else if (stats.fast_bytes == 0) {
     path = "read/write 100%";
   } else {
     const int64_t fast_percent = stats.fast_bytes * 100 / carried;
-    path = absl::StrCat("copy_file_range ", fast_percent, "%, read/write ", 100 - fast_percent, "%");
+    path =
+        absl::StrCat("copy_file_range ", fast_percent, "%, read/write ", 100 - fast_percent, "%");
   }
   absl::StrAppend(&report, "path: ", path, "\n", stats.ToString(), "\n");
   return report;

@@ -32,8 +32,9 @@ TEST(StatsReportTest, NamesThePath) {
             "copy_file_range: 1 call, 1048576 bytes; read/write: 0 calls, 0 bytes\n");
   s.generic_bytes = 3 << 20;
   s.generic_calls = 1;
-  EXPECT_NE(StatsReport(4 << 20, absl::Seconds(1), s).find("path: copy_file_range 25%, read/write 75%"),
-            std::string::npos);
+  EXPECT_NE(
+      StatsReport(4 << 20, absl::Seconds(1), s).find("path: copy_file_range 25%, read/write 75%"),
+      std::string::npos);
   os::CopyStats none;
   EXPECT_NE(StatsReport(0, absl::Seconds(1), none).find("path: no bytes moved"), std::string::npos);
 }

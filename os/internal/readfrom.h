@@ -16,9 +16,9 @@ class File;
 namespace sysport::os::internal {
 
 struct [[nodiscard]] PlatformReadFromResult {
-  int64_t written = 0;  // bytes the fast path moved, whatever `handled` says
-  bool handled = false; // false: the generic copy must do (the rest of) the job
-  absl::Status status;  // set only if handled
+  int64_t written = 0;   // bytes the fast path moved, whatever `handled` says
+  bool handled = false;  // false: the generic copy must do (the rest of) the job
+  absl::Status status;   // set only if handled
 };
 
 // Whether this build has a fast path at all (false in the stub).

@@ -1,12 +1,10 @@
 #include "os/internal/test_util.h"
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -56,7 +54,7 @@ std::unique_ptr<File> MustOpenFile(const std::string& path, int flags) {
 
 absl::StatusOr<size_t> StringReader::Read(absl::Span<char> buf) {
   size_t n = std::min(buf.size(), data_.size() - pos_);
-  std::memcpy(buf.data(), data_.data() + pos_, n);
+  data_.copy(buf.data(), n, pos_);
   pos_ += n;
   return n;
 }

@@ -27,10 +27,10 @@ CopyFileRangeEnv* SetCopyFileRangeEnv(CopyFileRangeEnv* env);
 // atomic. kUnknown until the first copy asks.
 enum class CopyFileRangeSupport : unsigned char {
   kUnknown,
-  kKernelOk,     // kernel >= 5.3; the probe has not run
-  kProbedOk,     // the probe answered EBADF: the system call works
-  kKernelTooOld, // kernel < 5.3: never try
-  kUnavailable,  // the probe answered ENOSYS or EPERM: never try again
+  kKernelOk,      // kernel >= 5.3; the probe has not run
+  kProbedOk,      // the probe answered EBADF: the system call works
+  kKernelTooOld,  // kernel < 5.3: never try
+  kUnavailable,   // the probe answered ENOSYS or EPERM: never try again
 };
 
 CopyFileRangeSupport GetCopyFileRangeSupport();

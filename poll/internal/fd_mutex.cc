@@ -1,9 +1,12 @@
 #include "poll/internal/fd_mutex.h"
 
-#include <cstdio>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <string>
 
 #include "absl/synchronization/mutex.h"
+#include "syscall/unix.h"
 
 namespace sysport::poll::internal {
 namespace {
@@ -11,7 +14,9 @@ namespace {
 // An inconsistent state is a bug in the caller (an unlock without a lock) or
 // here; carrying on could close a descriptor still in use, so stop.
 [[noreturn]] void Fatal(const char* what) {
-  std::fprintf(stderr, "sysport: poll::FD: %s\n", what);  // NOLINT(cppcoreguidelines-pro-type-vararg)
+  // One write(2), so that the line is not interleaved with other output.
+  const std::string line = std::string("sysport: poll::FD: ") + what + "\n";
+  (void)syscall::Write(STDERR_FILENO, line);  // about to abort: a failed write changes nothing
   std::abort();
 }
 
@@ -62,7 +67,9 @@ bool FdMutex::IncrefAndClose() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
 bool FdMutex::ReadLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::MutexLock lock(&mu_);
-  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closed_ || !read_locked_; };
+  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return closed_ || !read_locked_;
+  };
   mu_.Await(absl::Condition(&can_proceed));
   if (closed_) return false;
   read_locked_ = true;
@@ -72,7 +79,9 @@ bool FdMutex::ReadLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
 bool FdMutex::WriteLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::MutexLock lock(&mu_);
-  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closed_ || !write_locked_; };
+  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return closed_ || !write_locked_;
+  };
   mu_.Await(absl::Condition(&can_proceed));
   if (closed_) return false;
   write_locked_ = true;

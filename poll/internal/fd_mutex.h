@@ -35,6 +35,7 @@ class ABSL_LOCKABLE Capability {};
 class FdMutex {
  public:
   FdMutex() = default;
+  ~FdMutex() = default;
   FdMutex(const FdMutex&) = delete;
   FdMutex& operator=(const FdMutex&) = delete;
 

@@ -62,6 +62,7 @@ TEST(FdMutexTest, WritersAreSerialized) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   int inside = 0;  // deliberately unsynchronized: the write lock protects it
   int max_inside = 0;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
       for (int i = 0; i < kIterations; ++i) {

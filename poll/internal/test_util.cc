@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "syscall/unix.h"
 
@@ -28,7 +30,8 @@ std::string WriteTempFile(const std::string& dir, const std::string& content) {
   if (fd < 0) std::abort();
   size_t done = 0;
   while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    const std::string_view rest = std::string_view{content}.substr(done);
+    ssize_t n = ::write(fd, rest.data(), rest.size());
     if (n <= 0) std::abort();
     done += static_cast<size_t>(n);
   }
@@ -46,12 +49,12 @@ std::string ReadFile(const std::string& path) {
   auto fd = syscall::Open(path.c_str(), O_RDONLY | O_CLOEXEC, 0);
   if (!fd.ok()) std::abort();
   std::string out;
-  char buf[65536];
+  std::array<char, 65536> buf = {};
   while (true) {
-    auto r = syscall::Read(fd.value(), absl::MakeSpan(buf, sizeof(buf)));
+    auto r = syscall::Read(fd.value(), absl::MakeSpan(buf));
     if (!r.ok()) std::abort();
     if (r.value() == 0) break;
-    out.append(buf, r.value());
+    out.append(buf.data(), r.value());
   }
   (void)syscall::Close(fd.value());
   return out;

@@ -21,7 +21,36 @@ SYSPORT_WARNINGS = [
     "-Wmissing-declarations",
 ]
 
-SYSPORT_COPTS = SYSPORT_WARNINGS + [
+# Clang only. Its thread-safety analysis proves the locking discipline that
+# the ABSL_GUARDED_BY / ABSL_*_LOCKS_REQUIRED annotations state (poll::FD,
+# poll::internal::FdMutex, every absl::Mutex user); -beta adds the checks of
+# guarded members reached through pointers and of scoped-lockable types.
+# //poll:thread_safety_test proves that a missing lock fails the build.
+# The rest are clang warnings gcc lacks (or spells differently), on top of
+# SYSPORT_WARNINGS.
+SYSPORT_CLANG_WARNINGS = [
+    "-Wthread-safety",
+    "-Wthread-safety-beta",
+    "-Wshadow-all",  # also fields, lambda captures and constructor parameters
+    "-Wextra-semi",
+    "-Wunreachable-code-aggressive",
+    "-Wcomma",
+    "-Wloop-analysis",
+    "-Wundef",
+    "-Wzero-as-null-pointer-constant",
+    "-Wmissing-prototypes",
+    "-Wunused-member-function",
+    "-Wunused-template",
+    "-Wsuggest-override",
+    "-Wimplicit-int-float-conversion",
+    "-Wdeprecated",
+    "-Wnewline-eof",
+]
+
+SYSPORT_COPTS = SYSPORT_WARNINGS + select({
+    "//tools/build:clang": SYSPORT_CLANG_WARNINGS,
+    "//conditions:default": [],
+}) + [
     # 64-bit off_t on 32-bit targets too (syscall/unix.cc asserts it).
     "-D_FILE_OFFSET_BITS=64",
 ] + select({

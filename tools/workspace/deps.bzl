@@ -19,6 +19,7 @@ def _maybe(rule, name, **kwargs):
         rule(name = name, **kwargs)
 
 def sysport_dependencies():
+    """Declares every external repository sysport needs that is not declared yet."""
     _maybe(debian_rules_cc, "rules_cc")
     _maybe(native.local_repository, "rules_java", path = "/usr/share/bazel/rules/java")
     _maybe(debian_platforms, "platforms")
