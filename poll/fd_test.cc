@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,15 +27,25 @@ using testutil::WriteTempFile;
 
 bool IsOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
-// Whether `fd` is open on the file `before` describes. Where other threads run,
-// a closed number can be reused at once by any of them opening a file, so
-// IsOpen() cannot tell that close(2) happened. (Not only in theory: under
-// qemu-user on ppc64 and ppc64le, a contended absl::Mutex reads the timebase
-// frequency, and glibc, with no vDSO there, opens /proc/cpuinfo for it.)
-bool StillOpenOn(int fd, const struct stat& before) {
-  auto now = syscall::Fstat(fd);
-  return now.ok() && now.value().st_dev == before.st_dev && now.value().st_ino == before.st_ino;
+// The open file behind a descriptor number. After close(2) the number itself
+// proves nothing: any thread of the process may get it back from the kernel
+// at once (under --config=tsan, the sanitizer's symbolizer pipes do; under
+// qemu-user on ppc64 and ppc64le, glibc opens /proc/cpuinfo whenever a
+// contended absl::Mutex asks for the timebase frequency, as there is no vDSO).
+struct FileId {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  friend bool operator==(const FileId&, const FileId&) = default;
+};
+
+std::optional<FileId> OpenFileId(int fd) {
+  struct stat st = {};
+  if (::fstat(fd, &st) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino};
 }
+
+// Whether `fd` still refers to the file it referred to when `id` was taken.
+bool IsOpen(int fd, const FileId& id) { return OpenFileId(fd) == id; }
 
 TEST(FDTest, ReadWriteSeekPreadPwrite) {
   const std::string path = WriteTempFile(TempDir(), "");
@@ -82,8 +93,10 @@ TEST(FDTest, ErrorsAreErrnos) {
 TEST(FDTest, EveryOperationAfterCloseFails) {
   auto fd = OpenFD(WriteTempFile(TempDir(), "abc"), O_RDWR);
   const int sysfd = fd->UnsafeSysfd();
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
   ASSERT_TRUE(fd->Close().ok());
-  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_FALSE(IsOpen(sysfd, *id));
   EXPECT_EQ(fd->UnsafeSysfd(), -1);
   std::string buf(3, '\0');
   EXPECT_EQ(fd->Read(absl::MakeSpan(buf)).err, Error::Closing());
@@ -105,6 +118,8 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
   auto reader_fd = std::make_unique<FD>(p.value()[0]);
   const int write_end = p.value()[1];
   const int sysfd = reader_fd->UnsafeSysfd();
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
 
   absl::Notification read_started;
   std::string got;
@@ -132,7 +147,7 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
   EXPECT_EQ(reader_fd->Pread(absl::MakeSpan(buf), 0).err, Error::Closing());
   // ...and the descriptor is still open for the read that is.
   absl::SleepFor(absl::Milliseconds(20));
-  EXPECT_TRUE(IsOpen(sysfd));
+  EXPECT_TRUE(IsOpen(sysfd, *id));
   EXPECT_FALSE(close_returned.HasBeenNotified());
 
   ASSERT_EQ(::write(write_end, "hello", 5), 5);
@@ -140,7 +155,7 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
   closer.join();
   EXPECT_EQ(got, "hello");
   EXPECT_TRUE(close_err.ok()) << close_err.Message();
-  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_FALSE(IsOpen(sysfd, *id));
 
   // The number is free; a new descriptor may take it. Destroying the closed
   // FD must not close(2) that number a second time.
@@ -160,8 +175,8 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
   const std::string path = WriteTempFile(TempDir(), Pattern(1 << 16));
   auto fd = OpenFD(path, O_RDWR);
   const int sysfd = fd->UnsafeSysfd();
-  auto file = syscall::Fstat(sysfd);
-  ASSERT_TRUE(file.ok());
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
   std::atomic<int> ok_ops{0};
   std::atomic<int> closed_ops{0};
   std::atomic<int> bad_ops{0};
@@ -175,9 +190,10 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
       ++bad_ops;
     }
   };
+  constexpr int kThreads = 6;
   std::vector<std::thread> threads;
-  threads.reserve(6);
-  for (int t = 0; t < 6; ++t) {
+  threads.reserve(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       std::string buf(512, static_cast<char>('a' + t));
       while (!stop.load()) {
@@ -197,20 +213,21 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
   }
   while (ok_ops.load() < 2000) std::this_thread::yield();
   EXPECT_TRUE(fd->Close().ok());
-  EXPECT_FALSE(StillOpenOn(sysfd, file.value()));  // the workers still run
-  while (closed_ops.load() < 6) std::this_thread::yield();
+  EXPECT_FALSE(IsOpen(sysfd, *id));
+  while (closed_ops.load() < kThreads) std::this_thread::yield();
   stop = true;
   for (auto& t : threads) t.join();
   EXPECT_EQ(bad_ops.load(), 0);
-  EXPECT_GE(closed_ops.load(), 6);
+  EXPECT_GE(closed_ops.load(), kThreads);
 }
 
 TEST(FDTest, DestructorClosesAnOpenFD) {
   auto fd = OpenFD(WriteTempFile(TempDir(), "x"), O_RDONLY);
   const int sysfd = fd->UnsafeSysfd();
-  ASSERT_TRUE(IsOpen(sysfd));
+  const std::optional<FileId> id = OpenFileId(sysfd);
+  ASSERT_TRUE(id.has_value());
   fd.reset();
-  EXPECT_FALSE(IsOpen(sysfd));
+  EXPECT_FALSE(IsOpen(sysfd, *id));
 }
 
 }  // namespace
