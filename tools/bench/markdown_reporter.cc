@@ -8,6 +8,7 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,20 @@ Case With(Case c, Kind kind, Variant variant) {
 
 std::string Size(int64_t bytes) { return FormatBytes(bytes); }
 
+std::string_view KindLabel(Kind kind) {
+  switch (kind) {
+    case Kind::kFileToFile:
+      return "file to file";
+    case Kind::kPipeToFile:
+      return "pipe to file";
+    case Kind::kFileToPipe:
+      return "file to pipe";
+    case Kind::kBufferSweep:
+      return "sweep";
+  }
+  return "";
+}
+
 }  // namespace
 
 double Median(std::vector<double> values) {
@@ -84,15 +99,25 @@ void MarkdownReporter::ReportRuns(const std::vector<Run>& runs) {
   }
   ConsoleReporter::ReportRuns(shown);
 
-  // The ratio of the two paths as soon as both are known.
+  // Each ratio as soon as both of its cases are measured (with
+  // --benchmark_enable_random_interleaving either may come second).
+  auto measured = [this](const Case& c) {
+    const Measured* m = Find(c);
+    return m != nullptr && m->error.empty() && !m->seconds.empty();
+  };
   for (const Case* c : seen) {
     if (c->kind == Kind::kBufferSweep) continue;
-    if (c->variant == Variant::kGeneric) {
-      GetOutputStream() << "    fast ÷ generic time, " << c->fs << " " << Size(c->size) << ": "
-                        << RatioCell(With(*c, c->kind, Variant::kFast), *c) << "\n";
-    } else if (c->variant == Variant::kReadWrite32K) {
+    const Case fast = With(*c, c->kind, Variant::kFast);
+    const Case generic = With(*c, c->kind, Variant::kGeneric);
+    const Case loop = With(*c, c->kind, Variant::kReadWrite32K);
+    if ((c->variant == Variant::kFast || c->variant == Variant::kGeneric) && measured(fast) && measured(generic)) {
+      GetOutputStream() << "    fast ÷ generic time, " << KindLabel(c->kind) << " " << c->fs << " " << Size(c->size)
+                        << ": " << RatioCell(fast, generic) << "\n";
+    }
+    if (c->kind == Kind::kFileToFile && (c->variant == Variant::kGeneric || c->variant == Variant::kReadWrite32K) &&
+        measured(generic) && measured(loop)) {
       GetOutputStream() << "    generic ÷ 32 KiB loop time, " << c->fs << " " << Size(c->size) << ": "
-                        << RatioCell(With(*c, c->kind, Variant::kGeneric), *c) << "\n";
+                        << RatioCell(generic, loop) << "\n";
     }
   }
 }
