@@ -325,7 +325,7 @@ std::string VariantName(const Case& c) {
   return "unknown";
 }
 
-void Register(const Case& c, const Filesystem& fs) {
+void Register(const Case& c, const Filesystem& fs, double small_min_time) {
   std::string name = CaseName(c);
   MutableCases().emplace_back(name, c);
   benchmark::internal::Benchmark* b = nullptr;
@@ -342,6 +342,7 @@ void Register(const Case& c, const Filesystem& fs) {
       break;
   }
   b->UseManualTime()->Unit(benchmark::kMicrosecond);
+  if (c.size < (int64_t{1} << 20) && small_min_time > 0) b->MinTime(small_min_time);
 }
 
 absl::StatusOr<const Filesystem*> FindFilesystem(const Config& config, std::string_view label) {
@@ -392,21 +393,21 @@ absl::Status RegisterCopyBenchmarks(const Config& config) {
   for (const Filesystem& fs : config.filesystems) {
     for (int64_t size : config.sizes) {
       for (Variant v : {Variant::kFast, Variant::kGeneric, Variant::kReadWrite32K}) {
-        Register({Kind::kFileToFile, v, fs.label, size, 0}, fs);
+        Register({Kind::kFileToFile, v, fs.label, size, 0}, fs, config.small_min_time);
       }
     }
   }
   for (const Filesystem* fs : pipes_on) {
     for (Kind kind : {Kind::kPipeToFile, Kind::kFileToPipe}) {
       for (int64_t size : config.sizes) {
-        for (Variant v : {Variant::kFast, Variant::kGeneric}) Register({kind, v, fs->label, size, 0}, *fs);
+        for (Variant v : {Variant::kFast, Variant::kGeneric}) Register({kind, v, fs->label, size, 0}, *fs, config.small_min_time);
       }
     }
   }
   for (const Filesystem* fs : sweep_on) {
     for (int64_t size : config.sizes) {
       for (size_t buffer : config.sweep_buffers) {
-        Register({Kind::kBufferSweep, Variant::kBuffer, fs->label, size, buffer}, *fs);
+        Register({Kind::kBufferSweep, Variant::kBuffer, fs->label, size, buffer}, *fs, config.small_min_time);
       }
     }
   }

@@ -65,6 +65,10 @@ struct Config {
   std::vector<std::string> pipes_on;  // labels: pipe to file and file to pipe there
   std::vector<std::string> sweep_on;  // labels: the buffer sweep there
   std::vector<size_t> sweep_buffers;
+  // Google Benchmark's minimum time, in seconds, for sizes below 1 MiB (0:
+  // --benchmark_min_time's). Their copies take microseconds but each needs an
+  // untimed create and unlink, so the default would make them the longest.
+  double small_min_time = 0;
 };
 
 // Registers every benchmark `config` asks for; an unknown label or an unusable

@@ -37,6 +37,9 @@ ABSL_FLAG(std::vector<std::string>, sweep_on, {},
 ABSL_FLAG(std::vector<std::string>, sweep_buffers,
           (std::vector<std::string>{"32KiB", "64KiB", "128KiB", "256KiB", "512KiB", "1MiB"}),
           "Buffer sizes for the sweep.");
+ABSL_FLAG(double, small_min_time, 0,
+          "Minimum time in seconds for sizes below 1 MiB (0: --benchmark_min_time's): each of their "
+          "microsecond copies needs an untimed create and unlink.");
 ABSL_FLAG(std::string, markdown_out, "", "Also write the Markdown tables to this file.");
 
 namespace sysport::bench {
@@ -74,6 +77,7 @@ absl::StatusOr<Config> ConfigFromFlags() {
   }
   config.pipes_on = absl::GetFlag(FLAGS_pipes_on);
   config.sweep_on = absl::GetFlag(FLAGS_sweep_on);
+  config.small_min_time = absl::GetFlag(FLAGS_small_min_time);
   return config;
 }
 
