@@ -5,6 +5,7 @@ GoogleTest under their upstream names can skip this file: sysport's BUILD files
 name only those upstream labels. Repositories already declared are left alone.
 """
 
+load("//tools/workspace:benchmark.bzl", "debian_benchmark")
 load(
     "//tools/workspace:debian.bzl",
     "coverage_tools_stub",
@@ -30,4 +31,5 @@ def sysport_dependencies():
         "com_google_googletest",
         build_file = "@sysport//tools/workspace:googletest.BUILD",
     )
+    _maybe(debian_benchmark, "com_github_google_benchmark")
     _maybe(coverage_tools_stub, "remote_coverage_tools")
