@@ -94,7 +94,8 @@ io::Result WritePattern(io::Writer& w, int64_t size) {
   const std::vector<char>& pattern = Pattern();
   io::Result result;
   while (result.n < size) {
-    const auto n = static_cast<size_t>(std::min<int64_t>(size - result.n, static_cast<int64_t>(pattern.size())));
+    const auto n = static_cast<size_t>(
+        std::min<int64_t>(size - result.n, static_cast<int64_t>(pattern.size())));
     io::Result wrote = w.Write(absl::MakeConstSpan(pattern.data(), n));
     result.n += wrote.n;
     if (!wrote.ok()) {
@@ -203,7 +204,8 @@ void FileToFile(benchmark::State& state, const Filesystem& fs, const Case& c) {
   if (!src.ok()) return Fail(state, src.status());
   const std::string dst_path = DestinationPath(fs.dst_dir);
   for (auto _ : state) {
-    if (absl::StatusOr<int64_t> at = (*src)->Seek(0, SEEK_SET); !at.ok()) return Fail(state, at.status());
+    if (absl::StatusOr<int64_t> at = (*src)->Seek(0, SEEK_SET); !at.ok())
+      return Fail(state, at.status());
     absl::StatusOr<std::unique_ptr<os::File>> dst = os::File::Create(dst_path);
     if (!dst.ok()) return Fail(state, dst.status());
 
@@ -266,7 +268,8 @@ void FileToPipe(benchmark::State& state, const Filesystem& fs, const Case& c) {
   absl::StatusOr<std::unique_ptr<os::File>> src = os::File::Open(*src_path);
   if (!src.ok()) return Fail(state, src.status());
   for (auto _ : state) {
-    if (absl::StatusOr<int64_t> at = (*src)->Seek(0, SEEK_SET); !at.ok()) return Fail(state, at.status());
+    if (absl::StatusOr<int64_t> at = (*src)->Seek(0, SEEK_SET); !at.ok())
+      return Fail(state, at.status());
     auto pipe = os::File::Pipe();
     if (!pipe.ok()) return Fail(state, pipe.status());
     std::unique_ptr<os::File> read_end = std::move(pipe->first);
@@ -320,7 +323,8 @@ std::string VariantName(const Case& c) {
     case Variant::kReadWrite32K:
       return "read_write_32KiB";
     case Variant::kBuffer:
-      return absl::StrCat("buffer:", absl::StrReplaceAll(FormatBytes(static_cast<int64_t>(c.buffer)), {{" ", ""}}));
+      return absl::StrCat(
+          "buffer:", absl::StrReplaceAll(FormatBytes(static_cast<int64_t>(c.buffer)), {{" ", ""}}));
   }
   return "unknown";
 }
@@ -332,13 +336,16 @@ void Register(const Case& c, const Filesystem& fs, double small_min_time) {
   switch (c.kind) {
     case Kind::kFileToFile:
     case Kind::kBufferSweep:
-      b = benchmark::RegisterBenchmark(name.c_str(), [fs, c](benchmark::State& s) { FileToFile(s, fs, c); });
+      b = benchmark::RegisterBenchmark(name.c_str(),
+                                       [fs, c](benchmark::State& s) { FileToFile(s, fs, c); });
       break;
     case Kind::kPipeToFile:
-      b = benchmark::RegisterBenchmark(name.c_str(), [fs, c](benchmark::State& s) { PipeToFile(s, fs, c); });
+      b = benchmark::RegisterBenchmark(name.c_str(),
+                                       [fs, c](benchmark::State& s) { PipeToFile(s, fs, c); });
       break;
     case Kind::kFileToPipe:
-      b = benchmark::RegisterBenchmark(name.c_str(), [fs, c](benchmark::State& s) { FileToPipe(s, fs, c); });
+      b = benchmark::RegisterBenchmark(name.c_str(),
+                                       [fs, c](benchmark::State& s) { FileToPipe(s, fs, c); });
       break;
   }
   b->UseManualTime()->Unit(benchmark::kMicrosecond);
@@ -362,15 +369,17 @@ absl::Status CheckDirectory(const std::string& dir) {
 }  // namespace
 
 std::string CaseName(const Case& c) {
-  return absl::StrCat(KindName(c.kind), "/", c.fs, "/", absl::StrReplaceAll(FormatBytes(c.size), {{" ", ""}}), "/",
-                      VariantName(c));
+  return absl::StrCat(KindName(c.kind), "/", c.fs, "/",
+                      absl::StrReplaceAll(FormatBytes(c.size), {{" ", ""}}), "/", VariantName(c));
 }
 
 absl::Status RegisterCopyBenchmarks(const Config& config) {
   std::set<std::string> labels;
   for (const Filesystem& fs : config.filesystems) {
-    if (fs.label.empty() || fs.label.find('/') != std::string::npos || !labels.insert(fs.label).second) {
-      return absl::InvalidArgumentError(absl::StrCat("bad or repeated filesystem label \"", fs.label, "\""));
+    if (fs.label.empty() || fs.label.find('/') != std::string::npos ||
+        !labels.insert(fs.label).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad or repeated filesystem label \"", fs.label, "\""));
     }
     if (absl::Status ok = CheckDirectory(fs.src_dir); !ok.ok()) return ok;
     if (absl::Status ok = CheckDirectory(fs.dst_dir); !ok.ok()) return ok;
@@ -400,14 +409,16 @@ absl::Status RegisterCopyBenchmarks(const Config& config) {
   for (const Filesystem* fs : pipes_on) {
     for (Kind kind : {Kind::kPipeToFile, Kind::kFileToPipe}) {
       for (int64_t size : config.sizes) {
-        for (Variant v : {Variant::kFast, Variant::kGeneric}) Register({kind, v, fs->label, size, 0}, *fs, config.small_min_time);
+        for (Variant v : {Variant::kFast, Variant::kGeneric})
+          Register({kind, v, fs->label, size, 0}, *fs, config.small_min_time);
       }
     }
   }
   for (const Filesystem* fs : sweep_on) {
     for (int64_t size : config.sizes) {
       for (size_t buffer : config.sweep_buffers) {
-        Register({Kind::kBufferSweep, Variant::kBuffer, fs->label, size, buffer}, *fs, config.small_min_time);
+        Register({Kind::kBufferSweep, Variant::kBuffer, fs->label, size, buffer}, *fs,
+                 config.small_min_time);
       }
     }
   }

@@ -28,8 +28,8 @@
 ABSL_FLAG(std::vector<std::string>, fs, {},
           "Comma-separated LABEL=DIR (sources and copies in DIR) or LABEL=SRC_DIR:DST_DIR (a "
           "cross-filesystem case). Default: tmp=$TMPDIR (or /tmp).");
-ABSL_FLAG(std::vector<std::string>, sizes, (std::vector<std::string>{"4KiB", "1MiB", "64MiB", "512MiB"}),
-          "File sizes to copy.");
+ABSL_FLAG(std::vector<std::string>, sizes,
+          (std::vector<std::string>{"4KiB", "1MiB", "64MiB", "512MiB"}), "File sizes to copy.");
 ABSL_FLAG(std::vector<std::string>, pipes_on, {},
           "Labels of --fs entries where pipe to file and file to pipe are measured too.");
 ABSL_FLAG(std::vector<std::string>, sweep_on, {},
@@ -37,9 +37,10 @@ ABSL_FLAG(std::vector<std::string>, sweep_on, {},
 ABSL_FLAG(std::vector<std::string>, sweep_buffers,
           (std::vector<std::string>{"32KiB", "64KiB", "128KiB", "256KiB", "512KiB", "1MiB"}),
           "Buffer sizes for the sweep.");
-ABSL_FLAG(double, small_min_time, 0,
-          "Minimum time in seconds for sizes below 1 MiB (0: --benchmark_min_time's): each of their "
-          "microsecond copies needs an untimed create and unlink.");
+ABSL_FLAG(
+    double, small_min_time, 0,
+    "Minimum time in seconds for sizes below 1 MiB (0: --benchmark_min_time's): each of their "
+    "microsecond copies needs an untimed create and unlink.");
 ABSL_FLAG(std::string, markdown_out, "", "Also write the Markdown tables to this file.");
 
 namespace sysport::bench {
@@ -55,7 +56,8 @@ absl::StatusOr<Config> ConfigFromFlags() {
   for (const std::string& entry : fs) {
     const size_t eq = entry.find('=');
     if (eq == std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("--fs: want LABEL=DIR or LABEL=SRC:DST, got \"", entry, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--fs: want LABEL=DIR or LABEL=SRC:DST, got \"", entry, "\""));
     }
     Filesystem f;
     f.label = entry.substr(0, eq);

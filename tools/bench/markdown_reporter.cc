@@ -80,8 +80,8 @@ MarkdownReporter::MarkdownReporter(std::string markdown_path)
 void MarkdownReporter::ReportRuns(const std::vector<Run>& runs) {
   // With repetitions, the console shows only the aggregates (mean, median,
   // stddev, cv); the tables take the median of the repetitions themselves.
-  const bool aggregated =
-      std::any_of(runs.begin(), runs.end(), [](const Run& r) { return r.run_type == Run::RT_Aggregate; });
+  const bool aggregated = std::any_of(runs.begin(), runs.end(),
+                                      [](const Run& r) { return r.run_type == Run::RT_Aggregate; });
   std::vector<Run> shown;
   std::vector<const Case*> seen;
   for (const Run& run : runs) {
@@ -110,14 +110,16 @@ void MarkdownReporter::ReportRuns(const std::vector<Run>& runs) {
     const Case fast = With(*c, c->kind, Variant::kFast);
     const Case generic = With(*c, c->kind, Variant::kGeneric);
     const Case loop = With(*c, c->kind, Variant::kReadWrite32K);
-    if ((c->variant == Variant::kFast || c->variant == Variant::kGeneric) && measured(fast) && measured(generic)) {
-      GetOutputStream() << "    fast ÷ generic time, " << KindLabel(c->kind) << " " << c->fs << " " << Size(c->size)
-                        << ": " << RatioCell(fast, generic) << "\n";
+    if ((c->variant == Variant::kFast || c->variant == Variant::kGeneric) && measured(fast) &&
+        measured(generic)) {
+      GetOutputStream() << "    fast ÷ generic time, " << KindLabel(c->kind) << " " << c->fs << " "
+                        << Size(c->size) << ": " << RatioCell(fast, generic) << "\n";
     }
-    if (c->kind == Kind::kFileToFile && (c->variant == Variant::kGeneric || c->variant == Variant::kReadWrite32K) &&
+    if (c->kind == Kind::kFileToFile &&
+        (c->variant == Variant::kGeneric || c->variant == Variant::kReadWrite32K) &&
         measured(generic) && measured(loop)) {
-      GetOutputStream() << "    generic ÷ 32 KiB loop time, " << c->fs << " " << Size(c->size) << ": "
-                        << RatioCell(generic, loop) << "\n";
+      GetOutputStream() << "    generic ÷ 32 KiB loop time, " << c->fs << " " << Size(c->size)
+                        << ": " << RatioCell(generic, loop) << "\n";
     }
   }
 }
@@ -144,14 +146,15 @@ std::string MarkdownReporter::Cell(const Case& c) const {
   if (!m->error.empty()) return absl::StrCat("error: ", m->error);
   if (m->seconds.empty()) return "–";
   const double seconds = Median(m->seconds);
-  return absl::StrCat(Throughput(static_cast<double>(c.size) / seconds), " (", Duration(seconds), ")");
+  return absl::StrCat(Throughput(static_cast<double>(c.size) / seconds), " (", Duration(seconds),
+                      ")");
 }
 
 std::string MarkdownReporter::RatioCell(const Case& a, const Case& b) const {
   const Measured* ma = Find(a);
   const Measured* mb = Find(b);
-  if (ma == nullptr || mb == nullptr || ma->seconds.empty() || mb->seconds.empty() || !ma->error.empty() ||
-      !mb->error.empty()) {
+  if (ma == nullptr || mb == nullptr || ma->seconds.empty() || mb->seconds.empty() ||
+      !ma->error.empty() || !mb->error.empty()) {
     return "–";
   }
   return Ratio(Median(ma->seconds) / Median(mb->seconds));
@@ -164,7 +167,8 @@ std::string MarkdownReporter::Markdown() const {
 std::string MarkdownReporter::FileToFileTable() const {
   std::string md =
       "### File to file\n\n"
-      "Throughput (and time per copy). The last column compares the generic path with a plain read(2)/write(2) "
+      "Throughput (and time per copy). The last column compares the generic path with a plain "
+      "read(2)/write(2) "
       "loop with Go's 32 KiB buffer and no sysport code.\n\n"
       "| filesystem | size | fast path | generic path | fast ÷ generic (time) "
       "| plain read/write loop, 32 KiB | generic ÷ 32 KiB loop (time) |\n"
@@ -174,10 +178,12 @@ std::string MarkdownReporter::FileToFileTable() const {
     if (c.kind != Kind::kFileToFile || c.variant != Variant::kFast) continue;
     const Case generic = With(c, Kind::kFileToFile, Variant::kGeneric);
     const Case loop = With(c, Kind::kFileToFile, Variant::kReadWrite32K);
-    if (Find(c) == nullptr && Find(generic) == nullptr && Find(loop) == nullptr) continue;  // filtered out
+    if (Find(c) == nullptr && Find(generic) == nullptr && Find(loop) == nullptr)
+      continue;  // filtered out
     any = true;
-    absl::StrAppend(&md, "| ", c.fs, " | ", Size(c.size), " | ", Cell(c), " | ", Cell(generic), " | ",
-                    RatioCell(c, generic), " | ", Cell(loop), " | ", RatioCell(generic, loop), " |\n");
+    absl::StrAppend(&md, "| ", c.fs, " | ", Size(c.size), " | ", Cell(c), " | ", Cell(generic),
+                    " | ", RatioCell(c, generic), " | ", Cell(loop), " | ",
+                    RatioCell(generic, loop), " |\n");
   }
   return any ? absl::StrCat(md, "\n") : "";
 }
@@ -185,19 +191,22 @@ std::string MarkdownReporter::FileToFileTable() const {
 std::string MarkdownReporter::PipeTable() const {
   std::string md =
       "### Pipes\n\n"
-      "copy_file_range(2) refuses pipes (EINVAL), so `io::Copy` with the pipe's `os::File` tries it once and "
+      "copy_file_range(2) refuses pipes (EINVAL), so `io::Copy` with the pipe's `os::File` tries "
+      "it once and "
       "falls back; the generic path goes there directly.\n\n"
       "| direction | filesystem | size | `io::Copy`, fast path tried | generic path "
       "| tried ÷ generic (time) |\n"
       "| --- | --- | ---: | ---: | ---: | ---: |\n";
   bool any = false;
   for (const auto& [name, c] : RegisteredCases()) {
-    if ((c.kind != Kind::kPipeToFile && c.kind != Kind::kFileToPipe) || c.variant != Variant::kFast) continue;
+    if ((c.kind != Kind::kPipeToFile && c.kind != Kind::kFileToPipe) || c.variant != Variant::kFast)
+      continue;
     const Case generic = With(c, c.kind, Variant::kGeneric);
     if (Find(c) == nullptr && Find(generic) == nullptr) continue;  // filtered out
     any = true;
-    absl::StrAppend(&md, "| ", c.kind == Kind::kPipeToFile ? "pipe → file" : "file → pipe", " | ", c.fs, " | ",
-                    Size(c.size), " | ", Cell(c), " | ", Cell(generic), " | ", RatioCell(c, generic), " |\n");
+    absl::StrAppend(&md, "| ", c.kind == Kind::kPipeToFile ? "pipe → file" : "file → pipe", " | ",
+                    c.fs, " | ", Size(c.size), " | ", Cell(c), " | ", Cell(generic), " | ",
+                    RatioCell(c, generic), " |\n");
   }
   return any ? absl::StrCat(md, "\n") : "";
 }
@@ -209,8 +218,10 @@ std::string MarkdownReporter::SweepTable() const {
   for (const auto& [name, c] : RegisteredCases()) {
     if (c.kind != Kind::kBufferSweep) continue;
     const std::pair<std::string, int64_t> column(c.fs, c.size);
-    if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
-    if (std::find(buffers.begin(), buffers.end(), c.buffer) == buffers.end()) buffers.push_back(c.buffer);
+    if (std::find(columns.begin(), columns.end(), column) == columns.end())
+      columns.push_back(column);
+    if (std::find(buffers.begin(), buffers.end(), c.buffer) == buffers.end())
+      buffers.push_back(c.buffer);
   }
   if (columns.empty()) return "";
 
@@ -232,8 +243,10 @@ std::string MarkdownReporter::SweepTable() const {
 
   std::string md =
       "### The generic path's buffer\n\n"
-      "`io::CopyBuffer` with a buffer of each size allocated for each copy (what `io::Copy`'s generic path does with "
-      "`kCopyBufferSize`): throughput, and in brackets its share of the best buffer's for that column (best in "
+      "`io::CopyBuffer` with a buffer of each size allocated for each copy (what `io::Copy`'s "
+      "generic path does with "
+      "`kCopyBufferSize`): throughput, and in brackets its share of the best buffer's for that "
+      "column (best in "
       "bold). The last rows are the generic path as built and the plain 32 KiB loop.\n\n"
       "| buffer |";
   std::string rule = "| --- |";
@@ -246,7 +259,9 @@ std::string MarkdownReporter::SweepTable() const {
   // One row: each column's throughput and its share of the best; the bold
   // cell is the best; the last cell the geometric mean of the shares.
   auto row = [&](const std::string& title, const std::vector<Case>& cases) {
-    if (std::none_of(cases.begin(), cases.end(), [this](const Case& c) { return Find(c) != nullptr; })) return;
+    if (std::none_of(cases.begin(), cases.end(),
+                     [this](const Case& c) { return Find(c) != nullptr; }))
+      return;
     absl::StrAppend(&md, "| ", title, " |");
     double log_sum = 0;
     size_t n = 0;
@@ -259,11 +274,14 @@ std::string MarkdownReporter::SweepTable() const {
       const double share = best[i] / s;
       log_sum += std::log(share);
       ++n;
-      const std::string text = absl::StrFormat("%s (%.0f%%)", Throughput(static_cast<double>(cases[i].size) / s),
-                                               share * 100);
+      const std::string text = absl::StrFormat(
+          "%s (%.0f%%)", Throughput(static_cast<double>(cases[i].size) / s), share * 100);
       absl::StrAppend(&md, " ", s == best[i] ? absl::StrCat("**", text, "**") : text, " |");
     }
-    absl::StrAppend(&md, n == 0 ? " – |\n" : absl::StrFormat(" %.1f%% |\n", std::exp(log_sum / static_cast<double>(n)) * 100));
+    absl::StrAppend(
+        &md,
+        n == 0 ? " – |\n"
+               : absl::StrFormat(" %.1f%% |\n", std::exp(log_sum / static_cast<double>(n)) * 100));
   };
   for (size_t buffer : buffers) {
     std::vector<Case> cases;
@@ -276,7 +294,8 @@ std::string MarkdownReporter::SweepTable() const {
     generic.push_back(Case{Kind::kFileToFile, Variant::kGeneric, fs, size, 0});
     loop.push_back(Case{Kind::kFileToFile, Variant::kReadWrite32K, fs, size, 0});
   }
-  row(absl::StrCat("`io::Copy` generic path (kCopyBufferSize = ", Size(static_cast<int64_t>(io::kCopyBufferSize)), ")"),
+  row(absl::StrCat("`io::Copy` generic path (kCopyBufferSize = ",
+                   Size(static_cast<int64_t>(io::kCopyBufferSize)), ")"),
       generic);
   row("plain read/write loop, 32 KiB", loop);
   return absl::StrCat(md, "\n");
