@@ -38,8 +38,9 @@ std::string Duration(double seconds) {
 std::string Ratio(double r) {
   const bool faster = r <= 1;
   const double factor = faster ? 1 / r : r;
-  return absl::StrFormat("%.3g (%s× %s)", r, absl::StrFormat(factor < 10 ? "%.2f" : "%.0f", factor),
-                         faster ? "faster" : "slower");
+  const std::string shown =
+      factor < 10 ? absl::StrFormat("%.2f", factor) : absl::StrFormat("%.0f", factor);
+  return absl::StrFormat("%.3g (%s× %s)", r, shown, faster ? "faster" : "slower");
 }
 
 Case With(Case c, Kind kind, Variant variant) {
