@@ -65,46 +65,41 @@ bool FdMutex::IncrefAndClose() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   return true;
 }
 
-bool FdMutex::ReadLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  absl::MutexLock lock(&mu_);
-  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return closed_ || !read_locked_;
+bool FdMutex::LockLocked(bool& locked) {
+  auto can_proceed = [this, &locked]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return closed_ || !locked;
   };
   mu_.Await(absl::Condition(&can_proceed));
   if (closed_) return false;
-  read_locked_ = true;
+  locked = true;
   AddRefLocked();
   return true;
+}
+
+bool FdMutex::UnlockLocked(bool& locked, const char* misuse) {
+  if (!locked) Fatal(misuse);
+  locked = false;
+  return DropRefLocked();
+}
+
+bool FdMutex::ReadLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  absl::MutexLock lock(&mu_);
+  return LockLocked(read_locked_);
 }
 
 bool FdMutex::WriteLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::MutexLock lock(&mu_);
-  auto can_proceed = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return closed_ || !write_locked_;
-  };
-  mu_.Await(absl::Condition(&can_proceed));
-  if (closed_) return false;
-  write_locked_ = true;
-  AddRefLocked();
-  return true;
+  return LockLocked(write_locked_);
 }
 
 bool FdMutex::ReadUnlock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::MutexLock lock(&mu_);
-  if (!read_locked_) {
-    Fatal("read unlock without the read lock");
-  }
-  read_locked_ = false;
-  return DropRefLocked();
+  return UnlockLocked(read_locked_, "read unlock without the read lock");
 }
 
 bool FdMutex::WriteUnlock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::MutexLock lock(&mu_);
-  if (!write_locked_) {
-    Fatal("write unlock without the write lock");
-  }
-  write_locked_ = false;
-  return DropRefLocked();
+  return UnlockLocked(write_locked_, "write unlock without the write lock");
 }
 
 bool FdMutex::closed() const {

@@ -68,6 +68,10 @@ class FdMutex {
   void AddRefLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Returns true if the mutex is closed and no reference is left.
   bool DropRefLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The read and write locks share these, with `locked` naming which one:
+  // wait for it (or for Close) and take it with a reference; release it.
+  bool LockLocked(bool& locked) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool UnlockLocked(bool& locked, const char* misuse) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Capability ref_;
   Capability read_;
