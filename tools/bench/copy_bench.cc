@@ -30,6 +30,7 @@
 #include "benchmark/benchmark.h"
 #include "io/io.h"
 #include "os/file.h"
+#include "tools/bench/reader_only.h"
 
 namespace sysport::bench {
 namespace {
@@ -38,18 +39,6 @@ using Clock = std::chrono::steady_clock;
 
 // Go's io.Copy buffer, and the plain loop's.
 constexpr size_t kGoBufferSize = size_t{32} << 10;
-
-// A Reader that is not an os::File: File::ReadFrom cannot give it to
-// copy_file_range, so io::Copy(file, ReaderOnly(other)) takes exactly the
-// generic path that any non-file source takes.
-class ReaderOnly final : public io::Reader {
- public:
-  explicit ReaderOnly(io::Reader& reader) : reader_(&reader) {}
-  absl::StatusOr<size_t> Read(absl::Span<char> buf) override { return reader_->Read(buf); }
-
- private:
-  io::Reader* reader_;
-};
 
 // A Writer that is not an io::ReaderFrom: io::CopyBuffer cannot hand the copy
 // to File::ReadFrom, so it runs its buffered loop with the caller's buffer.

@@ -24,21 +24,12 @@
 #include "io/io.h"
 #include "os/file.h"
 #include "os/stats.h"
+#include "tools/bench/reader_only.h"
 
 namespace sysport::bench {
 namespace {
 
 constexpr size_t kSmallFileSize = 4096;
-
-// Not an os::File: File::ReadFrom must take the generic path.
-class ReaderOnly final : public io::Reader {
- public:
-  explicit ReaderOnly(io::Reader& reader) : reader_(&reader) {}
-  absl::StatusOr<size_t> Read(absl::Span<char> buf) override { return reader_->Read(buf); }
-
- private:
-  io::Reader* reader_;
-};
 
 int Fail(const absl::Status& status) {
   std::cerr << "small_copy: " << status << "\n";
