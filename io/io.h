@@ -1,8 +1,9 @@
 #ifndef SYSPORT_IO_IO_H_
 #define SYSPORT_IO_IO_H_
 
-// The parts of Go's package io that File::ReadFrom relies on: Reader, Writer,
-// ReaderFrom, WriterTo, LimitedReader and Copy.
+// The parts of Go's package io that os::File builds on: Reader, Writer,
+// ReaderFrom, WriterTo, LimitedReader, Copy, CopyBuffer and CopyN. Byte
+// counts are int64_t everywhere, as Go's int64.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +12,15 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
+namespace sysport::os {
+class File;
+}  // namespace sysport::os
+
 namespace sysport::io {
+
+class LimitedReader;
+class ReaderFrom;
+class WriterTo;
 
 // A byte count and a status together, for operations that can stop halfway:
 // `n` bytes were moved before `status` stopped the operation.
@@ -26,23 +35,35 @@ struct [[nodiscard]] Result {
 // input (Go's io.EOF), or an error. Unlike Go, a count and an error never come
 // together: a reader that read some bytes and then failed returns the bytes,
 // and the error on the next call.
+//
+// The As*() hooks are Go's type assertions (`r.(io.WriterTo)`) without RTTI:
+// a reader that also is one of these types returns itself, others nullptr.
+// sysport builds and passes its tests with -fno-rtti.
 class Reader {
  public:
   virtual ~Reader() = default;
-  virtual absl::StatusOr<size_t> Read(absl::Span<char> buf) = 0;
+  virtual absl::StatusOr<int64_t> Read(absl::Span<char> buf) = 0;
+
+  virtual WriterTo* AsWriterTo() { return nullptr; }
+  virtual LimitedReader* AsLimitedReader() { return nullptr; }
+  // An open file whose descriptor an in-kernel copy may read directly.
+  virtual os::File* AsFile() { return nullptr; }
 };
 
 // Go's io.Writer. Write writes all of buf or returns why not, with how many
-// bytes it did write.
+// bytes it did write. The As*() hooks are as Reader's.
 class Writer {
  public:
   virtual ~Writer() = default;
   virtual Result Write(absl::Span<const char> buf) = 0;
+
+  virtual ReaderFrom* AsReaderFrom() { return nullptr; }
+  virtual os::File* AsFile() { return nullptr; }
 };
 
 // Go's io.ReaderFrom: a writer that can pull from a reader more efficiently
-// than a buffered loop (os::File, with copy_file_range). Reads until the end of
-// r or an error; returns the bytes written.
+// than a buffered loop (os::File, in the kernel). Reads until the end of r or
+// an error; returns the bytes written.
 class ReaderFrom {
  public:
   virtual ~ReaderFrom() = default;
@@ -58,13 +79,14 @@ class WriterTo {
 
 // Go's io.LimitedReader: reads from `reader` at most `remaining` bytes, and
 // every read through it decrements `remaining` by what it returned. Code that
-// bypasses Read for the underlying reader (os::File::ReadFrom's fast path)
-// must decrement it by what it copied, so the count stays exact.
+// bypasses Read for the underlying reader (os::File::ReadFrom's in-kernel
+// copy) must decrement it by what it copied, so the count stays exact.
 class LimitedReader final : public Reader {
  public:
   LimitedReader(Reader& reader, int64_t remaining) : reader_(&reader), remaining_(remaining) {}
 
-  absl::StatusOr<size_t> Read(absl::Span<char> buf) override;
+  absl::StatusOr<int64_t> Read(absl::Span<char> buf) override;
+  LimitedReader* AsLimitedReader() override { return this; }
 
   Reader& reader() const { return *reader_; }
   // Go's N.
@@ -76,35 +98,39 @@ class LimitedReader final : public Reader {
   int64_t remaining_;
 };
 
-// The buffer the buffered loop of Copy uses: 256 KiB, chosen by the sweep of
-// tools/bench (tools/bench/run; README, "Benchmarks"). Copying 1 MiB, 64 MiB
-// and 512 MiB files on ext4, tmpfs, tmpfs to ext4 and XFS (2-vCPU AMD EPYC VM,
-// Linux 6.18; two full runs), 256 KiB was the fastest size or within 3% of it
-// in 19 of 24 cases and never below 84% of the fastest (XFS, which gains most
-// from fewer, larger writes): 97% of the fastest on geometric mean, against
-// 89% for 128 KiB (coreutils' size), 80% for 64 KiB and 66% for Go's 32 KiB.
-// Over five sweeps, 512 KiB was up to 3% faster when it ran well but 1.6 to 12
-// times slower at 512 MiB in three of them, and 1 MiB 7 to 25 times slower in
-// three of four; no size up to 256 KiB ever was. At 4 KiB the size made no
-// difference: the buffer is allocated per copy, uninitialised, and only the
-// bytes read are touched.
+// The buffer Copy's read/write loop allocates when neither side can do the
+// copy itself: 256 KiB, chosen by measurement (README, "Benchmarks").
 inline constexpr size_t kCopyBufferSize = size_t{256} << 10;
 
 // Go's io.Copy: copies from src to dst until the end of src or an error, and
 // returns the bytes copied. If src is a WriterTo, src.WriteTo(dst) does the
 // copy; else if dst is a ReaderFrom, dst.ReadFrom(src); else a loop with a
 // buffer of kCopyBufferSize bytes (smaller when src is a LimitedReader with
-// less left). Reaching the end of src is success, not an error.
+// less left). Reaching the end of src is success, not an error. A writer that
+// returns an invalid count (negative, or more than it was given) stops the
+// copy with its own error if it gave one, else with an invalid-write error;
+// a writer that writes less than it was given without an error stops it with
+// a short-write error.
 Result Copy(Writer& dst, Reader& src);
 
-// Go's io.CopyBuffer: Copy with the caller's buffer for the buffered loop
+// Go's io.CopyBuffer: Copy with the caller's buffer for the read/write loop
 // (used only when neither WriterTo nor ReaderFrom applies). An empty buffer
 // means Copy's own.
 Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf);
 
-// Go's io.CopyN: copies exactly n bytes, or fewer with an error; stopping
-// early at the end of src is an OutOfRange error ("EOF").
+// Go's io.CopyN: copies n bytes. The result's n equals `n` if and only if its
+// status is OK; when src ends first, the status is an end-of-input error
+// (IsEndOfInput).
 Result CopyN(Writer& dst, Reader& src, int64_t n);
+
+// The conditions io reports, Go's sentinel errors, recognised by a payload
+// rather than by their message:
+// CopyN's source ended before n bytes (Go's io.EOF from CopyN).
+bool IsEndOfInput(const absl::Status& status);
+// A writer wrote less than it was given without saying why (io.ErrShortWrite).
+bool IsShortWrite(const absl::Status& status);
+// A writer returned an impossible count (Go's errInvalidWrite).
+bool IsInvalidWrite(const absl::Status& status);
 
 }  // namespace sysport::io
 

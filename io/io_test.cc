@@ -2,43 +2,24 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "testutil/testutil.h"
 
 namespace sysport::io {
 namespace {
 
-// Reads `data` in pieces of at most `chunk` bytes; fails with `error` once
-// `fail_after` bytes have been read (if set).
-class StringReader : public Reader {
- public:
-  explicit StringReader(std::string data, size_t chunk = SIZE_MAX)
-      : data_(std::move(data)), chunk_(chunk) {}
-  absl::StatusOr<size_t> Read(absl::Span<char> buf) override {
-    ++reads;
-    if (pos_ >= fail_after) return absl::DataLossError("reader broke");
-    size_t n = std::min({buf.size(), data_.size() - pos_, chunk_, fail_after - pos_});
-    data_.copy(buf.data(), n, pos_);
-    pos_ += n;
-    max_request = std::max(max_request, buf.size());
-    return n;
-  }
-  size_t fail_after = SIZE_MAX;
-  int reads = 0;
-  size_t max_request = 0;
+using testutil::StringReader;
 
- private:
-  std::string data_;
-  size_t chunk_;
-  size_t pos_ = 0;
-};
-
+// Collects what it is given, up to `capacity` bytes; then fails.
 class StringWriter : public Writer {
  public:
   Result Write(absl::Span<const char> buf) override {
-    size_t room = capacity - out.size();
+    const size_t room = capacity - out.size();
     size_t n = std::min(buf.size(), room);
     if (short_writes) n = std::min(n, buf.size() / 2);
     out.append(buf.data(), n);
@@ -48,24 +29,39 @@ class StringWriter : public Writer {
     return {static_cast<int64_t>(n), absl::OkStatus()};
   }
   std::string out;
-  size_t capacity = SIZE_MAX;
+  size_t capacity = std::numeric_limits<size_t>::max();
   bool short_writes = false;
 };
 
-class PushingReader : public StringReader, public WriterTo {
+// A writer that returns whatever count and status it is told to.
+class LyingWriter final : public Writer {
  public:
-  using StringReader::StringReader;
-  Result WriteTo(Writer& w) override {
-    ++write_to_calls;
-    std::string all(100, '\0');
-    absl::StatusOr<size_t> n = Read(absl::MakeSpan(all));
-    return w.Write(absl::MakeConstSpan(all.data(), *n));
-  }
-  int write_to_calls = 0;
+  LyingWriter(int64_t n, absl::Status status) : n_(n), status_(std::move(status)) {}
+  Result Write(absl::Span<const char> /*buf*/) override { return {n_, status_}; }
+
+ private:
+  int64_t n_;
+  absl::Status status_;
 };
 
-class PullingWriter : public StringWriter, public ReaderFrom {
+class PushingReader final : public Reader, public WriterTo {
  public:
+  explicit PushingReader(std::string data) : data_(std::move(data)) {}
+  absl::StatusOr<int64_t> Read(absl::Span<char> /*buf*/) override { return 0; }
+  WriterTo* AsWriterTo() override { return this; }
+  Result WriteTo(Writer& w) override {
+    ++write_to_calls;
+    return w.Write(data_);
+  }
+  int write_to_calls = 0;
+
+ private:
+  std::string data_;
+};
+
+class PullingWriter final : public StringWriter, public ReaderFrom {
+ public:
+  ReaderFrom* AsReaderFrom() override { return this; }
   Result ReadFrom(Reader& r) override {
     ++read_from_calls;
     last_source = &r;
@@ -75,16 +71,15 @@ class PullingWriter : public StringWriter, public ReaderFrom {
   Reader* last_source = nullptr;
 };
 
-TEST(CopyTest, BufferedLoopCopiesEverything) {
-  std::string data(1 << 20, 'x');
-  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 7);
+TEST(CopyTest, ReadWriteLoopCopiesEverything) {
+  const std::string data = testutil::Pattern(1 << 20);
   StringReader src(data, 1000);
   StringWriter dst;
   Result r = Copy(dst, src);
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.n, static_cast<int64_t>(data.size()));
   EXPECT_EQ(dst.out, data);
-  EXPECT_EQ(src.max_request, kCopyBufferSize);
+  EXPECT_EQ(src.max_request(), kCopyBufferSize);
 }
 
 TEST(CopyTest, EmptySourceIsSuccess) {
@@ -110,7 +105,7 @@ TEST(CopyTest, PrefersWriterToThenReaderFrom) {
 
 TEST(CopyTest, ReadErrorKeepsCount) {
   StringReader src(std::string(5000, 'a'), 1000);
-  src.fail_after = 3000;
+  src.FailAfter(3000);
   StringWriter dst;
   Result r = Copy(dst, src);
   EXPECT_EQ(r.n, 3000);
@@ -133,7 +128,29 @@ TEST(CopyTest, ShortWriteIsAnError) {
   dst.short_writes = true;
   Result r = Copy(dst, src);
   EXPECT_EQ(r.n, 50);
-  EXPECT_EQ(r.status.message(), "short write");
+  EXPECT_TRUE(IsShortWrite(r.status)) << r.status;
+  EXPECT_FALSE(IsInvalidWrite(r.status));
+}
+
+// Go's TestCopyLargeWriter: a writer that claims more than it was given.
+// With an error of its own, that error wins; without one, invalid write. The
+// impossible count is never added to the total.
+TEST(CopyTest, InvalidWriteCountKeepsTheWritersError) {
+  for (int64_t claimed : {int64_t{-1}, int64_t{1} << 40}) {
+    SCOPED_TRACE(claimed);
+    StringReader src("hello");
+    LyingWriter failing(claimed, absl::UnavailableError("writer's own error"));
+    Result r = Copy(failing, src);
+    EXPECT_EQ(r.n, 0);
+    EXPECT_EQ(r.status, absl::UnavailableError("writer's own error"));
+    EXPECT_FALSE(IsInvalidWrite(r.status));
+
+    StringReader src2("hello");
+    LyingWriter silent(claimed, absl::OkStatus());
+    Result r2 = Copy(silent, src2);
+    EXPECT_EQ(r2.n, 0);
+    EXPECT_TRUE(IsInvalidWrite(r2.status)) << r2.status;
+  }
 }
 
 TEST(CopyBufferTest, UsesTheCallersBuffer) {
@@ -143,29 +160,31 @@ TEST(CopyBufferTest, UsesTheCallersBuffer) {
   Result r = CopyBuffer(dst, src, absl::MakeSpan(buf));
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.n, 1000);
-  EXPECT_EQ(src.max_request, 7U);
+  EXPECT_EQ(src.max_request(), 7U);
 }
 
 TEST(LimitedReaderTest, DecrementsAndStops) {
   StringReader inner("0123456789");
   LimitedReader lr(inner, 4);
   std::array<char, 3> buf = {};
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 3U);
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 3);
   EXPECT_EQ(lr.remaining(), 1);
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 1U);
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 1);
   EXPECT_EQ(buf[0], '3');
   EXPECT_EQ(lr.remaining(), 0);
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 0U);  // EOF, without reading inner
-  EXPECT_EQ(inner.reads, 2);
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 0);  // EOF, without reading inner
+  EXPECT_EQ(inner.reads(), 2);
   EXPECT_EQ(&lr.reader(), &inner);
+  EXPECT_EQ(lr.AsLimitedReader(), &lr);
+  EXPECT_EQ(inner.AsLimitedReader(), nullptr);
 }
 
 TEST(LimitedReaderTest, NegativeRemainingIsEof) {
   StringReader inner("abc");
   LimitedReader lr(inner, -5);
   std::array<char, 3> buf = {};
-  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 0U);
-  EXPECT_EQ(inner.reads, 0);
+  EXPECT_EQ(*lr.Read(absl::MakeSpan(buf)), 0);
+  EXPECT_EQ(inner.reads(), 0);
 }
 
 TEST(LimitedReaderTest, CopyThroughItAllocatesNoMoreThanTheLimit) {
@@ -175,7 +194,7 @@ TEST(LimitedReaderTest, CopyThroughItAllocatesNoMoreThanTheLimit) {
   Result r = Copy(dst, lr);
   EXPECT_EQ(r.n, 10);
   EXPECT_EQ(lr.remaining(), 0);
-  EXPECT_EQ(inner.max_request, 10U);
+  EXPECT_EQ(inner.max_request(), 10U);
 }
 
 TEST(CopyNTest, ExactAndShort) {
@@ -183,10 +202,43 @@ TEST(CopyNTest, ExactAndShort) {
   StringWriter dst;
   Result r = CopyN(dst, src, 4);
   EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.n, 4);
   EXPECT_EQ(dst.out, "abcd");
   Result rest = CopyN(dst, src, 10);
   EXPECT_EQ(rest.n, 2);
+  EXPECT_TRUE(IsEndOfInput(rest.status)) << rest.status;
   EXPECT_EQ(rest.status.code(), absl::StatusCode::kOutOfRange);
+}
+
+// Go's documentation: written == n if and only if err == nil. A writer that
+// fails on the very write that completes n bytes still completed them.
+TEST(CopyNTest, CountEqualsNExactlyWhenOk) {
+  StringReader src("abcdef");
+  StringWriter dst;
+  dst.capacity = 4;
+  Result r = CopyN(dst, src, 4);
+  EXPECT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 4);
+
+  StringReader src2("abcdef");
+  StringWriter full;
+  full.capacity = 3;
+  Result failed = CopyN(full, src2, 4);
+  EXPECT_EQ(failed.n, 3);
+  EXPECT_FALSE(failed.ok());
+  EXPECT_FALSE(IsEndOfInput(failed.status));
+
+  StringReader src3("ab");
+  StringWriter dst3;
+  Result zero = CopyN(dst3, src3, 0);
+  EXPECT_TRUE(zero.ok());
+  EXPECT_EQ(zero.n, 0);
+}
+
+TEST(ConditionTest, PredicatesNeedThePayloadNotTheMessage) {
+  EXPECT_FALSE(IsEndOfInput(absl::OutOfRangeError("EOF")));
+  EXPECT_FALSE(IsShortWrite(absl::DataLossError("short write")));
+  EXPECT_FALSE(IsInvalidWrite(absl::OkStatus()));
 }
 
 }  // namespace

@@ -1,20 +1,25 @@
 #include "os/file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "io/io.h"
+#include "os/copy_observer.h"
 #include "os/error.h"
-#include "os/internal/readfrom.h"
-#include "os/internal/stats_recorder.h"
+#include "os/internal/kernel_read_from.h"
+#include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
 #include "syscall/errno.h"
@@ -26,7 +31,61 @@ namespace {
 // Go's os.Create: read and write for everyone, less the umask.
 constexpr mode_t kCreatePerm = 0666;
 
+// Go's 1<<62 for "no limit": more than any file, and no overflow when
+// offsets are added to it.
+constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max() / 2;
+
+absl::Time TimeOf(const struct timespec& ts) { return absl::TimeFromTimespec(ts); }
+
+FileInfo InfoOf(const struct stat& st) {
+  FileInfo info;
+  info.size = st.st_size;
+  info.mode = st.st_mode;
+  info.device = st.st_dev;
+  info.inode = st.st_ino;
+  info.links = st.st_nlink;
+  info.uid = st.st_uid;
+  info.gid = st.st_gid;
+  info.blocks = st.st_blocks;
+  info.access_time = TimeOf(st.st_atim);
+  info.modification_time = TimeOf(st.st_mtim);
+  return info;
+}
+
+// Go's File.wrapErr: a poll error of operation `op` on `name`.
+absl::Status WrapError(const char* op, const std::string& name, const poll::Error& err) {
+  if (err.ok()) return absl::OkStatus();
+  if (err.closing()) return ClosedError(op, name);
+  return PathError(op, name, err.errno_value());
+}
+
 }  // namespace
+
+FileType FileInfo::type() const {
+  switch (mode & S_IFMT) {
+    case S_IFREG:
+      return FileType::kRegular;
+    case S_IFDIR:
+      return FileType::kDirectory;
+    case S_IFLNK:
+      return FileType::kSymlink;
+    case S_IFIFO:
+      return FileType::kFifo;
+    case S_IFSOCK:
+      return FileType::kSocket;
+    case S_IFCHR:
+      return FileType::kCharDevice;
+    case S_IFBLK:
+      return FileType::kBlockDevice;
+    default:
+      return FileType::kUnknown;
+  }
+}
+
+File::File(int fd, std::string name, bool append_mode)
+    : pfd_(std::make_unique<poll::FD>(fd)), name_(std::move(name)), append_mode_(append_mode) {}
+
+File::~File() = default;
 
 absl::StatusOr<std::unique_ptr<File>> File::Open(std::string name) {
   return OpenFile(std::move(name), O_RDONLY, 0);
@@ -62,69 +121,103 @@ std::unique_ptr<File> File::NewFile(int fd, std::string name) {
   return std::unique_ptr<File>(new File(fd, std::move(name), append));
 }
 
-absl::Status File::WrapError(std::string_view op, const poll::Error& err) const {
-  if (err.ok()) return absl::OkStatus();
-  if (err.closing()) return ClosedError(op, name_);
-  return PathError(op, name_, err.errno_value());
-}
+int File::Fd() const { return pfd_->UnsafeSysfd(); }
 
-absl::StatusOr<size_t> File::Read(absl::Span<char> buf) {
-  poll::IoResult r = pfd_.Read(buf);
-  if (!r.ok()) return WrapError("read", r.err);
-  return static_cast<size_t>(r.n);
-}
-
-io::Result File::Write(absl::Span<const char> buf) {
-  poll::IoResult r = pfd_.Write(buf);
-  return {r.n, WrapError("write", r.err)};
-}
-
-absl::StatusOr<int64_t> File::Seek(int64_t offset, int whence) {
-  poll::IoResult r = pfd_.Seek(offset, whence);
-  if (!r.ok()) return WrapError("seek", r.err);
+absl::StatusOr<int64_t> File::Read(absl::Span<char> buf) {
+  poll::IoResult r = pfd_->Read(buf);
+  if (!r.ok()) return WrapError("read", name_, r.err);
   return r.n;
 }
 
-absl::StatusOr<struct stat> File::Stat() {
-  if (pfd_.UnsafeSysfd() < 0) return ClosedError("stat", name_);
-  syscall::Result<struct stat> st = pfd_.Fstat();
-  if (!st.ok()) return PathError("stat", name_, st.error());
-  return st.value();
+io::Result File::Write(absl::Span<const char> buf) {
+  poll::IoResult r = pfd_->Write(buf);
+  return {r.n, WrapError("write", name_, r.err)};
 }
 
-absl::Status File::Close() {
-  poll::Error err = pfd_.Close();
-  return WrapError("close", err);
+absl::StatusOr<int64_t> File::Seek(int64_t offset, int whence) {
+  poll::IoResult r = pfd_->Seek(offset, whence);
+  if (!r.ok()) return WrapError("seek", name_, r.err);
+  return r.n;
 }
+
+absl::StatusOr<FileInfo> File::Stat() {
+  if (Fd() < 0) return ClosedError("stat", name_);
+  syscall::Result<struct stat> st = pfd_->Fstat();
+  if (!st.ok()) return PathError("stat", name_, st.error());
+  return InfoOf(st.value());
+}
+
+absl::Status File::Sync() { return WrapError("sync", name_, pfd_->Fsync()); }
+
+absl::Status File::Close() { return WrapError("close", name_, pfd_->Close()); }
 
 namespace {
 
-// The generic copy's view of the destination: a Writer and nothing else, so
-// io::Copy cannot call File::ReadFrom again (Go's fileWithoutReadFrom).
-class WriterOnly final : public io::Writer {
+// The read/write loop's view of the destination: a Writer and nothing else,
+// so io::Copy cannot call File::ReadFrom again (Go's fileWithoutReadFrom);
+// it counts its writes for the observer.
+class CountingWriter final : public io::Writer {
  public:
-  explicit WriterOnly(File& file) : file_(&file) {}
-  io::Result Write(absl::Span<const char> buf) override { return file_->Write(buf); }
+  explicit CountingWriter(File& file) : file_(&file) {}
+  io::Result Write(absl::Span<const char> buf) override {
+    ++writes;
+    return file_->Write(buf);
+  }
+  int64_t writes = 0;
 
  private:
   File* file_;
+};
+
+// ... and of the source: its reads counted, and only its limit visible (so
+// the loop's buffer is no larger than a LimitedReader can fill).
+class CountingReader final : public io::Reader {
+ public:
+  explicit CountingReader(io::Reader& reader) : reader_(&reader) {}
+  absl::StatusOr<int64_t> Read(absl::Span<char> buf) override {
+    ++reads;
+    return reader_->Read(buf);
+  }
+  io::LimitedReader* AsLimitedReader() override { return reader_->AsLimitedReader(); }
+  int64_t reads = 0;
+
+ private:
+  io::Reader* reader_;
 };
 
 }  // namespace
 
 io::Result File::ReadFrom(io::Reader& r) {
   // Go's checkValid("write").
-  if (pfd_.UnsafeSysfd() < 0) return {0, ClosedError("write", name_)};
-  internal::RecordReadFrom();
-  internal::PlatformReadFromResult fast = internal::PlatformReadFrom(*this, r);
-  if (fast.handled) return {fast.written, fast.status};
-  // The generic copy carries on from the current offsets, which the fast path
-  // advanced by exactly fast.written; a LimitedReader has been decremented by
-  // as much, so it stops at the right place.
-  WriterOnly dst(*this);
-  io::Result rest = io::Copy(dst, r);
-  internal::RecordGeneric(rest.n);
-  return {fast.written + rest.n, rest.status};
+  if (Fd() < 0) return {0, ClosedError("write", name_)};
+  io::LimitedReader* limited = r.AsLimitedReader();
+  io::Reader& source = limited != nullptr ? limited->reader() : r;
+  const int64_t remain = limited != nullptr ? limited->remaining() : kNoLimit;
+  if (remain <= 0) return {0, absl::OkStatus()};
+
+  const poll::CopyResult kernel = internal::KernelReadFrom(*this, source.AsFile(), remain);
+  if (observer_ != nullptr) observer_->OnKernelCopy(kernel);
+  if (limited != nullptr) limited->set_remaining(remain - kernel.n());
+  switch (kernel.outcome()) {
+    case poll::CopyResult::Outcome::kEnded:
+      return {kernel.n(), absl::OkStatus()};
+    case poll::CopyResult::Outcome::kFailed:
+      // Either file may have been closed meanwhile; Go reports it on the
+      // destination ("write NAME: file already closed").
+      if (kernel.error().closing()) return {kernel.n(), ClosedError("write", name_)};
+      return {kernel.n(),
+              PathError("write", name_, kernel.error().errno_value(), poll::Name(kernel.method()))};
+    case poll::CopyResult::Outcome::kFellBack:
+      break;
+  }
+  // The read/write loop carries on from the current offsets, which the
+  // kernel advanced by exactly kernel.n(); a LimitedReader has been
+  // decremented by as much, so it stops at the right place.
+  CountingWriter dst(*this);
+  CountingReader src(r);
+  const io::Result rest = io::Copy(dst, src);
+  if (observer_ != nullptr) observer_->OnReadWrite({rest.n, src.reads, dst.writes});
+  return {kernel.n() + rest.n, rest.status};
 }
 
 }  // namespace sysport::os

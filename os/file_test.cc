@@ -9,9 +9,13 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "os/copy_observer.h"
 #include "os/error.h"
-#include "os/internal/test_util.h"
+#include "poll/copy_result.h"
+#include "testutil/testutil.h"
 
 namespace sysport::os {
 namespace {
@@ -30,7 +34,7 @@ TEST(FileTest, OpenMissingFileHasGoShapedError) {
 }
 
 TEST(FileTest, OpenIsReadOnly) {
-  const std::string path = MakeFile(TempDir(), "abc");
+  const std::string path = MakeFile("abc");
   auto f = File::Open(path);
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ((*f)->Name(), path);
@@ -42,7 +46,7 @@ TEST(FileTest, OpenIsReadOnly) {
 }
 
 TEST(FileTest, CreateTruncatesAndUsesUmaskedMode) {
-  const std::string path = MakeFile(TempDir(), "old content");
+  const std::string path = MakeFile("old content");
   const mode_t old_mask = ::umask(022);
   const std::string fresh = TempDir() + "/created-by-file-test";
   ::unlink(fresh.c_str());
@@ -61,11 +65,11 @@ TEST(FileTest, CreateTruncatesAndUsesUmaskedMode) {
   std::array<char, 8> buf = {};
   auto n = (*f)->Read(absl::MakeSpan(buf));  // Create opens read-write
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(std::string(buf.data(), *n), "new");
+  EXPECT_EQ(std::string(buf.data(), static_cast<size_t>(*n)), "new");
 }
 
 TEST(FileTest, ReadWriteSeekStat) {
-  const std::string path = MakeFile(TempDir(), "");
+  const std::string path = MakeFile("");
   auto f = File::OpenFile(path, O_RDWR, 0);
   ASSERT_TRUE(f.ok());
   io::Result w = (*f)->Write(std::string("hello world"));
@@ -73,17 +77,18 @@ TEST(FileTest, ReadWriteSeekStat) {
   EXPECT_EQ(w.n, 11);
   EXPECT_EQ(*(*f)->Seek(6, SEEK_SET), 6);
   std::array<char, 16> buf = {};
-  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf)), 5U);
+  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf)), 5);
   EXPECT_EQ(std::string(buf.data(), 5), "world");
-  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf)), 0U);  // end of file
-  EXPECT_EQ((*f)->Stat()->st_size, 11);
+  EXPECT_EQ(*(*f)->Read(absl::MakeSpan(buf)), 0);  // end of file
+  EXPECT_EQ((*f)->Stat()->size, 11);
+  EXPECT_TRUE((*f)->Sync().ok());
   auto bad = (*f)->Seek(-1, SEEK_SET);
   EXPECT_EQ(bad.status().message(), "seek " + path + ": invalid argument");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(FileTest, EveryMethodOfAClosedFileSaysSo) {
-  const std::string path = MakeFile(TempDir(), "abc");
+  const std::string path = MakeFile("abc");
   auto f = File::OpenFile(path, O_RDWR, 0);
   ASSERT_TRUE(f.ok());
   File& file = **f;
@@ -97,6 +102,7 @@ TEST(FileTest, EveryMethodOfAClosedFileSaysSo) {
             "write " + path + ": file already closed");
   EXPECT_TRUE(IsClosed(file.Seek(0, SEEK_SET).status()));
   EXPECT_TRUE(IsClosed(file.Stat().status()));
+  EXPECT_EQ(file.Sync().message(), "sync " + path + ": file already closed");
   testutil::StringReader src("data");
   io::Result rf = file.ReadFrom(src);
   EXPECT_EQ(rf.n, 0);
@@ -116,21 +122,62 @@ TEST(FileTest, PipeEnds) {
   ASSERT_TRUE(w->Write(std::string("ping")).ok());
   ASSERT_TRUE(w->Close().ok());
   std::array<char, 8> buf = {};
-  EXPECT_EQ(*r->Read(absl::MakeSpan(buf)), 4U);
-  EXPECT_EQ(*r->Read(absl::MakeSpan(buf)), 0U);
+  EXPECT_EQ(*r->Read(absl::MakeSpan(buf)), 4);
+  EXPECT_EQ(*r->Read(absl::MakeSpan(buf)), 0);
+  EXPECT_EQ(r->Stat()->type(), FileType::kFifo);
   auto seek = r->Seek(0, SEEK_SET);
   EXPECT_EQ(ErrnoOf(seek.status()), ESPIPE);
 }
 
 TEST(FileTest, NewFile) {
   EXPECT_EQ(File::NewFile(-1, "nothing"), nullptr);
-  const std::string path = MakeFile(TempDir(), "");
+  const std::string path = MakeFile("");
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   auto f = File::NewFile(fd, "appender");  // owns fd from here on; nullptr if fd < 0
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->Name(), "appender");
   EXPECT_EQ(f->Fd(), fd);
-  EXPECT_TRUE(f->append_mode());  // read from the descriptor's flags
+  // O_APPEND is read from the descriptor's flags: the in-kernel copy, which
+  // refuses appending destinations, is not even tried.
+  CopyCounters counters;
+  f->SetCopyObserver(&counters);
+  auto src = File::Open(MakeFile("appended"));
+  ASSERT_TRUE(src.ok());
+  ASSERT_TRUE(f->ReadFrom(**src).ok());
+  const CopyCounters::Totals totals = counters.totals();
+  EXPECT_EQ(totals.fallbacks.size(), 1U);
+  EXPECT_EQ(totals.fallbacks.begin()->first.reason,
+            SYSPORT_TEST_KERNEL_COPY ? poll::Fallback::kAppendMode : poll::Fallback::kNoKernelCopy);
+  EXPECT_EQ(Contents(path), "appended");
+}
+
+TEST(FileTest, StatDescribesTheFile) {
+  const absl::Time before = absl::Now() - absl::Seconds(2);
+  const std::string path = MakeFile(std::string(10000, 'x'));
+  ASSERT_EQ(::chmod(path.c_str(), 0640), 0);
+  auto f = File::Open(path);
+  ASSERT_TRUE(f.ok());
+  absl::StatusOr<FileInfo> info = (*f)->Stat();
+  ASSERT_TRUE(info.ok()) << info.status();
+  struct stat st = {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(info->size, 10000);
+  EXPECT_EQ(info->type(), FileType::kRegular);
+  EXPECT_TRUE(info->IsRegular());
+  EXPECT_FALSE(info->IsDirectory());
+  EXPECT_EQ(info->permissions(), 0640U);
+  EXPECT_EQ(info->device, st.st_dev);
+  EXPECT_EQ(info->inode, st.st_ino);
+  EXPECT_EQ(info->links, 1U);
+  EXPECT_EQ(info->uid, ::getuid());
+  EXPECT_EQ(info->blocks, st.st_blocks);
+  EXPECT_GE(info->modification_time, before);
+  EXPECT_LE(info->modification_time, absl::Now() + absl::Seconds(2));
+  EXPECT_EQ(info->modification_time, absl::TimeFromTimespec(st.st_mtim));
+
+  auto dir = File::Open(TempDir());
+  ASSERT_TRUE(dir.ok());
+  EXPECT_TRUE((*dir)->Stat()->IsDirectory());
 }
 
 }  // namespace

@@ -7,63 +7,36 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 
 #include "poll/copy_file_range.h"
+#include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
-#include "poll/internal/copy_file_range_env.h"
+#include "poll/internal/copy_syscalls.h"
 #include "poll/internal/eintr.h"
 #include "syscall/errno.h"
-#include "syscall/linux.h"
-#include "syscall/unix.h"
 
 namespace sysport::poll {
-namespace internal {
-namespace {
-
-class SystemEnv final : public CopyFileRangeEnv {
- public:
-  syscall::Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
-                                        size_t len, unsigned flags) override {
-    return syscall::CopyFileRange(in_fd, in_off, out_fd, out_off, len, flags);
-  }
-  syscall::KernelVersion GetKernelVersion() override { return syscall::GetKernelVersion(); }
-};
-
-SystemEnv g_system_env;
-std::atomic<CopyFileRangeEnv*> g_env{&g_system_env};
-std::atomic<CopyFileRangeSupport> g_support{CopyFileRangeSupport::kUnknown};
-
-}  // namespace
-
-CopyFileRangeEnv* SetCopyFileRangeEnv(CopyFileRangeEnv* env) {
-  return g_env.exchange(env != nullptr ? env : &g_system_env);
-}
-
-CopyFileRangeSupport GetCopyFileRangeSupport() { return g_support.load(); }
-void SetCopyFileRangeSupport(CopyFileRangeSupport support) { g_support.store(support); }
-
-}  // namespace internal
-
 namespace {
 
 using internal::CopyFileRangeSupport;
 using syscall::Errno;
 
-// Decided once per process. copy_file_range(2) is broken in several ways
+constexpr CopyMethod kMethod = CopyMethod::kCopyFileRange;
+
+// Decided once per CopySyscalls. copy_file_range(2) is broken in several ways
 // before Linux 5.3 (Go issue 42400: cross-filesystem copies that return
 // EXDEV or, worse, copy wrong data on some filesystems; short copies on
 // others), so an older kernel means never try.
-CopyFileRangeSupport Support(internal::CopyFileRangeEnv& env) {
-  CopyFileRangeSupport support = internal::g_support.load(std::memory_order_acquire);
+CopyFileRangeSupport Support(internal::CopySyscalls& sys) {
+  CopyFileRangeSupport support = sys.copy_file_range_support.load();
   if (support != CopyFileRangeSupport::kUnknown) return support;
-  const CopyFileRangeSupport decided = env.GetKernelVersion().AtLeast(5, 3)
+  const CopyFileRangeSupport decided = sys.KernelVersion().AtLeast(5, 3)
                                            ? CopyFileRangeSupport::kKernelOk
                                            : CopyFileRangeSupport::kKernelTooOld;
   // Racing first callers decide the same; whichever stores first wins.
-  internal::g_support.compare_exchange_strong(support, decided, std::memory_order_acq_rel);
-  return internal::g_support.load(std::memory_order_acquire);
+  sys.copy_file_range_support.compare_exchange_strong(support, decided);
+  return sys.copy_file_range_support.load();
 }
 
 // ENOSYS and EPERM can mean the system call is unusable in this process (an
@@ -72,17 +45,21 @@ CopyFileRangeSupport Support(internal::CopyFileRangeEnv& env) {
 // files only (EPERM: an immutable or append-only destination, or a swap
 // file). Rust's std tells them apart with a probe that cannot succeed:
 // with the system call working, two invalid descriptors give EBADF. The
-// answer is kept, so the probe runs at most once per process.
-bool ProbeSaysUnavailable(internal::CopyFileRangeEnv& env) {
-  CopyFileRangeSupport support = internal::g_support.load(std::memory_order_acquire);
-  if (support == CopyFileRangeSupport::kProbedOk) return false;
-  if (support == CopyFileRangeSupport::kUnavailable) return true;
-  auto probe = env.CopyFileRange(-1, nullptr, -1, nullptr, 1, 0);
-  const bool unavailable = probe.error() == Errno(ENOSYS) || probe.error() == Errno(EPERM);
-  internal::g_support.store(
-      unavailable ? CopyFileRangeSupport::kUnavailable : CopyFileRangeSupport::kProbedOk,
-      std::memory_order_release);
-  return unavailable;
+// answer is kept, so the probe runs at most once per CopySyscalls.
+struct ProbeAnswer {
+  bool unavailable = false;
+  int64_t syscalls = 0;  // 1 if the probe ran now, 0 if the answer was known
+};
+
+ProbeAnswer Probe(internal::CopySyscalls& sys) {
+  const CopyFileRangeSupport support = sys.copy_file_range_support.load();
+  if (support == CopyFileRangeSupport::kProbedOk) return {false, 0};
+  if (support == CopyFileRangeSupport::kUnavailable) return {true, 0};
+  const Errno answer = sys.CopyFileRange(-1, nullptr, -1, nullptr, 1, 0).error();
+  const bool unavailable = answer == Errno(ENOSYS) || answer == Errno(EPERM);
+  sys.copy_file_range_support.store(unavailable ? CopyFileRangeSupport::kUnavailable
+                                                : CopyFileRangeSupport::kProbedOk);
+  return {unavailable, 1};
 }
 
 // Whether an errno from copy_file_range(2) means "the kernel cannot do this
@@ -136,103 +113,69 @@ bool MeansFallBack(Errno err) {
   }
 }
 
-// One round: at most `len` bytes, file offsets owned by the kernel (null
-// offset pointers), dst's write lock and src's read lock held throughout,
-// EINTR retried. A closed FD is Error::Closing().
-struct Round {
-  size_t n = 0;
-  Error err;
-};
-
-Round CopyOneRound(internal::CopyFileRangeEnv& env, FD& dst, FD& src, size_t len) {
-  if (!dst.WriteLock()) return {0, Error::Closing()};
-  if (!src.ReadLock()) {
-    dst.WriteUnlock();
-    return {0, Error::Closing()};
-  }
-  const int in_fd = src.SysfdForRead();
-  const int out_fd = dst.SysfdForWrite();
-  auto r = internal::IgnoringEintr(
-      [&] { return env.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0); });
-  src.ReadUnlock();
-  dst.WriteUnlock();
-  if (!r.ok()) return {0, r.error()};
-  return {r.value(), Error()};
-}
-
 }  // namespace
 
-std::string_view FallbackName(CopyFileRangeFallback fallback) {
-  switch (fallback) {
-    case CopyFileRangeFallback::kNone:
-      return "none";
-    case CopyFileRangeFallback::kKernelTooOld:
-      return "kernel too old";
-    case CopyFileRangeFallback::kSyscallUnavailable:
-      return "syscall unavailable";
-    case CopyFileRangeFallback::kErrno:
-      return "errno";
-    case CopyFileRangeFallback::kNothingCopied:
-      return "nothing copied";
-  }
-  return "unknown";
-}
-
-CopyFileRangeResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
-  CopyFileRangeResult result;
-  if (remain <= 0) {
-    result.handled = true;
-    return result;
-  }
-  internal::CopyFileRangeEnv& env = *internal::g_env.load(std::memory_order_acquire);
-  switch (Support(env)) {
+CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
+  if (remain <= 0) return CopyResult::Ended(kMethod, 0, 0);
+  internal::CopySyscalls& sys = internal::Installed();
+  switch (Support(sys)) {
     case CopyFileRangeSupport::kKernelTooOld:
-      result.fallback = CopyFileRangeFallback::kKernelTooOld;
-      return result;
+      return CopyResult::FellBack(kMethod, 0, 0, Fallback::kKernelTooOld);
     case CopyFileRangeSupport::kUnavailable:
-      result.fallback = CopyFileRangeFallback::kSyscallUnavailable;
-      return result;
+      return CopyResult::FellBack(kMethod, 0, 0, Fallback::kUnavailable);
     default:
       break;
   }
 
+  int64_t written = 0;
+  int64_t syscalls = 0;
   while (remain > 0) {
     const auto len = static_cast<size_t>(std::min(remain, kMaxCopyFileRangeRound));
-    const Round round = CopyOneRound(env, dst, src, len);
-    if (!round.err.ok()) {
-      const Errno err = round.err.errno_value();
-      if (round.err.closing() || !MeansFallBack(err)) {
-        // A real failure (ENOSPC, EDQUOT, a closed FD...): handled, with the
-        // exact count so far and the error.
-        result.handled = true;
-        result.err = round.err;
-        return result;
-      }
-      // Not handled: the caller's ordinary copy carries on from the file
-      // offsets, which have advanced by exactly result.written.
-      const bool process_wide =
-          (err == Errno(ENOSYS) || err == Errno(EPERM)) && ProbeSaysUnavailable(env);
-      result.fallback =
-          process_wide ? CopyFileRangeFallback::kSyscallUnavailable : CopyFileRangeFallback::kErrno;
-      result.fallback_errno = err;
-      return result;
+    // One round: file offsets owned by the kernel (null offset pointers),
+    // dst's write lock and src's read lock held throughout.
+    if (!dst.WriteLock()) return CopyResult::Failed(kMethod, written, syscalls, Error::Closing());
+    if (!src.ReadLock()) {
+      dst.WriteUnlock();
+      return CopyResult::Failed(kMethod, written, syscalls, Error::Closing());
     }
-    if (round.n == 0) {
-      if (result.written == 0) {
+    const int in_fd = src.SysfdForRead();
+    const int out_fd = dst.SysfdForWrite();
+    const auto copied = internal::IgnoringEintr([&] {
+      ++syscalls;
+      return sys.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0);
+    });
+    src.ReadUnlock();
+    dst.WriteUnlock();
+
+    if (!copied.ok()) {
+      const Errno err = copied.error();
+      // A real failure (ENOSPC, EDQUOT, ...): the exact count so far and the error.
+      if (!MeansFallBack(err)) return CopyResult::Failed(kMethod, written, syscalls, err);
+      if (err == Errno(ENOSYS) || err == Errno(EPERM)) {
+        const ProbeAnswer probe = Probe(sys);
+        syscalls += probe.syscalls;
+        if (probe.unavailable) {
+          return CopyResult::FellBack(kMethod, written, syscalls, Fallback::kUnavailable, err);
+        }
+      }
+      // Not for these files: the caller's read/write loop carries on from the
+      // file offsets, which have advanced by exactly `written`.
+      return CopyResult::FellBack(kMethod, written, syscalls, Fallback::kRefused, err);
+    }
+    if (copied.value() == 0) {
+      if (written == 0) {
         // Nothing at all: an empty source, or a file whose size the kernel
         // reports as 0 although reading it gives data (procfs, sysfs,
         // tracefs), where copy_file_range copies nothing. An ordinary read
         // tells the two apart at the cost of one read(2).
-        result.fallback = CopyFileRangeFallback::kNothingCopied;
-        return result;
+        return CopyResult::FellBack(kMethod, 0, syscalls, Fallback::kNothingCopied);
       }
-      break;  // end of the source
+      break;  // the end of the source
     }
-    result.written += static_cast<int64_t>(round.n);
-    remain -= static_cast<int64_t>(round.n);
+    written += static_cast<int64_t>(copied.value());
+    remain -= static_cast<int64_t>(copied.value());
   }
-  result.handled = true;
-  return result;
+  return CopyResult::Ended(kMethod, written, syscalls);
 }
 
 }  // namespace sysport::poll

@@ -68,31 +68,6 @@ IoResult FromCount(const syscall::Result<size_t>& r) {
   return {static_cast<int64_t>(r.value()), Error()};
 }
 
-// Writes all of buf through `write_some(rest, done)`, which writes a prefix of
-// `rest` (the bytes after the first `done`): Go's FD.Write loop. Short writes
-// continue; EINTR is retried; the count is exact when an error stops it.
-template <typename WriteSome>
-IoResult WriteAll(absl::Span<const char> buf, const WriteSome& write_some) {
-  IoResult result;
-  size_t done = 0;
-  while (done < buf.size()) {
-    auto r = internal::IgnoringEintr([&] { return write_some(Capped(buf.subspan(done)), done); });
-    if (!r.ok()) {
-      result.err = r.error();
-      break;
-    }
-    if (r.value() == 0) {
-      // write(2) returning 0 for a non-empty buffer: Go's io.ErrUnexpectedEOF
-      // case. Report it rather than loop forever.
-      result.err = syscall::Errno(EIO);
-      break;
-    }
-    done += r.value();
-  }
-  result.n = static_cast<int64_t>(done);
-  return result;
-}
-
 }  // namespace
 
 IoResult FD::Read(absl::Span<char> buf) {
@@ -106,31 +81,29 @@ IoResult FD::Read(absl::Span<char> buf) {
   return result;
 }
 
+// Go's FD.Write loop: short writes continue, EINTR is retried, and the count
+// is exact when an error stops it.
 IoResult FD::Write(absl::Span<const char> buf) {
   if (!WriteLock()) return {0, Error::Closing()};
   const int fd = SysfdForWrite();
-  IoResult result =
-      WriteAll(buf, [fd](absl::Span<const char> rest, size_t) { return syscall::Write(fd, rest); });
+  IoResult result;
+  size_t done = 0;
+  while (done < buf.size()) {
+    auto r = internal::IgnoringEintr([&] { return syscall::Write(fd, Capped(buf.subspan(done))); });
+    if (!r.ok()) {
+      result.err = r.error();
+      break;
+    }
+    if (r.value() == 0) {
+      // write(2) returning 0 for a non-empty buffer: Go's io.ErrUnexpectedEOF
+      // case. Report it rather than loop forever.
+      result.err = syscall::Errno(EIO);
+      break;
+    }
+    done += r.value();
+  }
+  result.n = static_cast<int64_t>(done);
   WriteUnlock();
-  return result;
-}
-
-IoResult FD::Pread(absl::Span<char> buf, int64_t offset) {
-  if (!Incref()) return {0, Error::Closing()};
-  const int fd = SysfdForRef();
-  IoResult result =
-      FromCount(internal::IgnoringEintr([&] { return syscall::Pread(fd, Capped(buf), offset); }));
-  Decref();
-  return result;
-}
-
-IoResult FD::Pwrite(absl::Span<const char> buf, int64_t offset) {
-  if (!Incref()) return {0, Error::Closing()};
-  const int fd = SysfdForRef();
-  IoResult result = WriteAll(buf, [fd, offset](absl::Span<const char> rest, size_t done) {
-    return syscall::Pwrite(fd, rest, offset + static_cast<int64_t>(done));
-  });
-  Decref();
   return result;
 }
 
@@ -155,11 +128,12 @@ syscall::Result<struct stat> FD::Fstat() {
   return r;
 }
 
-syscall::Result<int> FD::StatusFlags() {
-  if (!Incref()) return syscall::Result<int>::Error(syscall::Errno(EBADF));
-  auto r = syscall::GetStatusFlags(SysfdForRef());
+Error FD::Fsync() {
+  if (!Incref()) return Error::Closing();
+  const int fd = SysfdForRef();
+  const syscall::Errno err = internal::IgnoringEintr([fd] { return syscall::Fsync(fd); });
   Decref();
-  return r;
+  return err;
 }
 
 }  // namespace sysport::poll

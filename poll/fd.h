@@ -12,12 +12,13 @@
 #include "poll/internal/fd_mutex.h"
 #include "syscall/errno.h"
 #include "syscall/result.h"
+#include "syscall/unix.h"  // struct stat, whose layout it checks
 
 namespace sysport::poll {
 
 // One open file descriptor, with Go's locking and close semantics
 // (internal/poll/fd_unix.go): reads take the read lock, writes the write lock,
-// positional I/O (pread/pwrite) and metadata calls take a reference only.
+// seeks and metadata calls take a reference only.
 // Close() makes every later operation fail with Error::Closing() and the
 // descriptor is closed exactly once, when the last operation in flight ends.
 //
@@ -43,14 +44,12 @@ class FD {
   IoResult Read(absl::Span<char> buf);
   // Writes all of buf unless an error stops it: the count and error together.
   IoResult Write(absl::Span<const char> buf);
-  IoResult Pread(absl::Span<char> buf, int64_t offset);
-  IoResult Pwrite(absl::Span<const char> buf, int64_t offset);
   // lseek(2). IoResult::n is the resulting offset.
   IoResult Seek(int64_t offset, int whence);
+  // fstat(2); Error::Closing() maps to EBADF.
   syscall::Result<struct stat> Fstat();
-  // The file status flags (fcntl F_GETFL).
-  syscall::Result<int> StatusFlags();
-  // Error::Closing() maps to EBADF in both of the above.
+  // fsync(2).
+  Error Fsync();
 
   // The locks, for operations built outside this class (poll::CopyFileRange).
   // Each returns false if the FD is closed. Clang's -Wthread-safety checks that

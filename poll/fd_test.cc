@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -14,16 +15,18 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "poll/internal/test_util.h"
 #include "syscall/unix.h"
+#include "testutil/testutil.h"
 
 namespace sysport::poll {
 namespace {
 
-using testutil::OpenFD;
+using testutil::MakeFile;
 using testutil::Pattern;
-using testutil::TempDir;
-using testutil::WriteTempFile;
+
+std::unique_ptr<FD> OpenFD(const std::string& path, int flags) {
+  return std::make_unique<FD>(testutil::MustOpen(path, flags));
+}
 
 bool IsOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
@@ -47,8 +50,8 @@ std::optional<FileId> OpenFileId(int fd) {
 // Whether `fd` still refers to the file it referred to when `id` was taken.
 bool IsOpen(int fd, const FileId& id) { return OpenFileId(fd) == id; }
 
-TEST(FDTest, ReadWriteSeekPreadPwrite) {
-  const std::string path = WriteTempFile(TempDir(), "");
+TEST(FDTest, ReadWriteSeekFstatFsync) {
+  const std::string path = MakeFile("");
   auto fd = OpenFD(path, O_RDWR);
   const std::string data = Pattern(10000);
   IoResult w = fd->Write(data);
@@ -61,20 +64,18 @@ TEST(FDTest, ReadWriteSeekPreadPwrite) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.n, 50);
   EXPECT_EQ(buf, data.substr(100, 50));
-  IoResult pr = fd->Pread(absl::MakeSpan(buf), 5000);
-  EXPECT_EQ(pr.n, 50);
-  EXPECT_EQ(buf, data.substr(5000, 50));
-  IoResult pw = fd->Pwrite(std::string("xyz"), 20000);
-  EXPECT_EQ(pw.n, 3);
-  EXPECT_EQ(fd->Seek(0, SEEK_CUR).n, 150);  // positional I/O left the offset alone
+  EXPECT_EQ(fd->Seek(0, SEEK_CUR).n, 150);
+  ASSERT_EQ(fd->Seek(20000, SEEK_SET).n, 20000);
+  EXPECT_EQ(fd->Write(std::string("xyz")).n, 3);
   EXPECT_EQ(fd->Fstat().value().st_size, 20003);
+  EXPECT_TRUE(fd->Fsync().ok());
   // An empty read is 0 without a system call, not end of file.
   EXPECT_EQ(fd->Read({}).n, 0);
   EXPECT_TRUE(fd->Close().ok());
 }
 
 TEST(FDTest, ReadAtEndOfFileIsZero) {
-  auto fd = OpenFD(WriteTempFile(TempDir(), "ab"), O_RDONLY);
+  auto fd = OpenFD(MakeFile("ab"), O_RDONLY);
   std::string buf(10, '\0');
   EXPECT_EQ(fd->Read(absl::MakeSpan(buf)).n, 2);
   IoResult eof = fd->Read(absl::MakeSpan(buf));
@@ -83,7 +84,7 @@ TEST(FDTest, ReadAtEndOfFileIsZero) {
 }
 
 TEST(FDTest, ErrorsAreErrnos) {
-  auto fd = OpenFD(WriteTempFile(TempDir(), "ab"), O_RDONLY);
+  auto fd = OpenFD(MakeFile("ab"), O_RDONLY);
   IoResult w = fd->Write(std::string("x"));
   EXPECT_EQ(w.n, 0);
   EXPECT_EQ(w.err, Error(syscall::Errno(EBADF)));  // not open for writing
@@ -91,7 +92,7 @@ TEST(FDTest, ErrorsAreErrnos) {
 }
 
 TEST(FDTest, EveryOperationAfterCloseFails) {
-  auto fd = OpenFD(WriteTempFile(TempDir(), "abc"), O_RDWR);
+  auto fd = OpenFD(MakeFile("abc"), O_RDWR);
   const int sysfd = fd->UnsafeSysfd();
   const std::optional<FileId> id = OpenFileId(sysfd);
   ASSERT_TRUE(id.has_value());
@@ -101,9 +102,8 @@ TEST(FDTest, EveryOperationAfterCloseFails) {
   std::string buf(3, '\0');
   EXPECT_EQ(fd->Read(absl::MakeSpan(buf)).err, Error::Closing());
   EXPECT_EQ(fd->Write(buf).err, Error::Closing());
-  EXPECT_EQ(fd->Pread(absl::MakeSpan(buf), 0).err, Error::Closing());
-  EXPECT_EQ(fd->Pwrite(buf, 0).err, Error::Closing());
   EXPECT_EQ(fd->Seek(0, SEEK_SET).err, Error::Closing());
+  EXPECT_EQ(fd->Fsync(), Error::Closing());
   EXPECT_EQ(fd->Fstat().error(), syscall::Errno(EBADF));
   EXPECT_EQ(fd->Close(), Error::Closing());
   EXPECT_EQ(Error::Closing().Message(), "use of closed file");
@@ -144,7 +144,7 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
   // Late callers fail at once, while the read is still in flight...
   std::string buf(4, '\0');
   EXPECT_EQ(reader_fd->Read(absl::MakeSpan(buf)).err, Error::Closing());
-  EXPECT_EQ(reader_fd->Pread(absl::MakeSpan(buf), 0).err, Error::Closing());
+  EXPECT_EQ(reader_fd->Seek(0, SEEK_CUR).err, Error::Closing());
   // ...and the descriptor is still open for the read that is.
   absl::SleepFor(absl::Milliseconds(20));
   EXPECT_TRUE(IsOpen(sysfd, *id));
@@ -172,7 +172,7 @@ TEST(FDTest, CloseWaitsForInFlightReadAndClosesOnce) {
 // Many readers and writers, and a Close in the middle of them: every
 // operation either completes or reports Error::Closing(); none sees EBADF.
 TEST(FDTest, CloseRacesReadersAndWriters) {
-  const std::string path = WriteTempFile(TempDir(), Pattern(1 << 16));
+  const std::string path = MakeFile(Pattern(1 << 16));
   auto fd = OpenFD(path, O_RDWR);
   const int sysfd = fd->UnsafeSysfd();
   const std::optional<FileId> id = OpenFileId(sysfd);
@@ -197,7 +197,7 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
     threads.emplace_back([&, t] {
       std::string buf(512, static_cast<char>('a' + t));
       while (!stop.load()) {
-        switch (t % 3) {
+        switch (t % 3) {  // readers, writers, and reference-only operations
           case 0:
             count(fd->Read(absl::MakeSpan(buf)).err);
             break;
@@ -205,7 +205,7 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
             count(fd->Write(buf).err);
             break;
           default:
-            count(fd->Pread(absl::MakeSpan(buf), 100).err);
+            count(fd->Fsync());
             break;
         }
       }
@@ -222,7 +222,7 @@ TEST(FDTest, CloseRacesReadersAndWriters) {
 }
 
 TEST(FDTest, DestructorClosesAnOpenFD) {
-  auto fd = OpenFD(WriteTempFile(TempDir(), "x"), O_RDONLY);
+  auto fd = OpenFD(MakeFile("x"), O_RDONLY);
   const int sysfd = fd->UnsafeSysfd();
   const std::optional<FileId> id = OpenFileId(sysfd);
   ASSERT_TRUE(id.has_value());

@@ -30,9 +30,4 @@ Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* ou
       RawSyscall(sysnum::kCopyFileRange, in_fd, in_off, out_fd, out_off, len, flags));
 }
 
-Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags) {
-  return internal::FromReturn<size_t>(
-      RawSyscall(sysnum::kGetRandom, buf.data(), buf.size(), flags));
-}
-
 }  // namespace sysport::syscall

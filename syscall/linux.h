@@ -2,13 +2,12 @@
 #define SYSPORT_SYSCALL_LINUX_H_
 
 // Linux-only system calls, trapped by number (syscall/sysnum.h): Go's
-// internal/syscall/unix copy_file_range_linux.go and getrandom.go. Typed, one
-// call each, no retry and no policy, like the wrappers in syscall/unix.h.
+// internal/syscall/unix copy_file_range_linux.go. Typed, one call each, no
+// retry and no policy, like the wrappers in syscall/unix.h.
 
 #include <cstddef>
 #include <cstdint>
 
-#include "absl/types/span.h"
 #include "syscall/result.h"
 
 namespace sysport::syscall {
@@ -21,9 +20,6 @@ namespace sysport::syscall {
 // Returns the number of bytes copied (0 at the end of the source).
 Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off, size_t len,
                              unsigned flags);
-
-// getrandom(2), trapped by number. Returns how many bytes were written to buf.
-Result<size_t> GetRandom(absl::Span<char> buf, unsigned flags);
 
 }  // namespace sysport::syscall
 

@@ -15,7 +15,6 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "386";
 inline constexpr SyscallNumber kCopyFileRange{377};
-inline constexpr SyscallNumber kGetRandom{355};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -15,7 +15,6 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "amd64";
 inline constexpr SyscallNumber kCopyFileRange{326};
-inline constexpr SyscallNumber kGetRandom{318};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -15,7 +15,6 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "arm";
 inline constexpr SyscallNumber kCopyFileRange{391};
-inline constexpr SyscallNumber kGetRandom{384};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -1,22 +1,20 @@
 #ifndef SYSPORT_SYSCALL_SYSNUM_LINUX_GENERIC_H_
 #define SYSPORT_SYSCALL_SYSNUM_LINUX_GENERIC_H_
 
-// System-call numbers for the architectures on the kernel's generic table: arm64, riscv64, loong64.
+// System-call numbers for the architectures on the kernel's generic table: arm64 and riscv64.
 // Source: include/uapi/asm-generic/unistd.h.
 
 #ifndef SYSPORT_SYSCALL_SYSNUM_H_INSIDE_
 #error "include syscall/sysnum.h, which picks the table for the target"
 #endif
-#if !(defined(__linux__) && (defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64) || \
-                             defined(__loongarch64)))
-#error "sysnum_linux_generic.h is for linux/arm64, riscv64 and loong64, not for this target"
+#if !(defined(__linux__) && (defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64)))
+#error "sysnum_linux_generic.h is for linux/arm64 and riscv64, not for this target"
 #endif
 
 namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "generic";
 inline constexpr SyscallNumber kCopyFileRange{285};
-inline constexpr SyscallNumber kGetRandom{278};
 
 }  // namespace sysport::syscall::sysnum
 

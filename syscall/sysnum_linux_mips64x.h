@@ -15,7 +15,6 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "mips64x";
 inline constexpr SyscallNumber kCopyFileRange{5320};
-inline constexpr SyscallNumber kGetRandom{5313};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -15,7 +15,6 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "mipsx";
 inline constexpr SyscallNumber kCopyFileRange{4360};
-inline constexpr SyscallNumber kGetRandom{4353};
 
 }  // namespace sysport::syscall::sysnum
 

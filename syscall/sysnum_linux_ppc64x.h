@@ -15,7 +15,6 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "ppc64x";
 inline constexpr SyscallNumber kCopyFileRange{379};
-inline constexpr SyscallNumber kGetRandom{359};
 
 }  // namespace sysport::syscall::sysnum
 

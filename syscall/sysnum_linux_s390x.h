@@ -15,7 +15,6 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "s390x";
 inline constexpr SyscallNumber kCopyFileRange{375};
-inline constexpr SyscallNumber kGetRandom{349};
 
 }  // namespace sysport::syscall::sysnum
 

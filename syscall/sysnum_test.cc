@@ -7,8 +7,6 @@
 
 #include <asm/unistd.h>
 
-#include <string_view>
-
 #include "gtest/gtest.h"
 
 namespace sysport::syscall {
@@ -20,13 +18,6 @@ TEST(SysnumTest, CopyFileRangeMatchesKernelHeaders) {
   EXPECT_EQ(Number(sysnum::kCopyFileRange), __NR_copy_file_range)
       << "table sysnum_linux_" << sysnum::kTable << ".h";
 }
-
-TEST(SysnumTest, GetRandomMatchesKernelHeaders) {
-  EXPECT_EQ(Number(sysnum::kGetRandom), __NR_getrandom)
-      << "table sysnum_linux_" << sysnum::kTable << ".h";
-}
-
-TEST(SysnumTest, NumbersAreDistinct) { EXPECT_NE(sysnum::kCopyFileRange, sysnum::kGetRandom); }
 
 }  // namespace
 }  // namespace sysport::syscall

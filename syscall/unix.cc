@@ -15,14 +15,6 @@
 #include "syscall/internal/from_return.h"
 
 namespace sysport::syscall {
-namespace {
-
-// Large-file support everywhere: pread/pwrite/lseek offsets are 64-bit even on
-// 32-bit targets (the build defines _FILE_OFFSET_BITS=64).
-static_assert(sizeof(off_t) == sizeof(int64_t),
-              "off_t must be 64 bits; build with _FILE_OFFSET_BITS=64");
-
-}  // namespace
 
 // open(2) and fcntl(2) are variadic C functions, hence the NOLINTs below: this
 // file is the one place sysport calls them, each with typed arguments.
@@ -44,14 +36,6 @@ Result<size_t> Write(int fd, absl::Span<const char> buf) {
   return internal::FromReturn<size_t>(::write(fd, buf.data(), buf.size()));
 }
 
-Result<size_t> Pread(int fd, absl::Span<char> buf, int64_t offset) {
-  return internal::FromReturn<size_t>(::pread(fd, buf.data(), buf.size(), offset));
-}
-
-Result<size_t> Pwrite(int fd, absl::Span<const char> buf, int64_t offset) {
-  return internal::FromReturn<size_t>(::pwrite(fd, buf.data(), buf.size(), offset));
-}
-
 Result<int64_t> Seek(int fd, int64_t offset, int whence) {
   return internal::FromReturn<int64_t>(::lseek(fd, offset, whence));
 }
@@ -62,15 +46,14 @@ Result<struct stat> Fstat(int fd) {
   return Result<struct stat>::Ok(st);
 }
 
+Errno Fsync(int fd) {
+  if (::fsync(fd) < 0) return Errno(errno);
+  return Errno();
+}
+
 Result<int> GetStatusFlags(int fd) {
   return internal::FromReturn<int>(
       ::fcntl(fd, F_GETFL));  // NOLINT(cppcoreguidelines-pro-type-vararg)
-}
-
-Errno SetStatusFlags(int fd, int flags) {
-  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg)
-  if (::fcntl(fd, F_SETFL, flags) < 0) return Errno(errno);
-  return Errno();
 }
 
 Result<std::array<int, 2>> Pipe(int flags) {

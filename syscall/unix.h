@@ -20,6 +20,14 @@
 #include "syscall/errno.h"
 #include "syscall/result.h"
 
+// This header's meaning depends on large-file support: `struct stat` and
+// `off_t` change size with _FILE_OFFSET_BITS on 32-bit targets. Every sysport
+// target compiles with _FILE_OFFSET_BITS=64 (SYSPORT_LOCAL_DEFINES in
+// tools/build/copts.bzl); a translation unit that includes this header
+// without it fails here instead of disagreeing with unix.cc about a layout.
+// Public headers (os/, io/) use no such type, so users need no macro.
+static_assert(sizeof(off_t) == 8, "syscall/unix.h needs 64-bit off_t: define _FILE_OFFSET_BITS=64");
+
 namespace sysport::syscall {
 
 // open(2). `flags` are passed as given: callers add O_CLOEXEC.
@@ -31,8 +39,6 @@ Errno Close(int fd);
 
 Result<size_t> Read(int fd, absl::Span<char> buf);
 Result<size_t> Write(int fd, absl::Span<const char> buf);
-Result<size_t> Pread(int fd, absl::Span<char> buf, int64_t offset);
-Result<size_t> Pwrite(int fd, absl::Span<const char> buf, int64_t offset);
 
 // lseek(2). Returns the resulting offset.
 Result<int64_t> Seek(int fd, int64_t offset, int whence);
@@ -40,9 +46,11 @@ Result<int64_t> Seek(int fd, int64_t offset, int whence);
 // fstat(2).
 Result<struct stat> Fstat(int fd);
 
-// fcntl(2) F_GETFL and F_SETFL: the file status flags (O_APPEND, O_NONBLOCK, ...).
+// fsync(2).
+Errno Fsync(int fd);
+
+// fcntl(2) F_GETFL: the file status flags (O_APPEND, O_NONBLOCK, ...).
 Result<int> GetStatusFlags(int fd);
-Errno SetStatusFlags(int fd, int flags);
 
 // pipe2(2). Returns {read end, write end}.
 Result<std::array<int, 2>> Pipe(int flags);

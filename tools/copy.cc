@@ -36,9 +36,9 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "io/io.h"
+#include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
-#include "os/stats.h"
 #include "tools/copy_progress.h"
 
 ABSL_FLAG(bool, append, false, "Append to DST (opened with O_APPEND, not truncated).");
@@ -113,7 +113,7 @@ class Discard final : public io::Writer {
 // progress thread can report between them. Each chunk is an io::Copy from a
 // LimitedReader directly over the source File (File::ReadFrom unwraps one
 // LimitedReader, not two), so the bytes take the library's paths and the
-// counters see them. `limit` is --count. Returns the total and the status.
+// observer sees them. `limit` is --count. Returns the total and the status.
 constexpr int64_t kProgressChunk = int64_t{64} << 20;
 
 io::Result ChunkedCopy(io::Writer& dst, os::File& src, std::optional<int64_t> limit,
@@ -202,9 +202,9 @@ void CheckNotSameFile(os::File& src, const Options& o) {
   if (o.dst == "-") return;
   struct stat dst_st = {};
   if (::stat(o.dst.c_str(), &dst_st) != 0) return;  // does not exist yet
-  absl::StatusOr<struct stat> src_st = src.Stat();
-  if (!src_st.ok() || !S_ISREG(src_st->st_mode)) return;
-  const bool same = src_st->st_dev == dst_st.st_dev && src_st->st_ino == dst_st.st_ino;
+  absl::StatusOr<os::FileInfo> src_info = src.Stat();
+  if (!src_info.ok() || !src_info->IsRegular()) return;
+  const bool same = src_info->device == dst_st.st_dev && src_info->inode == dst_st.st_ino;
   const bool truncates = !o.append && !o.seek.has_value();
   if (same && (truncates || !o.count.has_value())) {
     Fail(absl::InvalidArgumentError(
@@ -242,9 +242,9 @@ void SkipSource(os::File& src, int64_t skip) {
 // source, bounded by --count.
 std::optional<int64_t> ExpectedSize(os::File& src, const Options& o) {
   std::optional<int64_t> total;
-  if (absl::StatusOr<struct stat> st = src.Stat(); st.ok() && S_ISREG(st->st_mode)) {
+  if (absl::StatusOr<os::FileInfo> info = src.Stat(); info.ok() && info->IsRegular()) {
     absl::StatusOr<int64_t> pos = src.Seek(0, SEEK_CUR);
-    total = std::max<int64_t>(0, st->st_size - (pos.ok() ? *pos : 0));
+    total = std::max<int64_t>(0, info->size - (pos.ok() ? *pos : 0));
     if (o.count.has_value()) total = std::min(*total, *o.count);
   } else if (o.count.has_value()) {
     total = *o.count;
@@ -295,7 +295,8 @@ int Run(int argc, char** argv) {
   std::optional<io::LimitedReader> limited;
   if (o.count.has_value()) reader = &limited.emplace(*src, *o.count);
 
-  const os::CopyStats before = os::ReadCopyStats();
+  os::CopyCounters counters;
+  dst->SetCopyObserver(&counters);
   const absl::Time start = absl::Now();
   const io::Result result =
       o.progress ? CopyWithProgress(*dst, *src, o, start) : io::Copy(*dst, *reader);
@@ -308,7 +309,7 @@ int Run(int argc, char** argv) {
     if (status.ok()) status = closed;
   }
   if (o.stats) {
-    std::cerr << StatsReport(result.n, elapsed, os::ReadCopyStats().Since(before));
+    std::cerr << StatsReport(result.n, elapsed, counters.totals());
   }
   if (!status.ok()) Fail(status);
   return 0;

@@ -1,36 +1,49 @@
 #include "tools/copy_progress.h"
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "os/stats.h"
+#include "os/copy_observer.h"
+#include "poll/copy_result.h"
+#include "tools/human_bytes.h"
 
 namespace sysport::tools {
-
-std::string HumanBytes(int64_t bytes) {
-  constexpr int64_t kUnit = 1024;
-  if (bytes < kUnit) return absl::StrCat(bytes, " B");
-  static constexpr std::array<const char*, 6> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  double value = static_cast<double>(bytes) / kUnit;
-  size_t unit = 0;
-  while (value >= kUnit && unit + 1 < kUnits.size()) {
-    value /= kUnit;
-    ++unit;
-  }
-  return absl::StrFormat("%.1f %s", value, kUnits[unit]);
-}
-
 namespace {
 
 std::string Rate(int64_t bytes, absl::Duration elapsed) {
   const double seconds = absl::ToDoubleSeconds(elapsed);
   if (seconds <= 0) return "-";
   return absl::StrCat(HumanBytes(static_cast<int64_t>(static_cast<double>(bytes) / seconds)), "/s");
+}
+
+// "copy_file_range 100%", "copy_file_range 42%, read/write 58%", ...: each
+// path's share of the bytes the copy's File::ReadFrom calls moved.
+std::string PathLine(int64_t bytes, const os::CopyCounters::Totals& totals) {
+  const int64_t carried = totals.kernel_bytes() + totals.read_write.bytes;
+  if (carried == 0) return bytes == 0 ? "no bytes moved" : "not through os::File::ReadFrom";
+  std::vector<std::pair<std::string, int64_t>> shares;
+  for (int i = 0; i < poll::kNumCopyMethods; ++i) {
+    const auto method = static_cast<poll::CopyMethod>(i);
+    if (totals.of(method).bytes > 0) {
+      shares.emplace_back(poll::Name(method), totals.of(method).bytes);
+    }
+  }
+  if (totals.read_write.bytes > 0) shares.emplace_back("read/write", totals.read_write.bytes);
+  // Whole percentages that add up to 100: the last share takes the rounding.
+  std::vector<std::string> parts;
+  int64_t given = 0;
+  for (size_t i = 0; i < shares.size(); ++i) {
+    const int64_t percent = i + 1 == shares.size() ? 100 - given : shares[i].second * 100 / carried;
+    given += percent;
+    parts.push_back(absl::StrCat(shares[i].first, " ", percent, "%"));
+  }
+  return absl::StrJoin(parts, ", ");
 }
 
 }  // namespace
@@ -45,26 +58,11 @@ std::string ProgressLine(int64_t done, std::optional<int64_t> total, absl::Durat
   return line;
 }
 
-std::string StatsReport(int64_t bytes, absl::Duration elapsed, const os::CopyStats& stats) {
-  std::string report =
-      absl::StrFormat("copied %d bytes (%s) in %.3f s, %s\n", bytes, HumanBytes(bytes),
-                      absl::ToDoubleSeconds(elapsed), Rate(bytes, elapsed));
-  const int64_t carried = stats.fast_bytes + stats.generic_bytes;
-  std::string path;
-  if (carried == 0) {
-    path = stats.read_from_calls == 0 && bytes != 0 ? "not through os::File::ReadFrom"
-                                                    : "no bytes moved";
-  } else if (stats.generic_bytes == 0) {
-    path = "copy_file_range 100%";
-  } else if (stats.fast_bytes == 0) {
-    path = "read/write 100%";
-  } else {
-    const int64_t fast_percent = stats.fast_bytes * 100 / carried;
-    path =
-        absl::StrCat("copy_file_range ", fast_percent, "%, read/write ", 100 - fast_percent, "%");
-  }
-  absl::StrAppend(&report, "path: ", path, "\n", stats.ToString(), "\n");
-  return report;
+std::string StatsReport(int64_t bytes, absl::Duration elapsed,
+                        const os::CopyCounters::Totals& totals) {
+  return absl::StrFormat("copied %d bytes (%s) in %.3f s, %s\npath: %s\n%s\n", bytes,
+                         HumanBytes(bytes), absl::ToDoubleSeconds(elapsed), Rate(bytes, elapsed),
+                         PathLine(bytes, totals), totals.ToString());
 }
 
 }  // namespace sysport::tools

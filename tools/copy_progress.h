@@ -8,12 +8,9 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "os/stats.h"
+#include "os/copy_observer.h"
 
 namespace sysport::tools {
-
-// "0 B", "1023 B", "1.0 KiB", "512.0 MiB", "2.0 GiB"...
-std::string HumanBytes(int64_t bytes);
 
 // "copy: 512.0 MiB of 2.0 GiB (25%), 480.2 MiB/s" (without a total when the
 // size is unknown, e.g. from a pipe).
@@ -22,9 +19,11 @@ std::string ProgressLine(int64_t done, std::optional<int64_t> total, absl::Durat
 // The --stats lines, e.g.
 //   copied 1048576 bytes (1.0 MiB) in 0.003 s, 338.3 MiB/s
 //   path: copy_file_range 100%
-//   copy_file_range: 1 call, 1048576 bytes; read/write: 0 calls, 0 bytes
-// and, after a fallback, a "fallbacks: ..." part naming each reason.
-std::string StatsReport(int64_t bytes, absl::Duration elapsed, const os::CopyStats& stats);
+//   copy_file_range: 1 attempt, 2 system calls, 1048576 bytes
+//   read/write: 0 reads, 0 writes, 0 bytes
+// where the last lines are the copy's CopyCounters, with each fallback's reason.
+std::string StatsReport(int64_t bytes, absl::Duration elapsed,
+                        const os::CopyCounters::Totals& totals);
 
 }  // namespace sysport::tools
 

@@ -1,11 +1,22 @@
 #include "tools/copy_progress.h"
 
+#include <cerrno>
+#include <cstdint>
+#include <optional>
+#include <string>
+
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "os/stats.h"
+#include "os/copy_observer.h"
+#include "poll/copy_result.h"
+#include "syscall/errno.h"
+#include "tools/human_bytes.h"
 
 namespace sysport::tools {
 namespace {
+
+using poll::CopyMethod;
+using poll::CopyResult;
 
 TEST(HumanBytesTest, Units) {
   EXPECT_EQ(HumanBytes(0), "0 B");
@@ -23,20 +34,34 @@ TEST(ProgressLineTest, WithAndWithoutTotal) {
 }
 
 TEST(StatsReportTest, NamesThePath) {
-  os::CopyStats s;
-  s.fast_calls = 1;
-  s.fast_bytes = 1 << 20;
-  EXPECT_EQ(StatsReport(1 << 20, absl::Milliseconds(500), s),
+  os::CopyCounters kernel_only;
+  kernel_only.OnKernelCopy(CopyResult::Ended(CopyMethod::kCopyFileRange, 1 << 20, 2));
+  EXPECT_EQ(StatsReport(1 << 20, absl::Milliseconds(500), kernel_only.totals()),
             "copied 1048576 bytes (1.0 MiB) in 0.500 s, 2.0 MiB/s\n"
             "path: copy_file_range 100%\n"
-            "copy_file_range: 1 call, 1048576 bytes; read/write: 0 calls, 0 bytes\n");
-  s.generic_bytes = 3 << 20;
-  s.generic_calls = 1;
-  EXPECT_NE(
-      StatsReport(4 << 20, absl::Seconds(1), s).find("path: copy_file_range 25%, read/write 75%"),
-      std::string::npos);
-  os::CopyStats none;
-  EXPECT_NE(StatsReport(0, absl::Seconds(1), none).find("path: no bytes moved"), std::string::npos);
+            "copy_file_range: 1 attempt, 2 system calls, 1048576 bytes\n"
+            "read/write: 0 reads, 0 writes, 0 bytes\n");
+
+  os::CopyCounters both;
+  both.OnKernelCopy(CopyResult::FellBack(CopyMethod::kCopyFileRange, 1 << 20, 2,
+                                         poll::Fallback::kRefused, syscall::Errno(EXDEV)));
+  both.OnReadWrite({3 << 20, 13, 12});
+  EXPECT_NE(StatsReport(4 << 20, absl::Seconds(1), both.totals())
+                .find("path: copy_file_range 25%, read/write 75%\n"),
+            std::string::npos);
+
+  // Shares are whole percentages that add up to 100.
+  os::CopyCounters thirds;
+  thirds.OnKernelCopy(CopyResult::FellBack(CopyMethod::kCopyFileRange, 1, 1,
+                                           poll::Fallback::kRefused, syscall::Errno(EXDEV)));
+  thirds.OnReadWrite({2, 2, 1});
+  EXPECT_NE(StatsReport(3, absl::Seconds(1), thirds.totals())
+                .find("path: copy_file_range 33%, read/write 67%\n"),
+            std::string::npos);
+
+  os::CopyCounters none;
+  EXPECT_NE(StatsReport(0, absl::Seconds(1), none.totals()).find("path: no bytes moved"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -4,8 +4,15 @@
 #include <cerrno>
 
 #include "syscall/errno.h"
+#include "syscall/result.h"
 
 namespace sysport::poll::internal {
+
+inline syscall::Errno ErrorOf(syscall::Errno err) { return err; }
+template <typename T>
+syscall::Errno ErrorOf(const syscall::Result<T>& result) {
+  return result.error();
+}
 
 // Repeats `call` while it fails with EINTR (a signal arrived before the system
 // call did anything). A typed template, as LLVM's RetryAfterSignal, not a
@@ -15,7 +22,7 @@ template <typename Call>
 auto IgnoringEintr(const Call& call) {
   while (true) {
     auto result = call();
-    if (result.error() != syscall::Errno(EINTR)) return result;
+    if (ErrorOf(result) != syscall::Errno(EINTR)) return result;
   }
 }
 

@@ -1,6 +1,7 @@
 #ifndef SYSPORT_POLL_INTERNAL_FD_MUTEX_H_
 #define SYSPORT_POLL_INTERNAL_FD_MUTEX_H_
 
+#include <atomic>
 #include <cstdint>
 
 #include "absl/base/thread_annotations.h"
@@ -16,22 +17,35 @@ namespace sysport::poll::internal {
 // FdMutex's locks (or its reference count) so the analysis can check callers.
 class ABSL_LOCKABLE Capability {};
 
+// A counting semaphore for FdMutex's waiters only: an uncontended lock never
+// touches it.
+class WaiterSemaphore {
+ public:
+  void Release();
+  void Acquire();
+
+ private:
+  bool Available() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return count_ > 0; }
+
+  absl::Mutex mu_;
+  int64_t count_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 // Go's fdMutex (internal/poll/fd_mutex.go): the state machine that guards one
-// file descriptor.
+// file descriptor, in one atomic 64-bit word.
 //
 //  - A read lock serializes readers and a write lock serializes writers; one
 //    reader and one writer may hold their locks at the same time.
 //  - Every lock holder, and every operation that takes only a reference
-//    (pread, pwrite, fstat), counts as an operation in flight.
+//    (lseek, fstat), counts as an operation in flight.
 //  - IncrefAndClose() marks the mutex closed: every later lock or reference
 //    attempt fails, and lock waiters wake up and fail too.
 //  - The unlock or Decref that drops the last reference of a closed mutex
 //    returns true: its caller must now close(2) the descriptor. That happens
 //    exactly once, and never while another operation still uses the number.
 //
-// Go packs this state into one atomic word with semaphores; here an absl::Mutex
-// guards it, which is as cheap next to a system call and lets the analysis
-// check the implementation as well as the callers.
+// Every transition is one compare-and-swap on the word; a thread sleeps (on a
+// WaiterSemaphore) only while another holds the lock it wants.
 class FdMutex {
  public:
   FdMutex() = default;
@@ -61,27 +75,42 @@ class FdMutex {
  private:
   friend class ::sysport::poll::FD;  // names the capabilities in its annotations
 
-  // Go allows 2^20 - 1 references; an int64 never overflows in practice,
-  // but the check keeps a double-release from going unnoticed.
-  static constexpr int64_t kMaxRefs = int64_t{1} << 40;
+  // One of the two locks: its bit in the state word, the unit and mask of
+  // its waiter count there, and the semaphore its waiters sleep on.
+  struct Lock {
+    uint64_t bit;
+    uint64_t wait_unit;
+    uint64_t wait_mask;
+    WaiterSemaphore* sema;
+  };
+  Lock ReadSide() { return {kReadLocked, kReadWaiter, kReadWaiterMask, &read_sema_}; }
+  Lock WriteSide() { return {kWriteLocked, kWriteWaiter, kWriteWaiterMask, &write_sema_}; }
+  bool LockSide(const Lock& lock);
+  bool UnlockSide(const Lock& lock, const char* misuse);
 
-  void AddRefLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Returns true if the mutex is closed and no reference is left.
-  bool DropRefLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The read and write locks share these, with `locked` naming which one:
-  // wait for it (or for Close) and take it with a reference; release it.
-  bool LockLocked(bool& locked) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool UnlockLocked(bool& locked, const char* misuse) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The state word, as Go's: bit 0 closed, bit 1 read-locked, bit 2
+  // write-locked, then three 20-bit counts: references (bits 3-22), read
+  // waiters (23-42) and write waiters (43-62). A count that would overflow
+  // (more than 2^20 - 1 operations on one descriptor) is a fatal error.
+  static constexpr uint64_t kClosed = uint64_t{1} << 0;
+  static constexpr uint64_t kReadLocked = uint64_t{1} << 1;
+  static constexpr uint64_t kWriteLocked = uint64_t{1} << 2;
+  static constexpr uint64_t kCountMask = (uint64_t{1} << 20) - 1;
+  static constexpr uint64_t kRef = uint64_t{1} << 3;
+  static constexpr uint64_t kRefMask = kCountMask << 3;
+  static constexpr uint64_t kReadWaiter = uint64_t{1} << 23;
+  static constexpr uint64_t kReadWaiterMask = kCountMask << 23;
+  static constexpr uint64_t kWriteWaiter = uint64_t{1} << 43;
+  static constexpr uint64_t kWriteWaiterMask = kCountMask << 43;
 
+  // The capabilities model the states for callers; the word holds them.
   Capability ref_;
   Capability read_;
   Capability write_;
 
-  mutable absl::Mutex mu_;
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  bool read_locked_ ABSL_GUARDED_BY(mu_) = false;
-  bool write_locked_ ABSL_GUARDED_BY(mu_) = false;
-  int64_t refs_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<uint64_t> state_{0};
+  WaiterSemaphore read_sema_;
+  WaiterSemaphore write_sema_;
 };
 
 }  // namespace sysport::poll::internal

@@ -1,7 +1,7 @@
 #ifndef SYSPORT_TOOLS_BENCH_READER_ONLY_H_
 #define SYSPORT_TOOLS_BENCH_READER_ONLY_H_
 
-#include <cstddef>
+#include <cstdint>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -15,7 +15,7 @@ namespace sysport::bench {
 class ReaderOnly final : public io::Reader {
  public:
   explicit ReaderOnly(io::Reader& reader) : reader_(&reader) {}
-  absl::StatusOr<size_t> Read(absl::Span<char> buf) override { return reader_->Read(buf); }
+  absl::StatusOr<int64_t> Read(absl::Span<char> buf) override { return reader_->Read(buf); }
 
  private:
   io::Reader* reader_;

@@ -5,7 +5,7 @@
 //
 //   small_copy DIR COUNT fast|generic
 //
-// Prints the sysport path counters (os::ReadCopyStats) for the copies.
+// Prints the copies' counters (os::CopyCounters, the destination's observer).
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -22,8 +22,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "io/io.h"
+#include "os/copy_observer.h"
 #include "os/file.h"
-#include "os/stats.h"
 #include "tools/bench/reader_only.h"
 
 namespace sysport::bench {
@@ -54,7 +54,8 @@ int Main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<os::File>> dst = os::File::Create(dst_path);
   if (!dst.ok()) return Fail(dst.status());
 
-  const os::CopyStats before = os::ReadCopyStats();
+  os::CopyCounters counters;
+  (*dst)->SetCopyObserver(&counters);
   int status = 0;
   for (int64_t i = 0; i < count && status == 0; ++i) {
     // Both offsets back to 0; lseek is not one of the calls counted.
@@ -72,8 +73,8 @@ int Main(int argc, char** argv) {
       status = Fail(absl::InternalError(absl::StrCat("copied ", copied.n, " bytes")));
     }
   }
-  std::cout << count << " copies of " << kSmallFileSize << " bytes (" << argv[3]
-            << "): " << os::ReadCopyStats().Since(before).ToString() << "\n";
+  std::cout << count << " copies of " << kSmallFileSize << " bytes (" << argv[3] << "):\n"
+            << counters.totals().ToString() << "\n";
   ::unlink(src_path.c_str());
   ::unlink(dst_path.c_str());
   return status;

@@ -33,7 +33,7 @@ def _compile_and_record(ctx, cc_toolchain, feature_configuration, compilation_co
         quote_include_directories = compilation_context.quote_includes,
         system_include_directories = compilation_context.system_includes,
         framework_include_directories = compilation_context.framework_includes,
-        preprocessor_defines = compilation_context.defines,
+        preprocessor_defines = depset(ctx.attr.local_defines, transitive = [compilation_context.defines]),
     )
     compiler = cc_common.get_tool_for_action(
         feature_configuration = feature_configuration,
@@ -73,7 +73,9 @@ def _compile_fail_test_impl(ctx):
         ctx = ctx,
         cc_toolchain = cc_toolchain,
         requested_features = ctx.features,
-        unsupported_features = ctx.disabled_features,
+        # The cases are compiled by hand, one file each, with no module map
+        # of their own: layering_check (--config=clang) cannot apply to them.
+        unsupported_features = ctx.disabled_features + ["layering_check", "use_module_maps"],
     )
     compilation_context = cc_common.merge_cc_infos(
         cc_infos = [dep[CcInfo] for dep in ctx.attr.deps],
@@ -137,6 +139,7 @@ compile_fail_test = rule(
         ),
         "controls": attr.label_list(allow_files = [".cc"], doc = "Sources that must compile."),
         "copts": attr.string_list(doc = "Compiler options, as for cc_library."),
+        "local_defines": attr.string_list(doc = "Preprocessor definitions, as for cc_library."),
         "deps": attr.label_list(providers = [CcInfo], doc = "cc_library targets whose headers the sources use."),
         "_cc_toolchain": attr.label(default = "@bazel_tools//tools/cpp:current_cc_toolchain"),
     },

@@ -50,13 +50,20 @@ SYSPORT_CLANG_WARNINGS = [
 SYSPORT_COPTS = SYSPORT_WARNINGS + select({
     "//tools/build:clang": SYSPORT_CLANG_WARNINGS,
     "//conditions:default": [],
-}) + [
-    # 64-bit off_t on 32-bit targets too (syscall/unix.cc asserts it).
-    "-D_FILE_OFFSET_BITS=64",
-] + select({
+}) + select({
     "//tools/build:werror_enabled": ["-Werror"],
     "//conditions:default": [],
 })
+
+# Preprocessor definitions every sysport target compiles with, as
+# `local_defines`: they shape sysport's own translation units only and never
+# reach a user's. _FILE_OFFSET_BITS=64 gives 32-bit targets (386, arm, mips)
+# 64-bit off_t and struct stat, so files above 2 GiB work. Only sysport's
+# internal headers mention such types (syscall/unix.h, poll/fd.h), and
+# syscall/unix.h refuses to compile without it; the public headers (os/, io/)
+# use fixed-width types only, so a user compiled without it, as the 32-bit
+# tests/consumer build is, sees the same layouts sysport was built with.
+SYSPORT_LOCAL_DEFINES = ["_FILE_OFFSET_BITS=64"]
 
 # Tests use GoogleTest macros, which trip a few of the warnings above in
 # GoogleTest's own headers' expansions. Each relaxation says why.

@@ -1,0 +1,79 @@
+#include "os/copy_observer.h"
+
+#include <cerrno>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "poll/copy_result.h"
+#include "poll/error.h"
+#include "syscall/errno.h"
+
+namespace sysport::os {
+namespace {
+
+using poll::CopyMethod;
+using poll::CopyResult;
+using poll::Fallback;
+using syscall::Errno;
+
+constexpr CopyMethod kCfr = CopyMethod::kCopyFileRange;
+
+TEST(CopyCountersTest, AttemptsAreDecisionsThatMadeASystemCall) {
+  CopyCounters c;
+  c.OnKernelCopy(CopyResult::Ended(kCfr, 1000, 2));
+  c.OnKernelCopy(CopyResult::FellBack(kCfr, 0, 0, Fallback::kKernelTooOld));
+  c.OnKernelCopy(CopyResult::FellBack(kCfr, 300, 3, Fallback::kRefused, Errno(EXDEV)));
+  c.OnKernelCopy(CopyResult::Failed(kCfr, 7, 1, poll::Error(Errno(ENOSPC))));
+  c.OnReadWrite({5000, 3, 2});
+  const CopyCounters::Totals t = c.totals();
+  EXPECT_EQ(t.of(kCfr).attempts, 3);
+  EXPECT_EQ(t.of(kCfr).syscalls, 6);
+  EXPECT_EQ(t.of(kCfr).bytes, 1307);
+  EXPECT_EQ(t.of(kCfr).failures, 1);
+  EXPECT_EQ(t.kernel_bytes(), 1307);
+  EXPECT_EQ(t.read_write.bytes, 5000);
+  EXPECT_EQ(t.read_write.reads, 3);
+  EXPECT_EQ(t.read_write.writes, 2);
+  EXPECT_EQ(t.fallbacks.size(), 2U);
+  EXPECT_EQ(t.ToString(),
+            "copy_file_range: 3 attempts, 6 system calls, 1307 bytes, 1 failure; fell back: EXDEV "
+            "(invalid cross-device link) 1x; not tried: kernel older than 5.3 1x\n"
+            "read/write: 3 reads, 2 writes, 5000 bytes");
+}
+
+TEST(CopyCountersTest, OneOfEachSaysSo) {
+  CopyCounters c;
+  c.OnKernelCopy(CopyResult::Ended(kCfr, 1, 1));
+  c.OnReadWrite({1, 1, 1});
+  EXPECT_EQ(c.totals().ToString(),
+            "copy_file_range: 1 attempt, 1 system call, 1 byte\n"
+            "read/write: 1 read, 1 write, 1 byte");
+}
+
+TEST(CopyCountersTest, UnavailableKeepsTheErrnoThatShowedIt) {
+  CopyCounters c;
+  c.OnKernelCopy(CopyResult::FellBack(kCfr, 0, 2, Fallback::kUnavailable, Errno(ENOSYS)));
+  c.OnKernelCopy(CopyResult::FellBack(kCfr, 0, 0, Fallback::kUnavailable));
+  EXPECT_EQ(c.totals().ToString(),
+            "copy_file_range: 1 attempt, 2 system calls, 0 bytes; fell back: unavailable in this "
+            "process, ENOSYS 1x; not tried: unavailable in this process 1x\n"
+            "read/write: 0 reads, 0 writes, 0 bytes");
+}
+
+TEST(CopyCountersTest, ManyThreadsAddUp) {
+  CopyCounters c;
+  std::vector<std::thread> threads;
+  threads.reserve(4);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&c] {
+      for (int j = 0; j < 1000; ++j) c.OnKernelCopy(CopyResult::Ended(kCfr, 10, 2));
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(c.totals().of(kCfr).bytes, 40000);
+  EXPECT_EQ(c.totals().of(kCfr).attempts, 4000);
+}
+
+}  // namespace
+}  // namespace sysport::os

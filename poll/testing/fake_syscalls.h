@@ -1,0 +1,102 @@
+#ifndef SYSPORT_POLL_TESTING_FAKE_SYSCALLS_H_
+#define SYSPORT_POLL_TESTING_FAKE_SYSCALLS_H_
+
+// Test-only seam for poll's in-kernel copies (Go's export_linux_test.go): a
+// fake system that passes each system call through to the kernel, except
+// where a test scripts an errno or a short count for a given round, and that
+// records every call. Creating a FakeSyscalls installs it (with nothing
+// learned about the system yet); destroying it reinstalls the previous one.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "poll/internal/copy_syscalls.h"
+#include "syscall/errno.h"
+#include "syscall/result.h"
+#include "syscall/unix.h"
+
+namespace sysport::poll::testing {
+
+// The script of one system call, by round: its k-th call (1-based; the probe
+// is not a round) passes through to the kernel unless told otherwise here.
+class ScriptedCall {
+ public:
+  // Round k fails with `err` without copying anything.
+  void FailRound(int round, syscall::Errno err);
+  // Every round from `round` on fails with `err`.
+  void FailFromRound(int round, syscall::Errno err);
+  // Round k copies (for real) at most `max_bytes`: a short count.
+  void ShortRound(int round, size_t max_bytes);
+  // Round k returns `n` without copying anything (a lying filesystem).
+  void ReturnWithoutCopying(int round, size_t n);
+
+  // What the next round does. For FakeSyscalls.
+  struct Action {
+    std::optional<syscall::Errno> fail;
+    std::optional<size_t> claim;  // return this without copying
+    size_t max_bytes = SIZE_MAX;  // otherwise copy at most this
+  };
+  Action NextRound();
+
+ private:
+  absl::Mutex mu_;
+  int rounds_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int, syscall::Errno> fail_ ABSL_GUARDED_BY(mu_);
+  std::optional<std::pair<int, syscall::Errno>> fail_from_ ABSL_GUARDED_BY(mu_);
+  std::map<int, size_t> short_ ABSL_GUARDED_BY(mu_);
+  std::map<int, size_t> claim_ ABSL_GUARDED_BY(mu_);
+};
+
+class FakeSyscalls final : public internal::CopySyscalls {
+ public:
+  // A copy_file_range(2) call's arguments.
+  struct CopyFileRangeCall {
+    int in_fd = -1;
+    bool in_off_null = false;
+    int out_fd = -1;
+    bool out_off_null = false;
+    size_t len = 0;
+    unsigned flags = 0;
+  };
+
+  FakeSyscalls();
+  ~FakeSyscalls() override;
+  FakeSyscalls(const FakeSyscalls&) = delete;
+  FakeSyscalls& operator=(const FakeSyscalls&) = delete;
+
+  ScriptedCall copy_file_range;
+
+  // What the probe copy_file_range(-1, NULL, -1, NULL, 1, 0) answers.
+  // Default: the real kernel's answer.
+  void SetProbeResult(syscall::Errno err);
+  // The kernel version the copies see. Default: the real one.
+  void SetKernelVersion(syscall::KernelVersion version);
+
+  std::vector<CopyFileRangeCall> copy_file_range_calls() const;  // rounds only
+  int probes() const;
+  int kernel_version_queries() const;
+
+  syscall::Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
+                                        size_t len, unsigned flags) override;
+  syscall::KernelVersion KernelVersion() override;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::optional<syscall::Errno> probe_result_ ABSL_GUARDED_BY(mu_);
+  std::optional<syscall::KernelVersion> kernel_version_ ABSL_GUARDED_BY(mu_);
+  std::vector<CopyFileRangeCall> copy_file_range_calls_ ABSL_GUARDED_BY(mu_);
+  int probes_ ABSL_GUARDED_BY(mu_) = 0;
+  int kernel_version_queries_ ABSL_GUARDED_BY(mu_) = 0;
+
+  internal::CopySyscalls* const previous_;
+};
+
+}  // namespace sysport::poll::testing
+
+#endif  // SYSPORT_POLL_TESTING_FAKE_SYSCALLS_H_

@@ -1,0 +1,89 @@
+#include "testutil/testutil.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gtest/gtest.h"
+
+namespace sysport::testutil {
+namespace {
+
+[[noreturn]] void Abort(std::string_view what, const std::string& path) {
+  std::fprintf(stderr, "testutil: %.*s %s failed\n", static_cast<int>(what.size()), what.data(),
+               path.c_str());
+  std::abort();
+}
+
+}  // namespace
+
+std::string TempDir() {
+  std::string dir = ::testing::TempDir();
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+std::string Pattern(size_t n, unsigned seed) {
+  constexpr size_t kPeriod = 251;
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i + seed) % kPeriod);
+  return s;
+}
+
+std::string MakeFile(std::string_view content, const std::string& dir) {
+  std::string path = dir + "/sysport-test-XXXXXX";
+  const int fd = ::mkostemp(path.data(), O_CLOEXEC);
+  if (fd < 0) Abort("mkostemp", path);
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n <= 0) Abort("write", path);
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) Abort("close", path);
+  return path;
+}
+
+std::string Contents(const std::string& path) {
+  const int fd = MustOpen(path, O_RDONLY);
+  std::string out;
+  std::array<char, 1 << 16> buf{};
+  while (true) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) Abort("read", path);
+    if (n == 0) break;
+    out.append(buf.data(), static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+int MustOpen(const std::string& path, int flags) {
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg): open(2) is variadic
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd < 0) Abort("open", path);
+  return fd;
+}
+
+int64_t Offset(int fd) { return ::lseek(fd, 0, SEEK_CUR); }
+
+absl::StatusOr<int64_t> StringReader::Read(absl::Span<char> buf) {
+  ++reads_;
+  max_request_ = std::max(max_request_, buf.size());
+  if (pos_ >= fail_after_) return absl::DataLossError("reader broke");
+  const size_t n = std::min({buf.size(), data_.size() - pos_, chunk_, fail_after_ - pos_});
+  data_.copy(buf.data(), n, pos_);
+  pos_ += n;
+  return static_cast<int64_t>(n);
+}
+
+}  // namespace sysport::testutil
