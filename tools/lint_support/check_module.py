@@ -9,12 +9,12 @@ Python's for these files, so Python's `ast` reads them.
    string) is visible to sysport under Bzlmod: a bazel_dep's name or
    repo_name, a use_repo() of a module extension, or one of ALWAYS_VISIBLE.
 2. What a consumer builds needs no dev dependency. The consumer's part is
-   found by following labels from CONSUMER_ROOTS (every non-test target of
-   those packages, and //tools:copy) through the targets they name, with
-   every load() of every package and .bzl file that is reached; test targets
-   (`*_test` rules, `testonly = True`) are not followed. Every repository
-   reached so must come from a bazel_dep or use_repo without
-   dev_dependency = True.
+   found by following labels from every non-test target of CONSUMER_PACKAGES
+   and from CONSUMER_TARGETS through the targets they name, with every load()
+   of every package and .bzl file that is reached; test targets (`*_test`
+   rules, `testonly = True`) are not followed. Every repository reached so
+   must come from a bazel_dep or use_repo without dev_dependency = True, and
+   its @bazel_tools labels must be in CONSUMER_BAZEL_TOOLS_ALLOWED.
 3. A repository that only tests, benchmarks and development toolchains name
    (nothing from 2) must come from a dev_dependency, and so must every
    register_toolchains(): a dependent module must not inherit them.
@@ -258,7 +258,7 @@ def bzl_closure(ws, bzl, seen):
 
 
 def consumer_references(ws):
-    """Every @repo label reached from CONSUMER_ROOTS: {repo: {label: where}}."""
+    """Every @repo label reached from what a consumer builds: {repo: {label: where}}."""
     reached = {}
 
     def note(label, where):
