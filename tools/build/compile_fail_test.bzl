@@ -8,10 +8,19 @@ a case cannot "fail" because of a missing include or a broken command line.
 
 The compiles run as build actions that record the compiler's output and exit
 status instead of failing the build; the test itself only reads those records.
+
+Everything C++ comes from rules_cc's labels (Bazel 9 has no cc_common or CcInfo
+globals and keeps the C++ toolchain code in rules_cc); on Bazel 4.2.3,
+tools/workspace/debian.bzl gives 4.2.3's built-ins those labels. The toolchain
+is found both ways rules_cc's find_cc_toolchain.bzl describes: through
+toolchain resolution (always on since Bazel 7) and through the `_cc_toolchain`
+attribute (Bazel 4.2.3's --crosstool_top, which --config=clang uses).
 """
 
-load("@bazel_tools//tools/build_defs/cc:action_names.bzl", "ACTION_NAMES")
-load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
+load("@rules_cc//cc:action_names.bzl", "ACTION_NAMES")
+load("@rules_cc//cc:find_cc_toolchain.bzl", "CC_TOOLCHAIN_TYPE", "find_cpp_toolchain")
+load("@rules_cc//cc/common:cc_common.bzl", "cc_common")
+load("@rules_cc//cc/common:cc_info.bzl", "CcInfo")
 
 _EXIT_PREFIX = "sysport-compile-exit: "
 
@@ -141,8 +150,9 @@ compile_fail_test = rule(
         "copts": attr.string_list(doc = "Compiler options, as for cc_library."),
         "local_defines": attr.string_list(doc = "Preprocessor definitions, as for cc_library."),
         "deps": attr.label_list(providers = [CcInfo], doc = "cc_library targets whose headers the sources use."),
-        "_cc_toolchain": attr.label(default = "@bazel_tools//tools/cpp:current_cc_toolchain"),
+        "_cc_toolchain": attr.label(default = "@rules_cc//cc:current_cc_toolchain"),
     },
     fragments = ["cpp"],
     test = True,
+    toolchains = [CC_TOOLCHAIN_TYPE],
 )

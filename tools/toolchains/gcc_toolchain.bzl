@@ -3,12 +3,17 @@
 The compilers are Debian's gcc packages: g++-12 for the host and g++-<triple>
 (gcc 12) for every other target, installed by tools/bazel when a config asks
 for them. The feature machinery (compile, link, archive, dependency files,
-pic, ...) is @bazel_tools' own unix_cc_toolchain_config, the one Bazel's
+pic, ...) is Bazel's own unix_cc_toolchain_config, the one Bazel's
 autoconfigured host toolchain uses; this macro only fills in paths and flags.
+Bazel 8 moved that file from @bazel_tools//tools/cpp into rules_cc (bazelbuild/bazel#23809),
+at the label loaded below; on Bazel 4.2.3 tools/workspace/debian.bzl makes the
+same label re-export 4.2.3's @bazel_tools file, so the toolchains are unchanged.
 """
 
-load("@bazel_tools//tools/cpp:unix_cc_toolchain_config.bzl", "cc_toolchain_config")
 load("@rules_cc//cc:defs.bzl", "cc_toolchain")
+
+# buildifier: disable=bzl-visibility
+load("@rules_cc//cc/private/toolchain:unix_cc_toolchain_config.bzl", "cc_toolchain_config")
 
 # Where the compilers run: every toolchain here is a cross (or native) compiler
 # hosted on x86_64 Linux.

@@ -49,38 +49,90 @@ def _require_dir(rctx, path, package):
         fail("%s is missing: install the Debian package `%s` (tools/bazel does this for you)" % (path, package))
 
 # ---------------------------------------------------------------------------
-# rules_cc: Debian's bazel-rules-cc 0.0.4 is newer than Bazel 4.2.3. Two of its
-# files load `use_cpp_toolchain` from @bazel_tools, which 4.2.3 does not have.
-# `@bazel_tools//tools/cpp` itself loads @rules_cc, so whatever is called
-# rules_cc must load; we rewrite just those two files to name the C++ toolchain
-# type directly, which is exactly what use_cpp_toolchain() returns there.
+# rules_cc: Debian's bazel-rules-cc 0.0.4 is newer than Bazel 4.2.3 in places
+# and older than the rules_cc a Bazel 8/9 monorepo has in others. sysport's
+# BUILD and .bzl files use the labels of current rules_cc (the Bzlmod build
+# gets rules_cc from the Bazel Central Registry, see MODULE.bazel); the files
+# below make the same labels work on Bazel 4.2.3. Each is either Debian's file
+# with a fix, or a few lines of our own that give a Bazel 4.2.3 built-in the
+# label rules_cc gives it now. Everything else is Debian's file, linked.
 
-_RULES_CC_FIXED = [
-    "cc/private/rules_impl/cc_flags_supplier.bzl",
-    "cc/private/rules_impl/compiler_flag.bzl",
-]
+def _rules_cc_without_use_cpp_toolchain(rctx, root, rel):
+    # Two of Debian's files load `use_cpp_toolchain` from @bazel_tools, which
+    # 4.2.3 does not have. `@bazel_tools//tools/cpp` itself loads @rules_cc,
+    # so whatever is called rules_cc must load; we name the C++ toolchain type
+    # directly, which is exactly what use_cpp_toolchain() returns there.
+    text = rctx.read(root + "/" + rel)
+    text = text.replace(', "use_cpp_toolchain")', ")")
+    text = text.replace("use_cpp_toolchain()", '["@bazel_tools//tools/cpp:toolchain_type"]')
+    if "use_cpp_toolchain" in text:
+        fail("rules_cc: %s changed upstream; update tools/workspace/debian.bzl" % rel)
+    return text
+
+_WRITTEN_BY_SYSPORT = "# Written by sysport's tools/workspace/debian.bzl for Bazel 4.2.3.\n"
+
+# Path in the repository -> its text, or None for Debian's file with the
+# use_cpp_toolchain fix.
+_RULES_CC_FILES = {
+    "cc/private/rules_impl/cc_flags_supplier.bzl": None,
+    "cc/private/rules_impl/compiler_flag.bzl": None,
+    # cc_common and CcInfo: Bazel 9 has no such globals any more, rules_cc
+    # 0.0.10 and later export them from cc/common; Bazel 4.2.3 has only the
+    # globals. A .bzl file cannot re-export a global under its own name, so
+    # bazel_builtins.bzl renames them first.
+    "cc/common/BUILD": _WRITTEN_BY_SYSPORT + 'package(default_visibility = ["//visibility:public"])\n',
+    "cc/common/bazel_builtins.bzl": '"""Bazel 4.2.3\'s built-in C++ symbols, renamed for re-export."""\n\n' +
+                                    "BUILTIN_CC_COMMON = cc_common\n\nBUILTIN_CC_INFO = CcInfo\n",
+    "cc/common/cc_common.bzl": '"""cc_common: Bazel 4.2.3\'s built-in, at rules_cc\'s label."""\n\n' +
+                               'load(":bazel_builtins.bzl", "BUILTIN_CC_COMMON")\n\ncc_common = BUILTIN_CC_COMMON\n',
+    "cc/common/cc_info.bzl": '"""CcInfo: Bazel 4.2.3\'s built-in, at rules_cc\'s label."""\n\n' +
+                             'load(":bazel_builtins.bzl", "BUILTIN_CC_INFO")\n\nCcInfo = BUILTIN_CC_INFO\n',
+    # The compiler config_settings rules_cc has had since 0.0.9 (Debian's
+    # 0.0.4 has none), on Bazel 4.2.3's own compiler flag.
+    "cc/compiler/BUILD": _WRITTEN_BY_SYSPORT + """package(default_visibility = ["//visibility:public"])
+
+config_setting(
+    name = "clang",
+    flag_values = {"@bazel_tools//tools/cpp:compiler": "clang"},
+)
+
+config_setting(
+    name = "gcc",
+    flag_values = {"@bazel_tools//tools/cpp:compiler": "gcc"},
+)
+""",
+    # Bazel 8 moved the Unix toolchain configuration out of @bazel_tools into
+    # rules_cc, at this label. On Bazel 4.2.3 it stays Bazel's own, the one
+    # @local_config_cc uses (Debian's rules_cc copy is a different version).
+    "cc/private/toolchain/unix_cc_toolchain_config.bzl": '"""Bazel 4.2.3\'s unix cc_toolchain_config, at rules_cc\'s label."""\n\n' +
+                                                         'load("@bazel_tools//tools/cpp:unix_cc_toolchain_config.bzl", ' +
+                                                         '_cc_toolchain_config = "cc_toolchain_config")\n\n' +
+                                                         "cc_toolchain_config = _cc_toolchain_config\n",
+}
 
 def _debian_rules_cc_impl(rctx):
     root = rctx.attr.path
     _require_dir(rctx, root, "bazel-rules-cc")
-    _link_tree(rctx, root, skip = ["cc"])
-    for entry in rctx.path(root + "/cc").readdir():
-        if entry.basename != "private":
-            rctx.symlink(entry, "cc/" + entry.basename)
-    for entry in rctx.path(root + "/cc/private").readdir():
-        if entry.basename != "rules_impl":
-            rctx.symlink(entry, "cc/private/" + entry.basename)
-    for entry in rctx.path(root + "/cc/private/rules_impl").readdir():
-        rel = "cc/private/rules_impl/" + entry.basename
-        if rel not in _RULES_CC_FIXED:
-            rctx.symlink(entry, rel)
-    for rel in _RULES_CC_FIXED:
-        text = rctx.read(root + "/" + rel)
-        text = text.replace(', "use_cpp_toolchain")', ")")
-        text = text.replace("use_cpp_toolchain()", '["@bazel_tools//tools/cpp:toolchain_type"]')
-        if "use_cpp_toolchain" in text:
-            fail("rules_cc: %s changed upstream; update tools/workspace/debian.bzl" % rel)
-        rctx.file(rel, text, executable = False)
+
+    # Link Debian's tree, descending only into the directories that hold a
+    # file of _RULES_CC_FILES (Starlark has no recursion: a work list).
+    todo = [""]
+    for _ in range(1000):
+        if not todo:
+            break
+        rel = todo.pop()
+        for entry in rctx.path(root + "/" + rel if rel else root).readdir():
+            path = rel + "/" + entry.basename if rel else entry.basename
+            if path in _RULES_CC_FILES:
+                continue
+            if [f for f in _RULES_CC_FILES if f.startswith(path + "/")]:
+                todo.append(path)
+            else:
+                rctx.symlink(entry, path)
+    for path, text in _RULES_CC_FILES.items():
+        if text == None:
+            text = _rules_cc_without_use_cpp_toolchain(rctx, root, path)
+        rctx.file(path, text, executable = False)
 
 debian_rules_cc = repository_rule(
     implementation = _debian_rules_cc_impl,
