@@ -160,13 +160,14 @@ class CountingWriter final : public io::Writer {
  public:
   explicit CountingWriter(File& file) : file_(&file) {}
   io::Result Write(absl::Span<const char> buf) override {
-    ++writes;
+    ++writes_;
     return file_->Write(buf);
   }
-  int64_t writes = 0;
+  int64_t writes() const { return writes_; }
 
  private:
   File* file_;
+  int64_t writes_ = 0;
 };
 
 // ... and of the source: its reads counted, and only its limit visible (so
@@ -175,14 +176,15 @@ class CountingReader final : public io::Reader {
  public:
   explicit CountingReader(io::Reader& reader) : reader_(&reader) {}
   absl::StatusOr<int64_t> Read(absl::Span<char> buf) override {
-    ++reads;
+    ++reads_;
     return reader_->Read(buf);
   }
   io::LimitedReader* AsLimitedReader() override { return reader_->AsLimitedReader(); }
-  int64_t reads = 0;
+  int64_t reads() const { return reads_; }
 
  private:
   io::Reader* reader_;
+  int64_t reads_ = 0;
 };
 
 }  // namespace
@@ -216,7 +218,7 @@ io::Result File::ReadFrom(io::Reader& r) {
   CountingWriter dst(*this);
   CountingReader src(r);
   const io::Result rest = io::Copy(dst, src);
-  if (observer_ != nullptr) observer_->OnReadWrite({rest.n, src.reads, dst.writes});
+  if (observer_ != nullptr) observer_->OnReadWrite({rest.n, src.reads(), dst.writes()});
   return {kernel.n() + rest.n, rest.status};
 }
 

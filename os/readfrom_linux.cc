@@ -17,11 +17,10 @@ poll::CopyResult KernelReadFrom(File& dst, File* src, int64_t remain) {
   constexpr poll::CopyMethod kMethod = poll::CopyMethod::kCopyFileRange;
   // copy_file_range(2) refuses destinations opened with O_APPEND (EBADF):
   // do not even try.
-  if (FileAccess::AppendMode(dst))
-    return CopyResult::FellBack(kMethod, 0, 0, Fallback::kAppendMode);
-  if (src == nullptr) return CopyResult::FellBack(kMethod, 0, 0, Fallback::kSourceNotFile);
+  if (FileAccess::AppendMode(dst)) return CopyResult::NotTried(kMethod, Fallback::kAppendMode);
+  if (src == nullptr) return CopyResult::NotTried(kMethod, Fallback::kSourceNotFile);
   // The read/write loop reports the source's own "file already closed".
-  if (src->Fd() < 0) return CopyResult::FellBack(kMethod, 0, 0, Fallback::kSourceClosed);
+  if (src->Fd() < 0) return CopyResult::NotTried(kMethod, Fallback::kSourceClosed);
   return poll::CopyFileRange(FileAccess::Fd(dst), FileAccess::Fd(*src), remain);
 }
 

@@ -116,32 +116,31 @@ bool MeansFallBack(Errno err) {
 }  // namespace
 
 CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
-  if (remain <= 0) return CopyResult::Ended(kMethod, 0, 0);
+  if (remain <= 0) return CopyResult::Ended(kMethod, {});
   internal::CopySyscalls& sys = internal::Installed();
   switch (Support(sys)) {
     case CopyFileRangeSupport::kKernelTooOld:
-      return CopyResult::FellBack(kMethod, 0, 0, Fallback::kKernelTooOld);
+      return CopyResult::NotTried(kMethod, Fallback::kKernelTooOld);
     case CopyFileRangeSupport::kUnavailable:
-      return CopyResult::FellBack(kMethod, 0, 0, Fallback::kUnavailable);
+      return CopyResult::NotTried(kMethod, Fallback::kUnavailable);
     default:
       break;
   }
 
-  int64_t written = 0;
-  int64_t syscalls = 0;
+  CopyProgress done;
   while (remain > 0) {
     const auto len = static_cast<size_t>(std::min(remain, kMaxCopyFileRangeRound));
     // One round: file offsets owned by the kernel (null offset pointers),
     // dst's write lock and src's read lock held throughout.
-    if (!dst.WriteLock()) return CopyResult::Failed(kMethod, written, syscalls, Error::Closing());
+    if (!dst.WriteLock()) return CopyResult::Failed(kMethod, done, Error::Closing());
     if (!src.ReadLock()) {
       dst.WriteUnlock();
-      return CopyResult::Failed(kMethod, written, syscalls, Error::Closing());
+      return CopyResult::Failed(kMethod, done, Error::Closing());
     }
     const int in_fd = src.SysfdForRead();
     const int out_fd = dst.SysfdForWrite();
     const auto copied = internal::IgnoringEintr([&] {
-      ++syscalls;
+      ++done.syscalls;
       return sys.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0);
     });
     src.ReadUnlock();
@@ -150,32 +149,31 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
     if (!copied.ok()) {
       const Errno err = copied.error();
       // A real failure (ENOSPC, EDQUOT, ...): the exact count so far and the error.
-      if (!MeansFallBack(err)) return CopyResult::Failed(kMethod, written, syscalls, err);
+      if (!MeansFallBack(err)) return CopyResult::Failed(kMethod, done, err);
       if (err == Errno(ENOSYS) || err == Errno(EPERM)) {
         const ProbeAnswer probe = Probe(sys);
-        syscalls += probe.syscalls;
-        if (probe.unavailable) {
-          return CopyResult::FellBack(kMethod, written, syscalls, Fallback::kUnavailable, err);
-        }
+        done.syscalls += probe.syscalls;
+        if (probe.unavailable)
+          return CopyResult::FellBack(kMethod, done, Fallback::kUnavailable, err);
       }
       // Not for these files: the caller's read/write loop carries on from the
-      // file offsets, which have advanced by exactly `written`.
-      return CopyResult::FellBack(kMethod, written, syscalls, Fallback::kRefused, err);
+      // file offsets, which have advanced by exactly done.bytes.
+      return CopyResult::FellBack(kMethod, done, Fallback::kRefused, err);
     }
     if (copied.value() == 0) {
-      if (written == 0) {
+      if (done.bytes == 0) {
         // Nothing at all: an empty source, or a file whose size the kernel
         // reports as 0 although reading it gives data (procfs, sysfs,
         // tracefs), where copy_file_range copies nothing. An ordinary read
         // tells the two apart at the cost of one read(2).
-        return CopyResult::FellBack(kMethod, 0, syscalls, Fallback::kNothingCopied);
+        return CopyResult::FellBack(kMethod, done, Fallback::kNothingCopied);
       }
       break;  // the end of the source
     }
-    written += static_cast<int64_t>(copied.value());
+    done.bytes += static_cast<int64_t>(copied.value());
     remain -= static_cast<int64_t>(copied.value());
   }
-  return CopyResult::Ended(kMethod, written, syscalls);
+  return CopyResult::Ended(kMethod, done);
 }
 
 }  // namespace sysport::poll

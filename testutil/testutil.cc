@@ -76,6 +76,17 @@ int MustOpen(const std::string& path, int flags) {
 
 int64_t Offset(int fd) { return ::lseek(fd, 0, SEEK_CUR); }
 
+absl::StatusOr<std::string> ReadAll(io::Reader& r) {
+  std::string out;
+  std::array<char, 1 << 16> buf{};
+  while (true) {
+    absl::StatusOr<int64_t> n = r.Read(absl::MakeSpan(buf));
+    if (!n.ok()) return n.status();
+    if (*n == 0) return out;
+    out.append(buf.data(), static_cast<size_t>(*n));
+  }
+}
+
 absl::StatusOr<int64_t> StringReader::Read(absl::Span<char> buf) {
   ++reads_;
   max_request_ = std::max(max_request_, buf.size());

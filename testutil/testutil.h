@@ -40,6 +40,10 @@ int MustOpen(const std::string& path, int flags);
 // The file offset of descriptor `fd` (lseek(fd, 0, SEEK_CUR)); -1 on error.
 int64_t Offset(int fd);
 
+// Everything `r` gives until its end, in Reads of up to 64 KiB; the first
+// error instead, if there is one. For draining pipes and sockets.
+absl::StatusOr<std::string> ReadAll(io::Reader& r);
+
 // An io::Reader over a string that is not an os::File (so a copy from it
 // takes the read/write path): at most `chunk` bytes per Read, and, once
 // `fail_after` bytes have been read, a DataLoss error.
