@@ -153,8 +153,9 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
       if (err == Errno(ENOSYS) || err == Errno(EPERM)) {
         const ProbeAnswer probe = Probe(sys);
         done.syscalls += probe.syscalls;
-        if (probe.unavailable)
+        if (probe.unavailable) {
           return CopyResult::FellBack(kMethod, done, Fallback::kUnavailable, err);
+        }
       }
       // Not for these files: the caller's read/write loop carries on from the
       // file offsets, which have advanced by exactly done.bytes.

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <string_view>
 
@@ -19,8 +19,7 @@ namespace sysport::testutil {
 namespace {
 
 [[noreturn]] void Abort(std::string_view what, const std::string& path) {
-  std::fprintf(stderr, "testutil: %.*s %s failed\n", static_cast<int>(what.size()), what.data(),
-               path.c_str());
+  std::cerr << "testutil: " << what << " " << path << " failed" << std::endl;
   std::abort();
 }
 

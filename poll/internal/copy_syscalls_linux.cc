@@ -19,9 +19,11 @@ class RealSyscalls final : public CopySyscalls {
   syscall::KernelVersion KernelVersion() override { return syscall::GetKernelVersion(); }
 };
 
+// Never destroyed: copies may still run in other threads while the process
+// exits, after static destructors have run.
 RealSyscalls& Real() {
-  // Never destroyed: copies may run while the process exits.
-  static RealSyscalls* const real = new RealSyscalls;
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): never freed, on purpose
+  static auto* const real = new RealSyscalls;
   return *real;
 }
 
@@ -30,8 +32,8 @@ std::atomic<CopySyscalls*> g_installed{nullptr};
 }  // namespace
 
 CopySyscalls& Installed() {
-  CopySyscalls* installed = g_installed.load(std::memory_order_acquire);
-  return installed != nullptr ? *installed : Real();
+  if (CopySyscalls* installed = g_installed.load(std::memory_order_acquire)) return *installed;
+  return Real();
 }
 
 CopySyscalls* Install(CopySyscalls* syscalls) {

@@ -50,7 +50,7 @@ TEST_RELAXED_CHECKS = {
     "clang-analyzer-*": "slow on GoogleTest; tests run under the sanitizers",
 }
 
-_TEST_SOURCE = re.compile(r"(_test\.cc$|/test_util\.cc$|/testing/)")
+_TEST_SOURCE = re.compile(r"(_test\.cc$|^testutil/|/testing/)")
 # Arguments that make no difference to what clang-tidy sees, or that clang -E
 # must not get twice.
 _OUTPUT_ARGS = {"-c", "-o", "-MF"}
