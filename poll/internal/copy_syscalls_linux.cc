@@ -32,8 +32,8 @@ std::atomic<CopySyscalls*> g_installed{nullptr};
 }  // namespace
 
 CopySyscalls& Installed() {
-  if (CopySyscalls* installed = g_installed.load(std::memory_order_acquire)) return *installed;
-  return Real();
+  CopySyscalls* const installed = g_installed.load(std::memory_order_acquire);
+  return *(installed != nullptr ? installed : &Real());
 }
 
 CopySyscalls* Install(CopySyscalls* syscalls) {
