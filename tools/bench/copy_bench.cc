@@ -59,11 +59,12 @@
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <initializer_list>
+#include <iostream>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -111,21 +112,19 @@ struct Filesystem {
   std::string dst_dir;  // where copies go: src_dir unless the case crosses filesystems
 };
 
-// --fs, in order: the "fs" argument is an index into it.
-std::vector<Filesystem>& Filesystems() {
-  static auto* filesystems = new std::vector<Filesystem>;
-  return *filesystems;
+// What the command line asks for, read by RegisterFamilies() and the families.
+struct Config {
+  std::vector<Filesystem> filesystems;  // --fs, in order: the "fs" argument indexes it
+  std::vector<int64_t> sizes;           // --sizes
+  std::vector<int64_t> sweep_buffers;   // --sweep_buffers
+};
+
+Config& TheConfig() {
+  static Config config;
+  return config;
 }
 
-std::vector<int64_t>& SizeValues() {
-  static auto* sizes = new std::vector<int64_t>;
-  return *sizes;
-}
-
-std::vector<int64_t>& SweepBufferValues() {
-  static auto* buffers = new std::vector<int64_t>;
-  return *buffers;
-}
+const std::vector<Filesystem>& Filesystems() { return TheConfig().filesystems; }
 
 // Axis values: every --fs entry, the ones labelled, --sizes, --sweep_buffers,
 // and 0..N-1 for an enum with N names.
@@ -148,7 +147,7 @@ absl::StatusOr<std::vector<int64_t>> FilesystemsLabelled(const std::vector<std::
   return indexes;
 }
 
-const std::vector<int64_t>& Sizes() { return SizeValues(); }
+const std::vector<int64_t>& Sizes() { return TheConfig().sizes; }
 
 template <typename T, size_t N>
 std::vector<int64_t> Indexes(const std::array<T, N>& values) {
@@ -197,8 +196,8 @@ class Sources {
 
  private:
   static std::map<std::pair<std::string, int64_t>, std::string>& Paths() {
-    static auto* paths = new std::map<std::pair<std::string, int64_t>, std::string>;
-    return *paths;
+    static std::map<std::pair<std::string, int64_t>, std::string> paths;
+    return paths;
   }
 };
 
@@ -223,10 +222,13 @@ io::Result IntoNewFile(const std::string& path, os::CopyObserver* observer, Copy
   return result;
 }
 
-// Bytes written by the producer threads of pipe_to_file, repeated as needed.
+// What the producer threads of pipe_to_file write, repeated as needed, and
+// the consumer threads of file_to_pipe read at most at a time.
+constexpr size_t kPipeChunkSize = size_t{1} << 20;
+
 const std::string& PipeChunk() {
-  static const auto* chunk = new std::string(testutil::Pattern(size_t{1} << 20));
-  return *chunk;
+  static const std::string chunk = testutil::Pattern(kPipeChunkSize);
+  return chunk;
 }
 
 // Calls copy(read_end) on a new pipe into which a thread writes `size` bytes,
@@ -266,7 +268,7 @@ io::Result IntoConsumer(os::CopyObserver* observer, CopyFn copy) {
   std::unique_ptr<os::File> write_end = std::move(pipe->second);
   write_end->SetCopyObserver(observer);
   std::thread consumer([&read_end] {
-    std::string buf(size_t{1} << 20, '\0');
+    std::string buf(kPipeChunkSize, '\0');
     while (true) {
       absl::StatusOr<int64_t> n = read_end->Read(absl::MakeSpan(buf));
       if (!n.ok() || *n == 0) break;
@@ -312,10 +314,11 @@ bool Check(benchmark::State& state, const io::Result& copied, int64_t bytes) {
 }
 
 void SetCounters(benchmark::State& state, const os::CopyCounters::Totals& totals) {
-  int64_t kernel_calls = 0;
-  for (const os::CopyCounters::MethodCounts& method : totals.kernel) {
-    kernel_calls += method.syscalls;
-  }
+  const int64_t kernel_calls =
+      std::accumulate(totals.kernel.begin(), totals.kernel.end(), int64_t{0},
+                      [](int64_t sum, const os::CopyCounters::MethodCounts& method) {
+                        return sum + method.syscalls;
+                      });
   if (kernel_calls == 0 && totals.read_write.reads == 0) return;  // ReadFrom was not involved
   state.counters["kernel_calls"] = static_cast<double>(kernel_calls);
   state.counters["kernel_bytes"] = static_cast<double>(totals.kernel_bytes());
@@ -446,7 +449,7 @@ absl::Status RegisterFamilies() {
   }
   if (!sweep_on->empty()) {
     Family("buffer_sweep", BufferSweep)
-        ->ArgsProduct({*sweep_on, Sizes(), SweepBufferValues()})
+        ->ArgsProduct({*sweep_on, Sizes(), TheConfig().sweep_buffers})
         ->ArgNames({"fs", "size", "buffer"});
   }
   return absl::OkStatus();
@@ -466,6 +469,13 @@ absl::StatusOr<std::vector<int64_t>> PositiveIntegers(const char* flag,
   return values;
 }
 
+absl::Status UsableDirectory(const std::string& label, const std::string& dir) {
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("--fs ", label, ": directory ", dir));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status FilesystemsFromFlag() {
   std::vector<std::string> entries = absl::GetFlag(FLAGS_fs);
   if (entries.empty()) {
@@ -483,12 +493,9 @@ absl::Status FilesystemsFromFlag() {
     const size_t colon = dirs.find(':');
     Filesystem fs{entry.substr(0, eq), dirs.substr(0, colon),
                   colon == std::string::npos ? dirs : dirs.substr(colon + 1)};
-    for (const std::string* dir : {&fs.src_dir, &fs.dst_dir}) {
-      if (::access(dir->c_str(), W_OK | X_OK) != 0) {
-        return absl::ErrnoToStatus(errno, absl::StrCat("--fs ", fs.label, ": directory ", *dir));
-      }
-    }
-    Filesystems().push_back(std::move(fs));
+    if (absl::Status usable = UsableDirectory(fs.label, fs.src_dir); !usable.ok()) return usable;
+    if (absl::Status usable = UsableDirectory(fs.label, fs.dst_dir); !usable.ok()) return usable;
+    TheConfig().filesystems.push_back(std::move(fs));
   }
   return absl::OkStatus();
 }
@@ -498,11 +505,11 @@ absl::Status ParseFlags() {
   absl::StatusOr<std::vector<int64_t>> sizes =
       PositiveIntegers("sizes", absl::GetFlag(FLAGS_sizes));
   if (!sizes.ok()) return sizes.status();
-  SizeValues() = *std::move(sizes);
+  TheConfig().sizes = *std::move(sizes);
   absl::StatusOr<std::vector<int64_t>> buffers =
       PositiveIntegers("sweep_buffers", absl::GetFlag(FLAGS_sweep_buffers));
   if (!buffers.ok()) return buffers.status();
-  SweepBufferValues() = *std::move(buffers);
+  TheConfig().sweep_buffers = *std::move(buffers);
   return absl::OkStatus();
 }
 
@@ -542,7 +549,7 @@ int Main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);  // takes out the --benchmark_* flags
   const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   if (rest.size() > 1) {
-    std::fprintf(stderr, "copy_bench: unexpected argument %s\n", rest[1]);
+    std::cerr << "copy_bench: unexpected argument " << rest[1] << "\n";
     return 2;
   }
   // A pipe copy that stops early closes the read end under its producer:
@@ -551,7 +558,7 @@ int Main(int argc, char** argv) {
   absl::Status ok = ParseFlags();
   if (ok.ok()) ok = RegisterFamilies();
   if (!ok.ok()) {
-    std::fprintf(stderr, "copy_bench: %s\n", std::string(ok.message()).c_str());
+    std::cerr << "copy_bench: " << ok.message() << "\n";
     return 2;
   }
   AddContext(command_line);

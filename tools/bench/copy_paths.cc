@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "io/io.h"
 #include "os/file.h"
 
@@ -23,30 +25,29 @@ constexpr size_t kPlainBufferSize = size_t{32} << 10;
 
 // The read/write loop anyone would write by hand: raw system calls, EINTR
 // retried, nothing else.
-io::Result PlainLoop(int dst_fd, int src_fd) {
+io::Result PlainLoop(int dst, int src) {
   // Left uninitialised, as such a loop would: read(2) fills it, and zeroing
   // 32 KiB per copy would be measured too.
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
   std::array<char, kPlainBufferSize> buf;
   io::Result result;
   while (true) {
-    const ssize_t nr = ::read(src_fd, buf.data(), buf.size());
+    const ssize_t nr = ::read(src, buf.data(), buf.size());
     if (nr < 0) {
       if (errno == EINTR) continue;
       result.status = absl::ErrnoToStatus(errno, "read");
       return result;
     }
     if (nr == 0) return result;
-    const auto want = static_cast<size_t>(nr);
-    size_t done = 0;
-    while (done < want) {
-      const ssize_t nw = ::write(dst_fd, buf.data() + done, want - done);
+    for (absl::Span<const char> left = absl::MakeConstSpan(buf).first(static_cast<size_t>(nr));
+         !left.empty();) {
+      const ssize_t nw = ::write(dst, left.data(), left.size());
       if (nw < 0) {
         if (errno == EINTR) continue;
         result.status = absl::ErrnoToStatus(errno, "write");
         return result;
       }
-      done += static_cast<size_t>(nw);
+      left.remove_prefix(static_cast<size_t>(nw));
       result.n += nw;
     }
   }
@@ -57,10 +58,10 @@ io::Result PlainLoop(int dst_fd, int src_fd) {
 std::string_view PathName(Path path) { return kPathNames.at(static_cast<size_t>(path)); }
 
 std::optional<Path> ParsePath(std::string_view name) {
-  for (const Path path : kAllPaths) {
-    if (PathName(path) == name) return path;
-  }
-  return std::nullopt;
+  const auto* found = std::find_if(kAllPaths.begin(), kAllPaths.end(),
+                                   [name](Path path) { return PathName(path) == name; });
+  if (found == kAllPaths.end()) return std::nullopt;
+  return *found;
 }
 
 io::Result CopyOnce(Path path, os::File& dst, os::File& src) {

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Turns copy_bench's JSON (--benchmark_out_format=json) into the README's tables.
 
-Usage: report.py BENCH_JSON [--syscalls TSV] [--machine CPU] [--memory TEXT] [--mount LABEL=TEXT]...
+Usage: report.py BENCH_JSON... [--syscalls TSV] [--machine CPU] [--memory TEXT] [--mount LABEL=TEXT]...
                             [--load-end "1 5 15"] [--seconds N]
 
   BENCH_JSON  copy_bench's output, with repetitions: every figure is the median
-              aggregate of a run's repetitions
+              aggregate of a run's repetitions. A benchmark in a later file replaces
+              the same one in an earlier file (a second run with more repetitions)
   --syscalls  system calls per 4 KiB copy, from tools/bench/run's strace counts:
               lines "FS<TAB>PATH<TAB>SYSCALL<TAB>CALLS_PER_COPY"
   --machine   the CPU model (and hypervisor), for the machine line
@@ -38,31 +39,32 @@ FAST_OVER_GENERIC_MAX = 1.00
 Run = collections.namedtuple("Run", "family args labels seconds cv counters error")
 
 
-def load_runs(path):
-    """{(family, args tuple): Run} from the JSON's median aggregates (and errors)."""
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
-    runs, cvs = {}, {}
-    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+COUNTERS = ("kernel_calls", "kernel_bytes", "rw_reads", "rw_writes", "rw_bytes")
+SCALE = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+
+def load_runs(data, runs):
+    """Adds {(family, args tuple): Run} from one JSON's median aggregates (and errors) to runs; a
+    benchmark already there (from an earlier file) is replaced."""
+    found, cvs = {}, {}
     for b in data["benchmarks"]:
         parts = b["run_name"].split("/")
-        family = parts[0]
         args = tuple((k, int(v)) for k, v in (p.split(":") for p in parts[1:] if re.fullmatch(r"\w+:-?\d+", p)))
-        key = (family, args)
         labels = dict(zip((k for k, _ in args), b.get("label", "").split(", ")))
+        # A filesystem is known by its label: "fs" indexes each run's own --fs list.
+        args = tuple((k, labels.get(k, str(v)) if k == "fs" else v) for k, v in args)
+        key = (parts[0], args)
+        counters = {k: v for k, v in b.items() if k in COUNTERS}
+        median = Run(parts[0], dict(args), labels, b["real_time"] * SCALE[b["time_unit"]], None, counters, None)
         if b.get("error_occurred"):
-            runs[key] = Run(family, dict(args), labels, None, None, {}, b.get("error_message", "error"))
+            found[key] = Run(parts[0], dict(args), labels, None, None, {}, b.get("error_message", "error"))
         elif b.get("run_type") == "aggregate" and b.get("aggregate_name") == "cv":
             cvs[key] = b["real_time"]
         elif b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median":
-            counters = {k: v for k, v in b.items() if k in ("kernel_calls", "kernel_bytes", "rw_reads", "rw_writes", "rw_bytes")}
-            runs[key] = Run(family, dict(args), labels, b["real_time"] * scale[b["time_unit"]], None, counters, None)
-        elif b.get("run_type") == "iteration" and b.get("repetitions", 1) == 1 and key not in runs:
-            # Without repetitions there are no aggregates: the one run is the median.
-            counters = {k: v for k, v in b.items() if k in ("kernel_calls", "kernel_bytes", "rw_reads", "rw_writes", "rw_bytes")}
-            runs[key] = Run(family, dict(args), labels, b["real_time"] * scale[b["time_unit"]], None, counters, None)
-    runs = {k: r._replace(cv=cvs.get(k)) for k, r in runs.items()}
-    return data["context"], data["benchmarks"], runs
+            found[key] = median
+        elif b.get("run_type") == "iteration" and b.get("repetitions", 1) == 1:
+            found[key] = median  # without repetitions, no aggregates: the one run is the median
+    runs.update({k: r._replace(cv=cvs.get(k)) for k, r in found.items()})
 
 
 def fmt_time(seconds):
@@ -114,11 +116,6 @@ def by_family(runs, family):
     return out
 
 
-def fs_names(runs):
-    """fs index -> label, from the runs' labels."""
-    return {r.args["fs"]: r.labels.get("fs", str(r.args["fs"])) for r in runs.values() if "fs" in r.args}
-
-
 def size_names(runs):
     return {r.args["size"]: r.labels.get("size", str(r.args["size"])) for r in runs.values() if "size" in r.args}
 
@@ -138,11 +135,11 @@ def file_to_file_table(runs):
     ff = by_family(runs, "file_to_file")
     if not ff:
         return ""
-    fss, sizes = fs_names(runs), size_names(runs)
+    sizes = size_names(runs)
     rows = []
     for fs, size in sorted({(k[0], k[1]) for k in ff}):
         r = {p: ff.get((fs, size, p)) for p in PATHS}
-        rows.append([fss[fs], sizes[size], cell(r["fast"], size), cell(r["generic"], size), cell(r["plain32k"], size),
+        rows.append([fs, sizes[size], cell(r["fast"], size), cell(r["generic"], size), cell(r["plain32k"], size),
                      ratio(r["fast"], r["generic"]), ratio(r["generic"], r["plain32k"]), kernel_note(r["fast"])])
     return ("### File to file\n\nMedian time per copy (and throughput). The ratios are of times: above 1, the first is slower. "
             "The last column is what `File::ReadFrom` did on the fast path, per copy (the benchmark's counters).\n\n" +
@@ -152,12 +149,12 @@ def file_to_file_table(runs):
 
 def pipe_table(runs):
     rows = []
-    fss, sizes = fs_names(runs), size_names(runs)
+    sizes = size_names(runs)
     for family, direction in (("pipe_to_file", "pipe → file"), ("file_to_pipe", "file → pipe")):
         fam = by_family(runs, family)
         for fs, size in sorted({(k[0], k[1]) for k in fam}):
             r = {p: fam.get((fs, size, p)) for p in PATHS}
-            rows.append([direction, fss[fs], sizes[size], cell(r["fast"], size), cell(r["generic"], size),
+            rows.append([direction, fs, sizes[size], cell(r["fast"], size), cell(r["generic"], size),
                          cell(r["plain32k"], size), ratio(r["fast"], r["generic"]), ratio(r["generic"], r["plain32k"])])
     if not rows:
         return ""
@@ -172,7 +169,7 @@ def sweep_table(runs, context):
     if not sweep:
         return ""
     ff = by_family(runs, "file_to_file")
-    fss, sizes = fs_names(runs), size_names(runs)
+    sizes = size_names(runs)
     buffers = sorted({k[2] for k in sweep})
     buffer_names = {}
     for k, r in sweep.items():
@@ -185,7 +182,7 @@ def sweep_table(runs, context):
         if not ok:
             continue
         best = min(ok)
-        row = [fss[fs], sizes[size]]
+        row = [fs, sizes[size]]
         for i, r in enumerate(measured):
             if r is None or r.error:
                 row.append("–")
@@ -238,7 +235,6 @@ def syscall_table(counts):
 
 def targets_table(runs, counts):
     ff = by_family(runs, "file_to_file")
-    fss = fs_names(runs)
     rows = []
     for fs in sorted({k[0] for k in ff if k[1] == SMALL}):
         fast, generic, plain = (ff.get((fs, SMALL, p)) for p in PATHS)
@@ -246,11 +242,11 @@ def targets_table(runs, counts):
             continue
         g = generic.seconds / plain.seconds
         f = fast.seconds / generic.seconds
-        rows.append(["generic within 3% of plain32k", fss[fs],
+        rows.append(["generic within 3% of plain32k", fs,
                      "%s vs %s (%s vs %s): %.3f" % (fmt_time(generic.seconds), fmt_time(plain.seconds),
                                                    fmt_cv(generic).strip() or "–", fmt_cv(plain).strip() or "–", g),
                      "holds" if g <= GENERIC_OVER_PLAIN_MAX else "**misses**"])
-        rows.append(["fast no slower than generic", fss[fs],
+        rows.append(["fast no slower than generic", fs,
                      "%s vs %s (%s vs %s): %.3f" % (fmt_time(fast.seconds), fmt_time(generic.seconds),
                                                    fmt_cv(fast).strip() or "–", fmt_cv(generic).strip() or "–", f),
                      "holds" if f <= FAST_OVER_GENERIC_MAX else "**misses**"])
@@ -272,34 +268,40 @@ def targets_table(runs, counts):
             table(["target", "filesystem", "figures", "result"], rows, right_from=4))
 
 
-def header(context, benchmarks, args):
-    reps = max((b.get("repetitions", 1) for b in benchmarks), default=1)
-    command = context.get("sysport_command_line", "")
-    interleaved = "--benchmark_enable_random_interleaving=true" in command
-    load_start = " ".join("%.2f" % x for x in context.get("load_avg", []))
-    lines = ["From `tools/bench/run` on %s: %s, %s CPUs%s; %s; %s (optimised: %s)." % (
-        context.get("date", "?")[:10], args.machine or "?", context.get("num_cpus", "?"),
-        ", %s RAM" % args.memory if args.memory else "",
-        context.get("sysport_kernel", "?"), context.get("sysport_compiler", "?"), context.get("sysport_optimized", "?")),
-        "Load average (1, 5, 15 min) %s at the start%s." % (load_start or "?", ", %s at the end" % args.load_end if args.load_end else "")]
-    if args.seconds:
-        lines[-1] += " The benchmark took %s s." % args.seconds
-    lines.append("")
+def header(files, args):
+    """The machine line (from the first file), what each file's run did, and the filesystems."""
+    context = files[0]["context"]
+    lines = ["From `tools/bench/run` on %s: %s, %s CPUs%s; %s; %s (optimised: %s). Load average (1, 5, 15 min) "
+             "%s at the start%s%s." % (
+                 context.get("date", "?")[:10], args.machine or "?", context.get("num_cpus", "?"),
+                 ", %s RAM" % args.memory if args.memory else "", context.get("sysport_kernel", "?"),
+                 context.get("sysport_compiler", "?"), context.get("sysport_optimized", "?"),
+                 " ".join("%.2f" % x for x in context.get("load_avg", [])) or "?",
+                 ", %s at the end" % args.load_end if args.load_end else "",
+                 "; it took %s s in all" % args.seconds if args.seconds else ""), ""]
     mounts = dict(m.split("=", 1) for m in args.mount)
     for key, dirs in sorted(context.items()):
         if key.startswith("sysport_fs_"):
             label = key[len("sysport_fs_"):]
             lines.append("- %s: %s" % (label, mounts.get(label, "`%s`" % dirs)))
     lines.append("")
-    lines.append("Every figure is the median of %d repetitions%s. Each copy goes to a new file, deleted afterwards "
-                 "(page-cache copies: dirty pages never reach the disk); only the copy is timed, with the source in "
-                 "the page cache." % (reps, ", run in a random interleaved order" if interleaved else ""))
+    for data in files:
+        command = data["context"].get("sysport_command_line", "").split()
+        reps = max((b.get("repetitions", 1) for b in data["benchmarks"]), default=1)
+        shown = [f for f in command if not f.startswith(("--fs=", "--pipes_on=", "--sweep_on=", "--benchmark_out"))]
+        lines.append("- `copy_bench %s`: each figure the median of %d repetition%s%s" % (
+            " ".join(shown), reps, "s" if reps != 1 else "",
+            ", in a random interleaved order" if "--benchmark_enable_random_interleaving=true" in command else ""))
+    lines.append("")
+    lines.append("Each copy goes to a new file, deleted afterwards (page-cache copies: dirty pages never reach the "
+                 "disk); only the copy is timed, with the source in the page cache. A later line's benchmarks "
+                 "replace the same ones of an earlier line.")
     return "\n".join(lines) + "\n"
 
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("bench_json")
+    parser.add_argument("bench_json", nargs="+")
     parser.add_argument("--syscalls")
     parser.add_argument("--machine")
     parser.add_argument("--memory")
@@ -307,9 +309,14 @@ def main(argv):
     parser.add_argument("--load-end")
     parser.add_argument("--seconds")
     args = parser.parse_args(argv[1:])
-    context, benchmarks, runs = load_runs(args.bench_json)
+    files, runs = [], {}
+    for path in args.bench_json:
+        with open(path, encoding="utf-8") as f:
+            files.append(json.load(f))
+        load_runs(files[-1], runs)
+    context = files[0]["context"]
     counts = read_syscalls(args.syscalls)
-    parts = [header(context, benchmarks, args), file_to_file_table(runs), pipe_table(runs), sweep_table(runs, context),
+    parts = [header(files, args), file_to_file_table(runs), pipe_table(runs), sweep_table(runs, context),
              syscall_table(counts), targets_table(runs, counts)]
     sys.stdout.write("\n".join(p for p in parts if p))
 

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <cstdio>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "io/io.h"
 #include "os/file.h"
 #include "testutil/testutil.h"
@@ -32,18 +33,19 @@ namespace {
 constexpr size_t kSmallFileSize = 4096;
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "small_copy: %s\n", status.ToString().c_str());
+  std::cerr << "small_copy: " << status << "\n";
   return 1;
 }
 
 int Main(int argc, char** argv) {
+  const absl::Span<char* const> args = absl::MakeConstSpan(argv, static_cast<size_t>(argc));
   int64_t count = 0;
-  const std::optional<Path> path = argc == 4 ? ParsePath(argv[3]) : std::nullopt;
-  if (!path.has_value() || !absl::SimpleAtoi(argv[2], &count) || count < 0) {
-    std::fprintf(stderr, "usage: small_copy DIR COUNT fast|generic|plain32k\n");
+  const std::optional<Path> path = args.size() == 4 ? ParsePath(args[3]) : std::nullopt;
+  if (!path.has_value() || !absl::SimpleAtoi(args[2], &count) || count < 0) {
+    std::cerr << "usage: small_copy DIR COUNT fast|generic|plain32k\n";
     return 2;
   }
-  const std::string dir = argv[1];
+  const std::string dir = args[1];
   const std::string src_path = testutil::MakeFile(testutil::Pattern(kSmallFileSize), dir);
   const std::string dst_path = testutil::MakeFile("", dir);
   absl::StatusOr<std::unique_ptr<os::File>> src = os::File::Open(src_path);
