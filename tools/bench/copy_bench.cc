@@ -1,467 +1,574 @@
-#include "tools/bench/copy_bench.h"
+// copy_bench: io::Copy's paths, measured with Google Benchmark on the
+// filesystems named on the command line. tools/bench/run builds it with -c opt,
+// runs it (--benchmark_repetitions, --benchmark_enable_random_interleaving,
+// --benchmark_out_format=json) and turns the JSON into the README's tables with
+// tools/bench/report.py.
+//
+//   copy_bench --fs=ext4=/tmp/d,tmpfs=/dev/shm/d,tmpfs-to-ext4=/dev/shm/d:/tmp/d
+//              [--sizes=4096,1048576] [--pipes_on=ext4,...] [--sweep_on=ext4,...]
+//              [--sweep_buffers=32768,...] [--benchmark_...]
+//
+// The families, with their arguments (Args/ArgNames):
+//   file_to_file/fs:F/size:S/path:P    a file of S bytes into a new file
+//   pipe_to_file/fs:F/size:S/path:P    S bytes from a pipe (fed by a thread) into a new file
+//   file_to_pipe/fs:F/size:S/path:P    a file of S bytes into a pipe (drained by a thread)
+//   buffer_sweep/fs:F/size:S/buffer:B  file to file by io::CopyBuffer, with a new buffer of B
+//                                      bytes per copy (what the generic path does with
+//                                      io::kCopyBufferSize)
+// F indexes --fs; P is a Path (copy_paths.h: fast, generic, plain32k). Each run's
+// label spells its arguments out for people, in ArgNames order, joined by ", "
+// ("ext4, 4.0 KiB, fast", sizes by tools::HumanBytes), so report.py never
+// formats a byte count. The context records the compiler, whether it optimised,
+// the kernel, io::kCopyBufferSize and each --fs entry's directories.
+//
+// How it measures: only the copy is timed (UseManualTime); each copy goes to a
+// new destination that is closed and deleted afterwards, untimed, so dirty pages
+// never pile up. Sources are written and fsync()ed once per directory and size
+// and stay in the page cache. Before the timed copies, one untimed copy with an
+// os::CopyCounters observer on the destination warms the caches and gives the
+// run's counters: per copy, in-kernel system calls and bytes (kernel_calls,
+// kernel_bytes) and the read/write loop's reads, writes and bytes (rw_reads,
+// rw_writes, rw_bytes); none when File::ReadFrom was not involved (plain32k,
+// buffer_sweep).
+//
+// Adding a family (whole-file copies: os::CopyFile, std::filesystem::copy_file
+// and `cp` as a subprocess; sendfile/splice pairs: file to TCP socket, file to
+// pipe, pipe to file; a Rust std::io::copy peer that tools/bench/run builds with
+// rustc -O) takes a few lines:
+//   1. A new kind of argument gets an enum and a names array, as Path has
+//      (copy_paths.h), and an axis: Indexes(kWholeFileMethods). A program
+//      outside this binary (cp, the Rust peer) is a flag naming its path, run
+//      per copy (posix_spawn, waitpid) inside timer.Time().
+//   2. A function `void WholeFile(benchmark::State& state)`: its arguments from
+//      FsArg() and state.range(i); Label() them; Measure() with a lambda that
+//      makes one copy, timing only the copy with timer.Time() (the helpers
+//      IntoNewFile, FromProducer and IntoConsumer set up destinations and pipes).
+//   3. One statement in RegisterFamilies():
+//        Family("whole_file", WholeFile)
+//            ->ArgsProduct({AllFilesystems(), Sizes(), Indexes(kWholeFileMethods)})
+//            ->ArgNames({"fs", "size", "method"});
+//   4. A table in report.py (a function like file_to_file_table()).
 
-#include <fcntl.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
-#include <limits>
+#include <cstdlib>
+#include <initializer_list>
+#include <iostream>
+#include <map>
 #include <memory>
-#include <set>
+#include <numeric>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
+#include "absl/strings/str_join.h"
 #include "absl/types/span.h"
 #include "benchmark/benchmark.h"
 #include "io/io.h"
+#include "os/copy_observer.h"
 #include "os/file.h"
-#include "tools/bench/reader_only.h"
+#include "testutil/testutil.h"
+#include "tools/bench/copy_paths.h"
+#include "tools/human_bytes.h"
+
+ABSL_FLAG(std::vector<std::string>, fs, {},
+          "Comma-separated LABEL=DIR (sources and copies in DIR) or LABEL=SRC_DIR:DST_DIR (a "
+          "cross-filesystem case). Default: tmp=$TMPDIR (or /tmp).");
+ABSL_FLAG(std::vector<std::string>, sizes, (std::vector<std::string>{"4096", "1048576"}),
+          "Bytes per copy.");
+ABSL_FLAG(std::vector<std::string>, pipes_on, {},
+          "Labels of --fs entries where pipe_to_file and file_to_pipe run.");
+ABSL_FLAG(std::vector<std::string>, sweep_on, {},
+          "Labels of --fs entries where buffer_sweep runs.");
+ABSL_FLAG(std::vector<std::string>, sweep_buffers,
+          (std::vector<std::string>{"32768", "65536", "131072", "262144", "524288", "1048576"}),
+          "Buffer sizes, in bytes, for buffer_sweep.");
 
 namespace sysport::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// ---------------------------------------------------------------------------
+// The axes: what the families' arguments index.
 
-// Go's io.Copy buffer, and the plain loop's.
-constexpr size_t kGoBufferSize = size_t{32} << 10;
-
-// A Writer that is not an io::ReaderFrom: io::CopyBuffer cannot hand the copy
-// to File::ReadFrom, so it runs its buffered loop with the caller's buffer.
-class WriterOnly final : public io::Writer {
- public:
-  explicit WriterOnly(io::Writer& writer) : writer_(&writer) {}
-  io::Result Write(absl::Span<const char> buf) override { return writer_->Write(buf); }
-
- private:
-  io::Writer* writer_;
+struct Filesystem {
+  std::string label;    // "ext4", "tmpfs", "tmpfs-to-ext4", "xfs-reflink"
+  std::string src_dir;  // where sources are written
+  std::string dst_dir;  // where copies go: src_dir unless the case crosses filesystems
 };
 
-std::vector<std::pair<std::string, Case>>& MutableCases() {
-  static auto* cases = new std::vector<std::pair<std::string, Case>>;
-  return *cases;
+// What the command line asks for, read by RegisterFamilies() and the families.
+struct Config {
+  std::vector<Filesystem> filesystems;  // --fs, in order: the "fs" argument indexes it
+  std::vector<int64_t> sizes;           // --sizes
+  std::vector<int64_t> sweep_buffers;   // --sweep_buffers
+};
+
+Config& TheConfig() {
+  static Config config;
+  return config;
 }
 
-std::set<std::string>& SourceFiles() {
-  static auto* files = new std::set<std::string>;
-  return *files;
+const std::vector<Filesystem>& Filesystems() { return TheConfig().filesystems; }
+
+// Axis values: every --fs entry, the ones labelled, --sizes, --sweep_buffers,
+// and 0..N-1 for an enum with N names.
+std::vector<int64_t> AllFilesystems() {
+  std::vector<int64_t> all;
+  for (size_t i = 0; i < Filesystems().size(); ++i) all.push_back(static_cast<int64_t>(i));
+  return all;
 }
 
-// 1 MiB of xorshift64* output: no filesystem can compress or deduplicate it
-// within a block.
-const std::vector<char>& Pattern() {
-  static const std::vector<char>* pattern = [] {
-    auto* bytes = new std::vector<char>(size_t{1} << 20);
-    uint64_t x = 0x9e3779b97f4a7c15u;
-    for (char& c : *bytes) {
-      x ^= x >> 12;
-      x ^= x << 25;
-      x ^= x >> 27;
-      c = static_cast<char>((x * 0x2545f4914f6cdd1du) >> 56);
+absl::StatusOr<std::vector<int64_t>> FilesystemsLabelled(const std::vector<std::string>& labels) {
+  std::vector<int64_t> indexes;
+  for (const std::string& label : labels) {
+    size_t i = 0;
+    while (i < Filesystems().size() && Filesystems()[i].label != label) ++i;
+    if (i == Filesystems().size()) {
+      return absl::InvalidArgumentError(absl::StrCat("no --fs entry labelled \"", label, "\""));
     }
-    return bytes;
-  }();
-  return *pattern;
-}
-
-// Writes `size` bytes of Pattern() to w.
-io::Result WritePattern(io::Writer& w, int64_t size) {
-  const std::vector<char>& pattern = Pattern();
-  io::Result result;
-  while (result.n < size) {
-    const auto n = static_cast<size_t>(
-        std::min<int64_t>(size - result.n, static_cast<int64_t>(pattern.size())));
-    io::Result wrote = w.Write(absl::MakeConstSpan(pattern.data(), n));
-    result.n += wrote.n;
-    if (!wrote.ok()) {
-      result.status = wrote.status;
-      break;
-    }
+    indexes.push_back(static_cast<int64_t>(i));
   }
+  return indexes;
+}
+
+const std::vector<int64_t>& Sizes() { return TheConfig().sizes; }
+
+template <typename T, size_t N>
+std::vector<int64_t> Indexes(const std::array<T, N>& values) {
+  std::vector<int64_t> indexes;
+  for (size_t i = 0; i < values.size(); ++i) indexes.push_back(static_cast<int64_t>(i));
+  return indexes;
+}
+
+// The arguments, read back.
+const Filesystem& FsArg(const benchmark::State& state, size_t arg) {
+  return Filesystems().at(static_cast<size_t>(state.range(arg)));
+}
+
+Path PathArg(const benchmark::State& state, size_t arg) {
+  return kAllPaths.at(static_cast<size_t>(state.range(arg)));
+}
+
+void Label(benchmark::State& state, std::initializer_list<std::string_view> parts) {
+  state.SetLabel(absl::StrJoin(parts, ", "));
+}
+
+// ---------------------------------------------------------------------------
+// Files and pipes for one copy.
+
+// A file of `size` bytes of testutil::Pattern in `dir`, written and fsync()ed
+// the first time it is asked for (so neither writeback nor, on XFS, the flush
+// that precedes a reflink lands inside a timed copy), then reused.
+class Sources {
+ public:
+  static absl::StatusOr<std::unique_ptr<os::File>> Open(const std::string& dir, int64_t size) {
+    std::string& path = Paths()[{dir, size}];
+    if (path.empty()) {
+      path = testutil::MakeFile(testutil::Pattern(static_cast<size_t>(size)), dir);
+      absl::StatusOr<std::unique_ptr<os::File>> file = os::File::Open(path);
+      if (!file.ok()) return file.status();
+      if (absl::Status synced = (*file)->Sync(); !synced.ok()) return synced;
+      return file;
+    }
+    return os::File::Open(path);
+  }
+
+  static void RemoveAll() {
+    for (const auto& [key, path] : Paths()) ::unlink(path.c_str());
+    Paths().clear();
+  }
+
+ private:
+  static std::map<std::pair<std::string, int64_t>, std::string>& Paths() {
+    static std::map<std::pair<std::string, int64_t>, std::string> paths;
+    return paths;
+  }
+};
+
+std::string DestinationPath(const std::string& dir) {
+  return absl::StrCat(dir, "/sysport-bench-", ::getpid(), "-dst");
+}
+
+// Rewinds `file` to its start for the next copy.
+absl::Status Rewind(os::File& file) { return file.Seek(0, SEEK_SET).status(); }
+
+// Creates `path` (empty), gives it `observer`, calls copy(file), then closes and
+// deletes it; the copy's result, or the first error.
+template <typename CopyFn>
+io::Result IntoNewFile(const std::string& path, os::CopyObserver* observer, CopyFn copy) {
+  absl::StatusOr<std::unique_ptr<os::File>> dst = os::File::Create(path);
+  if (!dst.ok()) return {0, dst.status()};
+  (*dst)->SetCopyObserver(observer);
+  io::Result result = copy(**dst);
+  const absl::Status closed = (*dst)->Close();
+  ::unlink(path.c_str());
+  if (result.ok()) result.status = closed;
   return result;
 }
 
-// A source file of `size` bytes in `dir`, written and fsync()ed the first
-// time it is asked for (so neither writeback nor, on XFS, the flush that
-// precedes a reflink lands inside a timed copy), then reused.
-absl::StatusOr<std::string> Source(const std::string& dir, int64_t size) {
-  std::string path = absl::StrCat(dir, "/sysport-bench-", getpid(), "-src-", size);
-  if (SourceFiles().contains(path)) return path;
-  absl::StatusOr<std::unique_ptr<os::File>> file = os::File::Create(path);
-  if (!file.ok()) return file.status();
-  SourceFiles().insert(path);
-  io::Result wrote = WritePattern(**file, size);
-  if (!wrote.ok()) return wrote.status;
-  if (::fsync((*file)->Fd()) != 0) return absl::ErrnoToStatus(errno, absl::StrCat("fsync ", path));
-  if (absl::Status closed = (*file)->Close(); !closed.ok()) return closed;
-  return path;
+// What the producer threads of pipe_to_file write, repeated as needed, and
+// the consumer threads of file_to_pipe read at most at a time.
+constexpr size_t kPipeChunkSize = size_t{1} << 20;
+
+const std::string& PipeChunk() {
+  static const std::string chunk = testutil::Pattern(kPipeChunkSize);
+  return chunk;
 }
 
-// The 32 KiB read/write loop anyone would write by hand: a stack buffer, raw
-// system calls, nothing else.
-io::Result ReadWriteLoop32K(int dst_fd, int src_fd) {
-  char buf[kGoBufferSize];
-  io::Result result;
-  while (true) {
-    const ssize_t nr = ::read(src_fd, buf, sizeof buf);
-    if (nr < 0) {
-      if (errno == EINTR) continue;
-      result.status = absl::ErrnoToStatus(errno, "read");
-      return result;
+// Calls copy(read_end) on a new pipe into which a thread writes `size` bytes,
+// then closes the read end and waits for the thread.
+template <typename CopyFn>
+io::Result FromProducer(int64_t size, CopyFn copy) {
+  absl::StatusOr<std::pair<std::unique_ptr<os::File>, std::unique_ptr<os::File>>> pipe =
+      os::File::Pipe();
+  if (!pipe.ok()) return {0, pipe.status()};
+  std::unique_ptr<os::File> read_end = std::move(pipe->first);
+  std::unique_ptr<os::File> write_end = std::move(pipe->second);
+  std::thread producer([&write_end, size] {
+    // A copy that stops early closes the read end: EPIPE (SIGPIPE is ignored)
+    // ends this loop.
+    const std::string& chunk = PipeChunk();
+    for (int64_t left = size; left > 0;) {
+      const auto n = static_cast<size_t>(std::min(left, static_cast<int64_t>(chunk.size())));
+      if (!write_end->Write(absl::MakeConstSpan(chunk.data(), n)).ok()) break;
+      left -= static_cast<int64_t>(n);
     }
-    if (nr == 0) return result;
-    const auto want = static_cast<size_t>(nr);
-    size_t done = 0;
-    while (done < want) {
-      const ssize_t nw = ::write(dst_fd, buf + done, want - done);
-      if (nw < 0) {
-        if (errno == EINTR) continue;
-        result.status = absl::ErrnoToStatus(errno, "write");
-        return result;
-      }
-      done += static_cast<size_t>(nw);
-      result.n += nw;
+    static_cast<void>(write_end->Close());
+  });
+  io::Result result = copy(*read_end);
+  static_cast<void>(read_end->Close());
+  producer.join();
+  return result;
+}
+
+// Calls copy(write_end) on a new pipe that a thread drains, with `observer` on
+// the write end; then closes the write end and waits for the thread.
+template <typename CopyFn>
+io::Result IntoConsumer(os::CopyObserver* observer, CopyFn copy) {
+  absl::StatusOr<std::pair<std::unique_ptr<os::File>, std::unique_ptr<os::File>>> pipe =
+      os::File::Pipe();
+  if (!pipe.ok()) return {0, pipe.status()};
+  std::unique_ptr<os::File> read_end = std::move(pipe->first);
+  std::unique_ptr<os::File> write_end = std::move(pipe->second);
+  write_end->SetCopyObserver(observer);
+  std::thread consumer([&read_end] {
+    std::string buf(kPipeChunkSize, '\0');
+    while (true) {
+      absl::StatusOr<int64_t> n = read_end->Read(absl::MakeSpan(buf));
+      if (!n.ok() || *n == 0) break;
     }
+  });
+  io::Result result = copy(*write_end);
+  static_cast<void>(write_end->Close());
+  consumer.join();
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// Timing.
+
+// Times the one part of an iteration that is the copy.
+class CopyTimer {
+ public:
+  template <typename CopyFn>
+  io::Result Time(CopyFn copy) {
+    const Clock::time_point start = Clock::now();
+    io::Result result = copy();
+    elapsed_ = Clock::now() - start;
+    return result;
   }
-}
+  double seconds() const { return std::chrono::duration<double>(elapsed_).count(); }
 
-// One copy of a whole source, the way `variant` says.
-io::Result CopyOnce(Variant variant, size_t buffer, os::File& dst, os::File& src) {
-  switch (variant) {
-    case Variant::kFast:
-      return io::Copy(dst, src);
-    case Variant::kGeneric: {
-      ReaderOnly reader(src);
-      return io::Copy(dst, reader);
-    }
-    case Variant::kReadWrite32K:
-      return ReadWriteLoop32K(dst.Fd(), src.Fd());
-    case Variant::kBuffer: {
-      // What io::Copy's generic path does with kCopyBufferSize == buffer:
-      // allocate it for this copy (uninitialised), loop, free it.
-      auto owned = std::make_unique_for_overwrite<char[]>(buffer);
-      WriterOnly writer(dst);
-      ReaderOnly reader(src);
-      return io::CopyBuffer(writer, reader, absl::MakeSpan(owned.get(), buffer));
-    }
-  }
-  return {0, absl::InternalError("unknown variant")};
-}
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::duration elapsed_{};
+};
 
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// False, and the benchmark marked failed, unless the copy moved exactly `size` bytes.
-bool CheckCopy(benchmark::State& state, const io::Result& copied, int64_t size) {
+// False, and the benchmark failed, unless `copied` moved exactly `bytes`.
+bool Check(benchmark::State& state, const io::Result& copied, int64_t bytes) {
   if (!copied.ok()) {
     state.SkipWithError(copied.status.ToString().c_str());
     return false;
   }
-  if (copied.n != size) {
-    state.SkipWithError(absl::StrCat("copied ", copied.n, " bytes, want ", size).c_str());
+  if (copied.n != bytes) {
+    state.SkipWithError(absl::StrCat("copied ", copied.n, " bytes, want ", bytes).c_str());
     return false;
   }
   return true;
 }
 
-void Fail(benchmark::State& state, const absl::Status& status) {
-  state.SkipWithError(status.ToString().c_str());
+void SetCounters(benchmark::State& state, const os::CopyCounters::Totals& totals) {
+  const int64_t kernel_calls =
+      std::accumulate(totals.kernel.begin(), totals.kernel.end(), int64_t{0},
+                      [](int64_t sum, const os::CopyCounters::MethodCounts& method) {
+                        return sum + method.syscalls;
+                      });
+  if (kernel_calls == 0 && totals.read_write.reads == 0) return;  // ReadFrom was not involved
+  state.counters["kernel_calls"] = static_cast<double>(kernel_calls);
+  state.counters["kernel_bytes"] = static_cast<double>(totals.kernel_bytes());
+  state.counters["rw_reads"] = static_cast<double>(totals.read_write.reads);
+  state.counters["rw_writes"] = static_cast<double>(totals.read_write.writes);
+  state.counters["rw_bytes"] = static_cast<double>(totals.read_write.bytes);
 }
 
-std::string DestinationPath(const std::string& dir) {
-  return absl::StrCat(dir, "/sysport-bench-", getpid(), "-dst");
+// What every family runs: copy_once(observer, timer) makes one copy of `bytes`
+// bytes, its set-up and clean-up untimed and the copy itself inside
+// timer.Time(), with `observer` on the destination os::File (nullptr: none).
+// One warm-up copy with an observer gives the counters; then the timed loop.
+template <typename CopyOnceFn>
+void Measure(benchmark::State& state, int64_t bytes, CopyOnceFn copy_once) {
+  os::CopyCounters counters;
+  CopyTimer warm_up;
+  if (!Check(state, copy_once(&counters, warm_up), bytes)) return;
+  SetCounters(state, counters.totals());
+  for (auto _ : state) {
+    CopyTimer timer;
+    const io::Result copied = copy_once(nullptr, timer);
+    state.SetIterationTime(timer.seconds());
+    if (!Check(state, copied, bytes)) break;
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
 }
 
-// File to file, for kFileToFile (fast, generic, 32 KiB loop) and the sweep.
-void FileToFile(benchmark::State& state, const Filesystem& fs, const Case& c) {
-  absl::StatusOr<std::string> src_path = Source(fs.src_dir, c.size);
-  if (!src_path.ok()) return Fail(state, src_path.status());
-  absl::StatusOr<std::unique_ptr<os::File>> src = os::File::Open(*src_path);
-  if (!src.ok()) return Fail(state, src.status());
+// ---------------------------------------------------------------------------
+// The families.
+
+void FileToFile(benchmark::State& state) {
+  const Filesystem& fs = FsArg(state, 0);
+  const int64_t size = state.range(1);
+  const Path path = PathArg(state, 2);
+  Label(state, {fs.label, tools::HumanBytes(size), PathName(path)});
+  absl::StatusOr<std::unique_ptr<os::File>> src = Sources::Open(fs.src_dir, size);
+  if (!src.ok()) return state.SkipWithError(src.status().ToString().c_str());
   const std::string dst_path = DestinationPath(fs.dst_dir);
-  for (auto _ : state) {
-    if (absl::StatusOr<int64_t> at = (*src)->Seek(0, SEEK_SET); !at.ok())
-      return Fail(state, at.status());
-    absl::StatusOr<std::unique_ptr<os::File>> dst = os::File::Create(dst_path);
-    if (!dst.ok()) return Fail(state, dst.status());
-
-    const Clock::time_point start = Clock::now();
-    const io::Result copied = CopyOnce(c.variant, c.buffer, **dst, **src);
-    const Clock::time_point stop = Clock::now();
-
-    state.SetIterationTime(Seconds(stop - start));
-    const absl::Status closed = (*dst)->Close();
-    ::unlink(dst_path.c_str());
-    if (!CheckCopy(state, copied, c.size)) break;
-    if (!closed.ok()) return Fail(state, closed);
-  }
-  state.SetBytesProcessed(state.iterations() * c.size);
+  Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
+    if (absl::Status rewound = Rewind(**src); !rewound.ok()) return io::Result{0, rewound};
+    return IntoNewFile(dst_path, observer, [&](os::File& dst) {
+      return timer.Time([&] { return CopyOnce(path, dst, **src); });
+    });
+  });
 }
 
-// A producer thread writes `size` bytes into a pipe; io::Copy copies the read
-// end into a new file.
-void PipeToFile(benchmark::State& state, const Filesystem& fs, const Case& c) {
+void PipeToFile(benchmark::State& state) {
+  const Filesystem& fs = FsArg(state, 0);
+  const int64_t size = state.range(1);
+  const Path path = PathArg(state, 2);
+  Label(state, {fs.label, tools::HumanBytes(size), PathName(path)});
   const std::string dst_path = DestinationPath(fs.dst_dir);
-  for (auto _ : state) {
-    auto pipe = os::File::Pipe();
-    if (!pipe.ok()) return Fail(state, pipe.status());
-    std::unique_ptr<os::File> read_end = std::move(pipe->first);
-    std::unique_ptr<os::File> write_end = std::move(pipe->second);
-    absl::StatusOr<std::unique_ptr<os::File>> dst = os::File::Create(dst_path);
-    if (!dst.ok()) return Fail(state, dst.status());
-    std::thread producer([&write_end, size = c.size] {
-      // An early stop of the copy closes the read end: EPIPE (SIGPIPE is
-      // ignored), and the producer ends.
-      io::Result ignored = WritePattern(*write_end, size);
-      static_cast<void>(ignored);
-      static_cast<void>(write_end->Close());
+  Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
+    return IntoNewFile(dst_path, observer, [&](os::File& dst) {
+      return FromProducer(size, [&](os::File& read_end) {
+        return timer.Time([&] { return CopyOnce(path, dst, read_end); });
+      });
     });
-
-    const Clock::time_point start = Clock::now();
-    io::Result copied;
-    if (c.variant == Variant::kFast) {
-      copied = io::Copy(**dst, *read_end);
-    } else {
-      ReaderOnly reader(*read_end);
-      copied = io::Copy(**dst, reader);
-    }
-    const Clock::time_point stop = Clock::now();
-
-    state.SetIterationTime(Seconds(stop - start));
-    static_cast<void>(read_end->Close());
-    producer.join();
-    static_cast<void>((*dst)->Close());
-    ::unlink(dst_path.c_str());
-    if (!CheckCopy(state, copied, c.size)) break;
-  }
-  state.SetBytesProcessed(state.iterations() * c.size);
+  });
 }
 
-// io::Copy copies a file into a pipe that a consumer thread drains.
-void FileToPipe(benchmark::State& state, const Filesystem& fs, const Case& c) {
-  absl::StatusOr<std::string> src_path = Source(fs.src_dir, c.size);
-  if (!src_path.ok()) return Fail(state, src_path.status());
-  absl::StatusOr<std::unique_ptr<os::File>> src = os::File::Open(*src_path);
-  if (!src.ok()) return Fail(state, src.status());
-  for (auto _ : state) {
-    if (absl::StatusOr<int64_t> at = (*src)->Seek(0, SEEK_SET); !at.ok())
-      return Fail(state, at.status());
-    auto pipe = os::File::Pipe();
-    if (!pipe.ok()) return Fail(state, pipe.status());
-    std::unique_ptr<os::File> read_end = std::move(pipe->first);
-    std::unique_ptr<os::File> write_end = std::move(pipe->second);
-    std::thread consumer([&read_end] {
-      std::vector<char> buf(size_t{1} << 20);
-      while (true) {
-        absl::StatusOr<size_t> n = read_end->Read(absl::MakeSpan(buf));
-        if (!n.ok() || *n == 0) break;
-      }
+void FileToPipe(benchmark::State& state) {
+  const Filesystem& fs = FsArg(state, 0);
+  const int64_t size = state.range(1);
+  const Path path = PathArg(state, 2);
+  Label(state, {fs.label, tools::HumanBytes(size), PathName(path)});
+  absl::StatusOr<std::unique_ptr<os::File>> src = Sources::Open(fs.src_dir, size);
+  if (!src.ok()) return state.SkipWithError(src.status().ToString().c_str());
+  Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
+    if (absl::Status rewound = Rewind(**src); !rewound.ok()) return io::Result{0, rewound};
+    return IntoConsumer(observer, [&](os::File& write_end) {
+      return timer.Time([&] { return CopyOnce(path, write_end, **src); });
     });
-
-    const Clock::time_point start = Clock::now();
-    io::Result copied;
-    if (c.variant == Variant::kFast) {
-      copied = io::Copy(*write_end, **src);
-    } else {
-      ReaderOnly reader(**src);
-      copied = io::Copy(*write_end, reader);
-    }
-    const Clock::time_point stop = Clock::now();
-
-    state.SetIterationTime(Seconds(stop - start));
-    static_cast<void>(write_end->Close());
-    consumer.join();
-    if (!CheckCopy(state, copied, c.size)) break;
-  }
-  state.SetBytesProcessed(state.iterations() * c.size);
+  });
 }
 
-std::string_view KindName(Kind kind) {
-  switch (kind) {
-    case Kind::kFileToFile:
-      return "file_to_file";
-    case Kind::kPipeToFile:
-      return "pipe_to_file";
-    case Kind::kFileToPipe:
-      return "file_to_pipe";
-    case Kind::kBufferSweep:
-      return "sweep";
-  }
-  return "unknown";
+void BufferSweep(benchmark::State& state) {
+  const Filesystem& fs = FsArg(state, 0);
+  const int64_t size = state.range(1);
+  const auto buffer = static_cast<size_t>(state.range(2));
+  Label(state,
+        {fs.label, tools::HumanBytes(size), tools::HumanBytes(static_cast<int64_t>(buffer))});
+  absl::StatusOr<std::unique_ptr<os::File>> src = Sources::Open(fs.src_dir, size);
+  if (!src.ok()) return state.SkipWithError(src.status().ToString().c_str());
+  const std::string dst_path = DestinationPath(fs.dst_dir);
+  Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
+    if (absl::Status rewound = Rewind(**src); !rewound.ok()) return io::Result{0, rewound};
+    return IntoNewFile(dst_path, observer, [&](os::File& dst) {
+      return timer.Time([&] {
+        // What io::Copy's generic path does with kCopyBufferSize == buffer:
+        // allocate it for this copy, uninitialised, loop, free it.
+        // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
+        const auto owned = std::make_unique_for_overwrite<char[]>(buffer);
+        WriterOnly writer(dst);
+        ReaderOnly reader(**src);
+        return io::CopyBuffer(writer, reader, absl::MakeSpan(owned.get(), buffer));
+      });
+    });
+  });
 }
 
-std::string VariantName(const Case& c) {
-  switch (c.variant) {
-    case Variant::kFast:
-      return "fast";
-    case Variant::kGeneric:
-      return "generic";
-    case Variant::kReadWrite32K:
-      return "read_write_32KiB";
-    case Variant::kBuffer:
-      return absl::StrCat(
-          "buffer:", absl::StrReplaceAll(FormatBytes(static_cast<int64_t>(c.buffer)), {{" ", ""}}));
-  }
-  return "unknown";
+// ---------------------------------------------------------------------------
+// Registration and the command line.
+
+// A family: manual time (only the copy), in microseconds.
+benchmark::internal::Benchmark* Family(const char* name, void (*fn)(benchmark::State&)) {
+  return benchmark::RegisterBenchmark(name, fn)->UseManualTime()->Unit(benchmark::kMicrosecond);
 }
 
-void Register(const Case& c, const Filesystem& fs, double small_min_time) {
-  std::string name = CaseName(c);
-  MutableCases().emplace_back(name, c);
-  benchmark::internal::Benchmark* b = nullptr;
-  switch (c.kind) {
-    case Kind::kFileToFile:
-    case Kind::kBufferSweep:
-      b = benchmark::RegisterBenchmark(name.c_str(),
-                                       [fs, c](benchmark::State& s) { FileToFile(s, fs, c); });
-      break;
-    case Kind::kPipeToFile:
-      b = benchmark::RegisterBenchmark(name.c_str(),
-                                       [fs, c](benchmark::State& s) { PipeToFile(s, fs, c); });
-      break;
-    case Kind::kFileToPipe:
-      b = benchmark::RegisterBenchmark(name.c_str(),
-                                       [fs, c](benchmark::State& s) { FileToPipe(s, fs, c); });
-      break;
-  }
-  b->UseManualTime()->Unit(benchmark::kMicrosecond);
-  if (c.size < (int64_t{1} << 20) && small_min_time > 0) b->MinTime(small_min_time);
-}
+absl::Status RegisterFamilies() {
+  absl::StatusOr<std::vector<int64_t>> pipes_on =
+      FilesystemsLabelled(absl::GetFlag(FLAGS_pipes_on));
+  if (!pipes_on.ok()) return pipes_on.status();
+  absl::StatusOr<std::vector<int64_t>> sweep_on =
+      FilesystemsLabelled(absl::GetFlag(FLAGS_sweep_on));
+  if (!sweep_on.ok()) return sweep_on.status();
 
-absl::StatusOr<const Filesystem*> FindFilesystem(const Config& config, std::string_view label) {
-  for (const Filesystem& fs : config.filesystems) {
-    if (fs.label == label) return &fs;
+  Family("file_to_file", FileToFile)
+      ->ArgsProduct({AllFilesystems(), Sizes(), Indexes(kAllPaths)})
+      ->ArgNames({"fs", "size", "path"});
+  if (!pipes_on->empty()) {
+    Family("pipe_to_file", PipeToFile)
+        ->ArgsProduct({*pipes_on, Sizes(), Indexes(kAllPaths)})
+        ->ArgNames({"fs", "size", "path"});
+    Family("file_to_pipe", FileToPipe)
+        ->ArgsProduct({*pipes_on, Sizes(), Indexes(kAllPaths)})
+        ->ArgNames({"fs", "size", "path"});
   }
-  return absl::InvalidArgumentError(absl::StrCat("no filesystem labelled \"", label, "\" in --fs"));
-}
-
-absl::Status CheckDirectory(const std::string& dir) {
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("directory ", dir));
+  if (!sweep_on->empty()) {
+    Family("buffer_sweep", BufferSweep)
+        ->ArgsProduct({*sweep_on, Sizes(), TheConfig().sweep_buffers})
+        ->ArgNames({"fs", "size", "buffer"});
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<int64_t>> PositiveIntegers(const char* flag,
+                                                      const std::vector<std::string>& texts) {
+  std::vector<int64_t> values;
+  for (const std::string& text : texts) {
+    int64_t value = 0;
+    if (!absl::SimpleAtoi(text, &value) || value <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": want a positive byte count, got \"", text, "\""));
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+absl::Status UsableDirectory(const std::string& label, const std::string& dir) {
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("--fs ", label, ": directory ", dir));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FilesystemsFromFlag() {
+  std::vector<std::string> entries = absl::GetFlag(FLAGS_fs);
+  if (entries.empty()) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread starts
+    const char* tmp = std::getenv("TMPDIR");
+    entries.push_back(absl::StrCat("tmp=", tmp != nullptr && *tmp != '\0' ? tmp : "/tmp"));
+  }
+  for (const std::string& entry : entries) {
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--fs: want LABEL=DIR or LABEL=SRC_DIR:DST_DIR, got \"", entry, "\""));
+    }
+    const std::string dirs = entry.substr(eq + 1);
+    const size_t colon = dirs.find(':');
+    Filesystem fs{entry.substr(0, eq), dirs.substr(0, colon),
+                  colon == std::string::npos ? dirs : dirs.substr(colon + 1)};
+    if (absl::Status usable = UsableDirectory(fs.label, fs.src_dir); !usable.ok()) return usable;
+    if (absl::Status usable = UsableDirectory(fs.label, fs.dst_dir); !usable.ok()) return usable;
+    TheConfig().filesystems.push_back(std::move(fs));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseFlags() {
+  if (absl::Status ok = FilesystemsFromFlag(); !ok.ok()) return ok;
+  absl::StatusOr<std::vector<int64_t>> sizes =
+      PositiveIntegers("sizes", absl::GetFlag(FLAGS_sizes));
+  if (!sizes.ok()) return sizes.status();
+  TheConfig().sizes = *std::move(sizes);
+  absl::StatusOr<std::vector<int64_t>> buffers =
+      PositiveIntegers("sweep_buffers", absl::GetFlag(FLAGS_sweep_buffers));
+  if (!buffers.ok()) return buffers.status();
+  TheConfig().sweep_buffers = *std::move(buffers);
+  return absl::OkStatus();
+}
+
+// What the JSON's context cannot know by itself: how this binary was built and
+// run, the kernel it runs on, and what the "fs" arguments stand for.
+void AddContext(const std::string& command_line) {
+  benchmark::AddCustomContext("sysport_command_line", command_line);
+#if defined(__clang__)
+  benchmark::AddCustomContext("sysport_compiler", "clang " __clang_version__);
+#else
+  benchmark::AddCustomContext("sysport_compiler", "gcc " __VERSION__);
+#endif
+#if defined(__OPTIMIZE__)
+  benchmark::AddCustomContext("sysport_optimized", "yes");
+#else
+  benchmark::AddCustomContext("sysport_optimized", "no (build with -c opt)");
+#endif
+  utsname uts{};
+  if (::uname(&uts) == 0) {
+    benchmark::AddCustomContext("sysport_kernel",
+                                absl::StrCat(static_cast<const char*>(uts.sysname), " ",
+                                             static_cast<const char*>(uts.release), " ",
+                                             static_cast<const char*>(uts.machine)));
+  }
+  benchmark::AddCustomContext("sysport_copy_buffer",
+                              tools::HumanBytes(static_cast<int64_t>(io::kCopyBufferSize)));
+  for (const Filesystem& fs : Filesystems()) {
+    benchmark::AddCustomContext(
+        absl::StrCat("sysport_fs_", fs.label),
+        fs.src_dir == fs.dst_dir ? fs.src_dir : absl::StrCat(fs.src_dir, " -> ", fs.dst_dir));
+  }
+}
+
+int Main(int argc, char** argv) {
+  const std::string command_line =
+      absl::StrJoin(absl::MakeConstSpan(argv, static_cast<size_t>(argc)).subspan(1), " ");
+  benchmark::Initialize(&argc, argv);  // takes out the --benchmark_* flags
+  const std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() > 1) {
+    std::cerr << "copy_bench: unexpected argument " << rest[1] << "\n";
+    return 2;
+  }
+  // A pipe copy that stops early closes the read end under its producer:
+  // EPIPE there, not a dead process.
+  static_cast<void>(std::signal(SIGPIPE, SIG_IGN));
+  absl::Status ok = ParseFlags();
+  if (ok.ok()) ok = RegisterFamilies();
+  if (!ok.ok()) {
+    std::cerr << "copy_bench: " << ok.message() << "\n";
+    return 2;
+  }
+  AddContext(command_line);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  Sources::RemoveAll();
+  return 0;
 }
 
 }  // namespace
-
-std::string CaseName(const Case& c) {
-  return absl::StrCat(KindName(c.kind), "/", c.fs, "/",
-                      absl::StrReplaceAll(FormatBytes(c.size), {{" ", ""}}), "/", VariantName(c));
-}
-
-absl::Status RegisterCopyBenchmarks(const Config& config) {
-  std::set<std::string> labels;
-  for (const Filesystem& fs : config.filesystems) {
-    if (fs.label.empty() || fs.label.find('/') != std::string::npos ||
-        !labels.insert(fs.label).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad or repeated filesystem label \"", fs.label, "\""));
-    }
-    if (absl::Status ok = CheckDirectory(fs.src_dir); !ok.ok()) return ok;
-    if (absl::Status ok = CheckDirectory(fs.dst_dir); !ok.ok()) return ok;
-  }
-  std::vector<const Filesystem*> pipes_on;
-  for (const std::string& label : config.pipes_on) {
-    absl::StatusOr<const Filesystem*> fs = FindFilesystem(config, label);
-    if (!fs.ok()) return fs.status();
-    pipes_on.push_back(*fs);
-  }
-  std::vector<const Filesystem*> sweep_on;
-  for (const std::string& label : config.sweep_on) {
-    absl::StatusOr<const Filesystem*> fs = FindFilesystem(config, label);
-    if (!fs.ok()) return fs.status();
-    sweep_on.push_back(*fs);
-  }
-
-  // Fast, generic and the 32 KiB loop one after the other, so each ratio is
-  // taken over the shortest stretch of time.
-  for (const Filesystem& fs : config.filesystems) {
-    for (int64_t size : config.sizes) {
-      for (Variant v : {Variant::kFast, Variant::kGeneric, Variant::kReadWrite32K}) {
-        Register({Kind::kFileToFile, v, fs.label, size, 0}, fs, config.small_min_time);
-      }
-    }
-  }
-  for (const Filesystem* fs : pipes_on) {
-    for (Kind kind : {Kind::kPipeToFile, Kind::kFileToPipe}) {
-      for (int64_t size : config.sizes) {
-        for (Variant v : {Variant::kFast, Variant::kGeneric})
-          Register({kind, v, fs->label, size, 0}, *fs, config.small_min_time);
-      }
-    }
-  }
-  for (const Filesystem* fs : sweep_on) {
-    for (int64_t size : config.sizes) {
-      for (size_t buffer : config.sweep_buffers) {
-        Register({Kind::kBufferSweep, Variant::kBuffer, fs->label, size, buffer}, *fs,
-                 config.small_min_time);
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-const std::vector<std::pair<std::string, Case>>& RegisteredCases() { return MutableCases(); }
-
-const Case* FindCase(std::string_view name) {
-  for (const auto& [n, c] : MutableCases()) {
-    if (n == name) return &c;
-  }
-  return nullptr;
-}
-
-void RemoveSourceFiles() {
-  for (const std::string& path : SourceFiles()) ::unlink(path.c_str());
-  SourceFiles().clear();
-}
-
-std::string FormatBytes(int64_t bytes) {
-  static constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  size_t unit = 0;
-  auto value = static_cast<double>(bytes);
-  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
-    value /= 1024;
-    ++unit;
-  }
-  if (value == static_cast<double>(static_cast<int64_t>(value))) {
-    return absl::StrCat(static_cast<int64_t>(value), " ", kUnits[unit]);
-  }
-  return absl::StrFormat("%.1f %s", value, kUnits[unit]);
-}
-
-absl::StatusOr<int64_t> ParseBytes(std::string_view text) {
-  std::string_view digits = absl::StripAsciiWhitespace(text);
-  int64_t multiplier = 1;
-  static constexpr std::pair<std::string_view, int64_t> kSuffixes[] = {
-      {"KiB", int64_t{1} << 10}, {"MiB", int64_t{1} << 20}, {"GiB", int64_t{1} << 30},
-      {"K", int64_t{1} << 10},   {"M", int64_t{1} << 20},   {"G", int64_t{1} << 30},
-  };
-  for (const auto& [suffix, m] : kSuffixes) {
-    if (absl::EndsWith(digits, suffix)) {
-      digits.remove_suffix(suffix.size());
-      multiplier = m;
-      break;
-    }
-  }
-  int64_t n = 0;
-  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(digits), &n) || n <= 0 ||
-      n > std::numeric_limits<int64_t>::max() / multiplier) {
-    return absl::InvalidArgumentError(absl::StrCat("not a byte count: \"", text, "\""));
-  }
-  return n * multiplier;
-}
-
 }  // namespace sysport::bench
+
+int main(int argc, char** argv) { return sysport::bench::Main(argc, argv); }

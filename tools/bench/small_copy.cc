@@ -1,20 +1,21 @@
-// small_copy: copies one 4 KiB file COUNT times with io::Copy, through the fast
-// path or the forced generic path, so that `strace -f -c` can count the system
-// calls of a small copy. tools/bench/run runs it with COUNT 0 and 1000 and
-// divides the difference by 1000, which removes start-up's own calls.
+// small_copy: copies one 4 KiB file COUNT times along one of the benchmark's
+// paths (copy_paths.h), so that the cost of one small copy can be counted
+// without timing noise: its system calls with `strace -f -c`, its user-space
+// instructions with `valgrind --tool=callgrind`. tools/bench/run runs it with
+// COUNT 0 and 1000 and divides the difference by 1000, which removes start-up.
 //
-//   small_copy DIR COUNT fast|generic
+//   small_copy DIR COUNT fast|generic|plain32k
 //
-// Prints the copies' counters (os::CopyCounters, the destination's observer).
+// Each copy goes into the same destination, rewound and truncated by nothing
+// but the two lseek(2) calls per copy that put both offsets back to 0.
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
-#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,9 +23,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "io/io.h"
-#include "os/copy_observer.h"
 #include "os/file.h"
-#include "tools/bench/reader_only.h"
+#include "testutil/testutil.h"
+#include "tools/bench/copy_paths.h"
 
 namespace sysport::bench {
 namespace {
@@ -37,44 +38,31 @@ int Fail(const absl::Status& status) {
 }
 
 int Main(int argc, char** argv) {
+  const absl::Span<char* const> args = absl::MakeConstSpan(argv, static_cast<size_t>(argc));
   int64_t count = 0;
-  if (argc != 4 || !absl::SimpleAtoi(argv[2], &count) || count < 0 ||
-      (std::string_view(argv[3]) != "fast" && std::string_view(argv[3]) != "generic")) {
-    std::cerr << "usage: small_copy DIR COUNT fast|generic\n";
+  const std::optional<Path> path = args.size() == 4 ? ParsePath(args[3]) : std::nullopt;
+  if (!path.has_value() || !absl::SimpleAtoi(args[2], &count) || count < 0) {
+    std::cerr << "usage: small_copy DIR COUNT fast|generic|plain32k\n";
     return 2;
   }
-  const bool fast = std::string_view(argv[3]) == "fast";
-  const std::string src_path = absl::StrCat(argv[1], "/sysport-small-copy-", getpid(), "-src");
-  const std::string dst_path = absl::StrCat(argv[1], "/sysport-small-copy-", getpid(), "-dst");
-
-  absl::StatusOr<std::unique_ptr<os::File>> src = os::File::Create(src_path);
-  if (!src.ok()) return Fail(src.status());
-  const std::string content(kSmallFileSize, 'x');
-  if (io::Result w = (*src)->Write(content); !w.ok()) return Fail(w.status);
+  const std::string dir = args[1];
+  const std::string src_path = testutil::MakeFile(testutil::Pattern(kSmallFileSize), dir);
+  const std::string dst_path = testutil::MakeFile("", dir);
+  absl::StatusOr<std::unique_ptr<os::File>> src = os::File::Open(src_path);
   absl::StatusOr<std::unique_ptr<os::File>> dst = os::File::Create(dst_path);
-  if (!dst.ok()) return Fail(dst.status());
-
-  os::CopyCounters counters;
-  (*dst)->SetCopyObserver(&counters);
   int status = 0;
+  if (!src.ok()) status = Fail(src.status());
+  if (!dst.ok()) status = Fail(dst.status());
   for (int64_t i = 0; i < count && status == 0; ++i) {
-    // Both offsets back to 0; lseek is not one of the calls counted.
     if (auto at = (*src)->Seek(0, SEEK_SET); !at.ok()) status = Fail(at.status());
     if (auto at = (*dst)->Seek(0, SEEK_SET); !at.ok()) status = Fail(at.status());
-    io::Result copied;
-    if (fast) {
-      copied = io::Copy(**dst, **src);
-    } else {
-      ReaderOnly reader(**src);
-      copied = io::Copy(**dst, reader);
-    }
-    if (!copied.ok()) status = Fail(copied.status);
-    if (copied.n != static_cast<int64_t>(kSmallFileSize)) {
+    const io::Result copied = CopyOnce(*path, **dst, **src);
+    if (!copied.ok()) {
+      status = Fail(copied.status);
+    } else if (copied.n != static_cast<int64_t>(kSmallFileSize)) {
       status = Fail(absl::InternalError(absl::StrCat("copied ", copied.n, " bytes")));
     }
   }
-  std::cout << count << " copies of " << kSmallFileSize << " bytes (" << argv[3] << "):\n"
-            << counters.totals().ToString() << "\n";
   ::unlink(src_path.c_str());
   ::unlink(dst_path.c_str());
   return status;

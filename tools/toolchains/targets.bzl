@@ -20,6 +20,9 @@ def _row(triple, cpu, endian, link_libs = []):
             "@platforms//os:linux",
             cpu,
             "//tools/platforms:%s_endian" % endian,
+            # .bazelrc's sysport_gcc links these targets' executables fully
+            # static; targets that need a shared library skip them.
+            "//tools/platforms:fully_static",
         ],
         link_libs = link_libs,
     )

@@ -1,0 +1,81 @@
+#include "tools/bench/copy_paths.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "io/io.h"
+#include "os/file.h"
+
+namespace sysport::bench {
+namespace {
+
+constexpr std::array<std::string_view, kAllPaths.size()> kPathNames = {"fast", "generic",
+                                                                       "plain32k"};
+
+// Go's io.Copy buffer, on the stack, as a hand-written loop would have it.
+constexpr size_t kPlainBufferSize = size_t{32} << 10;
+
+// The read/write loop anyone would write by hand: raw system calls, EINTR
+// retried, nothing else.
+io::Result PlainLoop(int dst, int src) {
+  // Left uninitialised, as such a loop would: read(2) fills it, and zeroing
+  // 32 KiB per copy would be measured too.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
+  std::array<char, kPlainBufferSize> buf;
+  io::Result result;
+  while (true) {
+    const ssize_t nr = ::read(src, buf.data(), buf.size());
+    if (nr < 0) {
+      if (errno == EINTR) continue;
+      result.status = absl::ErrnoToStatus(errno, "read");
+      return result;
+    }
+    if (nr == 0) return result;
+    for (absl::Span<const char> left = absl::MakeConstSpan(buf).first(static_cast<size_t>(nr));
+         !left.empty();) {
+      const ssize_t nw = ::write(dst, left.data(), left.size());
+      if (nw < 0) {
+        if (errno == EINTR) continue;
+        result.status = absl::ErrnoToStatus(errno, "write");
+        return result;
+      }
+      left.remove_prefix(static_cast<size_t>(nw));
+      result.n += nw;
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view PathName(Path path) { return kPathNames.at(static_cast<size_t>(path)); }
+
+std::optional<Path> ParsePath(std::string_view name) {
+  const auto* found = std::find_if(kAllPaths.begin(), kAllPaths.end(),
+                                   [name](Path path) { return PathName(path) == name; });
+  if (found == kAllPaths.end()) return std::nullopt;
+  return *found;
+}
+
+io::Result CopyOnce(Path path, os::File& dst, os::File& src) {
+  switch (path) {
+    case Path::kFast:
+      return io::Copy(dst, src);
+    case Path::kGeneric: {
+      ReaderOnly reader(src);
+      return io::Copy(dst, reader);
+    }
+    case Path::kPlain32k:
+      return PlainLoop(dst.Fd(), src.Fd());
+  }
+  return {0, absl::InvalidArgumentError("unknown path")};
+}
+
+}  // namespace sysport::bench
