@@ -248,6 +248,32 @@ rc=0
 "$COPY" --stats small.bin - >out.bin 2>&1 || rc=$?
 check "stdout and stderr are DST: exit 0" test "$rc" = 0
 check "stdout and stderr are DST: the data only" cmp -s small.bin out.bin
+# Descriptors 0, 1 and 2 are /dev/null before anything is opened: looked at
+# in /proc while copy waits for a FIFO's data.
+mkfifo slow
+rm -f out.bin
+"$COPY" slow out.bin <&- >&- 2>&- &
+copier=$!
+exec 5>slow # waits for copy to open the FIFO
+dst_fd=""
+for ((i = 0; i < 200; i++)); do
+  for fd in /proc/"$copier"/fd/*; do
+    [[ $(readlink "$fd" 2>/dev/null) == "$W/out.bin" ]] && dst_fd=${fd##*/}
+  done
+  [[ -n $dst_fd ]] && break
+  sleep 0.05
+done
+for fd in 0 1 2; do
+  check "closed descriptor $fd is /dev/null" test "$(readlink "/proc/$copier/fd/$fd")" = /dev/null
+done
+check "DST got a descriptor above 2 (got '$dst_fd')" test "${dst_fd:-0}" -gt 2
+printf 'fifo data' >&5
+exec 5>&-
+rc=0
+wait "$copier" || rc=$?
+check "copy from a FIFO with 0-2 closed: exit 0 (got $rc)" test "$rc" = 0
+holds "copy from a FIFO with 0-2 closed" out.bin 'fifo data'
+rm -f slow out.bin
 # Messages printed while DST is open: a refusal after DST was opened (an
 # offset past ext4's and tmpfs' largest file), and progress lines from a copy
 # that waits more than a second for its input.
@@ -431,7 +457,8 @@ change_during_copy() { # change_during_copy CASE COMMAND...
     -e inject=copy_file_range:delay_enter=5000000:when=2 \
     "$COPY" --progress --stats moving.bin moved.bin 2>"$L/err" &
   tracer=$!
-  for ((i = 0; i < 400 && pos != 67108864; i++)); do
+  for ((i = 0; i < 400; i++)); do
+    [[ $pos == 67108864 ]] && break
     sleep 0.05
     read -r pid _ <"/proc/$tracer/task/$tracer/children"
     for fd in /proc/"$pid"/fd/*; do
