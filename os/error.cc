@@ -31,8 +31,8 @@ absl::Status PathError(std::string_view op, std::string_view path, syscall::Errn
 }
 
 absl::Status ClosedError(std::string_view op, std::string_view path) {
-  absl::Status status =
-      absl::FailedPreconditionError(absl::StrCat(op, " ", QuoteName(path), ": file already closed"));
+  absl::Status status = absl::FailedPreconditionError(
+      absl::StrCat(op, " ", QuoteName(path), ": file already closed"));
   status.SetPayload(kClosedPayload, absl::Cord("1"));
   return status;
 }

@@ -32,7 +32,7 @@ namespace {
 // Go's os.Create: read and write for everyone, less the umask.
 constexpr mode_t kCreatePerm = 0666;
 
-constexpr char kDevNull[] = "/dev/null";
+constexpr const char* kDevNull = "/dev/null";
 
 // Go's 1<<62 for "no limit": more than any file, and no overflow when
 // offsets are added to it.
@@ -207,7 +207,9 @@ absl::StatusOr<FileInfo> File::Stat() {
 
 absl::Status File::Sync() { return WrapError("sync", name_, pfd_->Fsync()); }
 
-absl::Status File::Truncate(int64_t size) { return WrapError("truncate", name_, pfd_->Ftruncate(size)); }
+absl::Status File::Truncate(int64_t size) {
+  return WrapError("truncate", name_, pfd_->Ftruncate(size));
+}
 
 namespace {
 

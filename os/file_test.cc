@@ -325,8 +325,7 @@ bool RefersToDevNull(int fd) {
 // Runs OpenClosedStandardDescriptors in a child process that first closes the
 // descriptors in `close_these`; the child's exit status is a bit set of what
 // went wrong (0: nothing).
-int RunInChildWithClosed(std::initializer_list<int> close_these,
-                         ClosedStandardDescriptors want) {
+int RunInChildWithClosed(std::initializer_list<int> close_these, ClosedStandardDescriptors want) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     for (const int fd : close_these) ::close(fd);

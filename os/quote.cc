@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace sysport::os {
@@ -19,22 +21,30 @@ struct Char {
   bool printable = false;
 };
 
-// The name cut into characters of the current LC_CTYPE locale. ASCII is
-// decided without the locale; a byte that does not start a valid, complete
-// character is a character of its own, unprintable.
+// ASCII is decided without the locale: printable from ' ' to '~'.
+constexpr unsigned char kFirstPrintable = 0x20;
+constexpr unsigned char kDelete = 0x7f;
+constexpr unsigned char kFirstNonAscii = 0x80;
+
+// The name cut into characters of the current LC_CTYPE locale. A byte that
+// does not start a valid, complete character is a character of its own,
+// unprintable.
 std::vector<Char> Characters(std::string_view name) {
   std::vector<Char> chars;
   std::mbstate_t state{};
   size_t i = 0;
   while (i < name.size()) {
     const auto byte = static_cast<unsigned char>(name[i]);
-    if (byte < 0x80) {
-      chars.push_back({name.substr(i, 1), byte >= 0x20 && byte < 0x7f});
+    if (byte < kFirstNonAscii) {
+      chars.push_back({name.substr(i, 1), byte >= kFirstPrintable && byte != kDelete});
       ++i;
       continue;
     }
     wchar_t wc = 0;
-    const size_t n = std::mbrtowc(&wc, name.data() + i, name.size() - i, &state);
+    // Thread-safe: with a state of its own, mbrtowc keeps none (the check
+    // cannot tell this call from mbrtowc(..., nullptr)).
+    const size_t n = std::mbrtowc(&wc, name.data() + i, name.size() - i,
+                                  &state);  // NOLINT(concurrency-mt-unsafe)
     if (n == static_cast<size_t>(-1) || n == static_cast<size_t>(-2) || n == 0) {
       // Invalid or cut short: escape this byte and start afresh after it.
       state = std::mbstate_t{};
@@ -48,17 +58,35 @@ std::vector<Char> Characters(std::string_view name) {
   return chars;
 }
 
-// The characters a shell treats specially anywhere in a word (the set
-// coreutils' shell quoting styles quote for), and those special only at its
-// start ('#' starts a comment, '~' a home directory).
-bool SpecialAnywhere(char c) {
-  return std::string_view(" !\"$&'()*;<=>?[\\^`|").find(c) != std::string_view::npos;
-}
-bool SpecialAtStart(char c) { return c == '#' || c == '~'; }
+// What the characters of a name ask of its quoting.
+struct Needs {
+  bool escapes = false;               // an unprintable character: $'...'
+  bool quotes = false;                // a character special to a shell
+  bool single_quote = false;          // a ', which '...' cannot hold
+  bool double_quotes_unsafe = false;  // a character "..." would still expand
+};
 
-// Inside double quotes a shell still expands these ('!' in interactive bash).
-bool SpecialInDoubleQuotes(char c) {
-  return std::string_view("\"$`\\!").find(c) != std::string_view::npos;
+Needs Examine(const std::vector<Char>& chars) {
+  // Special anywhere in a word (the set coreutils' shell quoting styles
+  // quote for), special only at its start ('#' starts a comment, '~' a home
+  // directory), and still expanded inside double quotes ('!' in bash).
+  constexpr std::string_view kSpecial = " !\"$&'()*;<=>?[\\^`|";
+  constexpr std::string_view kSpecialAtStart = "#~";
+  constexpr std::string_view kSpecialInDoubleQuotes = "\"$`\\!";
+  Needs needs;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const Char& c = chars[i];
+    if (!c.printable) {
+      needs.escapes = true;
+    } else if (c.bytes.size() == 1) {  // a printable multibyte character is never special
+      needs.quotes = needs.quotes || absl::StrContains(kSpecial, c.bytes) ||
+                     (i == 0 && absl::StrContains(kSpecialAtStart, c.bytes));
+      needs.single_quote = needs.single_quote || c.bytes == "'";
+      needs.double_quotes_unsafe =
+          needs.double_quotes_unsafe || absl::StrContains(kSpecialInDoubleQuotes, c.bytes);
+    }
+  }
+  return needs;
 }
 
 // An unprintable byte inside $'...': the C escapes a shell knows, else octal.
@@ -83,30 +111,8 @@ std::string Escape(unsigned char byte) {
   }
 }
 
-std::string Quote(std::string_view name, bool always) {
-  if (name.empty()) return "''";
-  const std::vector<Char> chars = Characters(name);
-  bool unprintable = false;
-  bool special = false;
-  bool single_quote = false;
-  bool special_in_double_quotes = false;
-  for (size_t i = 0; i < chars.size(); ++i) {
-    const Char& c = chars[i];
-    if (!c.printable) {
-      unprintable = true;
-      continue;
-    }
-    if (c.bytes.size() != 1) continue;  // printable multibyte: never special
-    const char ascii = c.bytes[0];
-    if (SpecialAnywhere(ascii) || (i == 0 && SpecialAtStart(ascii))) special = true;
-    if (ascii == '\'') single_quote = true;
-    if (SpecialInDoubleQuotes(ascii)) special_in_double_quotes = true;
-  }
-  if (!unprintable && !special && !always) return std::string(name);
-  if (!unprintable && single_quote && !special_in_double_quotes) {
-    return absl::StrFormat("\"%s\"", name);  // "it's": easier to read than 'it'\''s'
-  }
-  // Printable runs in '...', a quote as \', unprintable runs as $'...'.
+// Printable runs in '...', a single quote as \', unprintable runs as $'...'.
+std::string SingleQuoted(const std::vector<Char>& chars) {
   std::string out;
   enum class In { kNothing, kQuotes, kEscapes } in = In::kNothing;
   auto enter = [&](In want) {
@@ -130,6 +136,17 @@ std::string Quote(std::string_view name, bool always) {
   }
   enter(In::kNothing);
   return out;
+}
+
+std::string Quote(std::string_view name, bool always) {
+  if (name.empty()) return "''";
+  const std::vector<Char> chars = Characters(name);
+  const Needs needs = Examine(chars);
+  if (!needs.escapes && !needs.quotes && !always) return std::string(name);
+  if (!needs.escapes && needs.single_quote && !needs.double_quotes_unsafe) {
+    return absl::StrCat("\"", name, "\"");  // "it's": easier to read than 'it'\''s'
+  }
+  return SingleQuoted(chars);
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ TEST(QuoteNameTest, UnicodeInAUtf8Locale) {
   // A C1 control (U+009B, CSI) is not printable.
   EXPECT_EQ(QuoteName("a\xc2\x9b"), "'a'$'\\302\\233'");
   EXPECT_EQ(QuoteName("a\xc3"), "'a'$'\\303'");  // cut short
-  std::setlocale(LC_CTYPE, "C");
+  (void)std::setlocale(LC_CTYPE, "C");
 }
 
 TEST(QuoteNameAlwaysTest, QuotesEvenPlainNames) {

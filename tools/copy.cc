@@ -55,18 +55,15 @@ constexpr int kExitUsage = 2;
 // no such file: it shows both, and stores neither.
 class Diagnostics {
  public:
-  Diagnostics() : stderr_(os::File::NewFile(STDERR_FILENO, "/dev/stderr")) {}
-
   // Decided once, before the copy (and its progress thread) starts.
   void WithholdIfWritingInto(const os::FileInfo& dst) {
-    absl::StatusOr<os::FileInfo> info = stderr_->Stat();
-    withheld_ = info.ok() && os::SameFile(*info, dst) &&
-                info->type() != os::FileType::kCharDevice;
+    absl::StatusOr<os::FileInfo> info = StandardError().Stat();
+    withheld_ = info.ok() && os::SameFile(*info, dst) && info->type() != os::FileType::kCharDevice;
   }
 
   // Writes whole lines; an error writing them has nowhere to be reported.
   void Print(std::string_view text) const {
-    if (!withheld_) (void)stderr_->Write(text);
+    if (!withheld_) (void)StandardError().Write(text);
   }
   void Error(const absl::Status& status, std::string_view suffix = {}) const {
     Print(absl::StrCat("copy: ", status.message(), suffix, "\n"));
@@ -75,7 +72,13 @@ class Diagnostics {
   bool tty() const { return ::isatty(STDERR_FILENO) != 0; }
 
  private:
-  std::unique_ptr<os::File> stderr_;
+  // Descriptor 2 as a File that is never destroyed: closing it would leave
+  // what writes there at exit (the sanitizers' reports) nowhere to go.
+  static os::File& StandardError() {
+    static os::File* const file = os::File::NewFile(STDERR_FILENO, "/dev/stderr").release();
+    return *file;
+  }
+
   bool withheld_ = false;
 };
 
@@ -108,8 +111,7 @@ io::Result ChunkedCopy(io::Writer& dst, os::File& src, std::optional<int64_t> li
 
 // The size to expect, for the progress line: what is left of a regular
 // source, bounded by --count.
-std::optional<int64_t> ExpectedSize(os::File& src, const os::FileInfo& info,
-                                    const CopyOptions& o) {
+std::optional<int64_t> ExpectedSize(os::File& src, const os::FileInfo& info, const CopyOptions& o) {
   std::optional<int64_t> total;
   if (info.IsRegular()) {
     absl::StatusOr<int64_t> pos = src.Seek(0, SEEK_CUR);
@@ -230,7 +232,8 @@ int Run(int argc, char** argv) {
   if (o.stats) diagnostics.Print(StatsReport(result.n, elapsed, counters.totals()));
   if (status.ok()) return 0;
   // DST keeps what was written, as with cp and dd; say how much that was.
-  diagnostics.Error(status, absl::StrCat(" (after ", result.n, result.n == 1 ? " byte)" : " bytes)"));
+  diagnostics.Error(status,
+                    absl::StrCat(" (after ", result.n, result.n == 1 ? " byte)" : " bytes)"));
   return kExitFailure;
 }
 

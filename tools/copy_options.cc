@@ -47,11 +47,17 @@ constexpr std::array<Option, 6> kOptions = {{
      }},
     {"skip", "N",
      "Skip N bytes of SRC first: seek past them, or read and discard them if SRC cannot seek.",
-     [](std::string_view value, CopyOptions& o) { return SetSize(value, o.skip); }},
+     [](std::string_view value, CopyOptions& o) {
+       return SetSize(value, o.skip);
+     }},
     {"seek", "N", "Write from byte N of DST; DST is not truncated.",
-     [](std::string_view value, CopyOptions& o) { return SetSize(value, o.seek); }},
+     [](std::string_view value, CopyOptions& o) {
+       return SetSize(value, o.seek);
+     }},
     {"count", "N", "Copy at most N bytes.",
-     [](std::string_view value, CopyOptions& o) { return SetSize(value, o.count); }},
+     [](std::string_view value, CopyOptions& o) {
+       return SetSize(value, o.count);
+     }},
     {"stats", "",
      "Print to standard error the bytes, seconds, throughput, and which path carried the bytes "
      "(copy_file_range or read/write) with the reason for any fallback.",
@@ -156,18 +162,18 @@ absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const char* const> args)
       value = args[++i];
     }
     if (absl::Status set = option->set(*value, o); !set.ok()) {
-      return UsageError(absl::StrCat("invalid ", name, " ", os::QuoteNameAlways(*value), ": ",
-                                     set.message()));
+      return UsageError(
+          absl::StrCat("invalid ", name, " ", os::QuoteNameAlways(*value), ": ", set.message()));
     }
   }
   if (operands.size() < 2) {
-    return UsageError(operands.empty() ? "missing SRC and DST"
-                                       : absl::StrCat("missing DST after ",
-                                                      os::QuoteNameAlways(operands[0])));
+    return UsageError(operands.empty()
+                          ? "missing SRC and DST"
+                          : absl::StrCat("missing DST after ", os::QuoteNameAlways(operands[0])));
   }
   if (operands.size() > 2) {
-    return UsageError(absl::StrCat("extra operand ", os::QuoteNameAlways(operands[2]),
-                                   " (want SRC and DST)"));
+    return UsageError(
+        absl::StrCat("extra operand ", os::QuoteNameAlways(operands[2]), " (want SRC and DST)"));
   }
   o.src = operands[0];
   o.dst = operands[1];

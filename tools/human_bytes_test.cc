@@ -58,9 +58,11 @@ TEST(ParseByteSizeTest, MistakesAreRefusedWithTheReason) {
   EXPECT_EQ(Why("00"), "leading zero (octal to C and bash, decimal to dd)");
   EXPECT_EQ(Why("1.5K"), "not a whole number of bytes");
   EXPECT_EQ(Why("1,000"), "not a whole number of bytes");
-  for (const char* unit : {"5X", "5 K", "5K ", "5b", "5c", "5w", "5Ki", "5KIB", "5m", "5Z", "5KBB"}) {
-    EXPECT_EQ(Why(unit), "unknown unit (want K, M, G, T, P, E for powers of 1024; KB, MB, ... for "
-                         "powers of 1000)")
+  for (const char* unit :
+       {"5X", "5 K", "5K ", "5b", "5c", "5w", "5Ki", "5KIB", "5m", "5Z", "5KBB"}) {
+    EXPECT_EQ(Why(unit),
+              "unknown unit (want K, M, G, T, P, E for powers of 1024; KB, MB, ... for "
+              "powers of 1000)")
         << unit;
   }
   const std::string too_large = "too large (at most 9223372036854775807 bytes)";
