@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <initializer_list>
@@ -335,9 +336,7 @@ int RunInChildWithClosed(std::initializer_list<int> close_these, ClosedStandardD
     if (closed->stdin_closed != want.stdin_closed) wrong |= 2;
     if (closed->stdout_closed != want.stdout_closed) wrong |= 4;
     if (closed->stderr_closed != want.stderr_closed) wrong |= 8;
-    for (const int fd : close_these) {
-      if (!RefersToDevNull(fd)) wrong |= 16;
-    }
+    if (!std::all_of(close_these.begin(), close_these.end(), RefersToDevNull)) wrong |= 16;
     // The next file opened gets a number above 2.
     const int next = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (next <= STDERR_FILENO) wrong |= 32;

@@ -12,12 +12,12 @@
 // (copy_files.h), choosing how the bytes move (Transfer, here), and the
 // report (copy_progress.h).
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <clocale>
+#include <csignal>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -69,7 +69,7 @@ class Diagnostics {
     Print(absl::StrCat("copy: ", status.message(), suffix, "\n"));
   }
 
-  bool tty() const { return ::isatty(STDERR_FILENO) != 0; }
+  static bool tty() { return ::isatty(STDERR_FILENO) != 0; }
 
  private:
   // Descriptor 2 as a File that is never destroyed: closing it would leave
@@ -126,12 +126,12 @@ std::optional<int64_t> ExpectedSize(os::File& src, const os::FileInfo& info, con
 // ChunkedCopy with a thread that reports progress: quiet for the first second
 // after `start`, then a line per second (redrawn in place on a terminal), and
 // a last line if it printed any.
-io::Result CopyWithProgress(CopyFiles& files, const CopyOptions& o, const Diagnostics& diagnostics,
-                            absl::Time start) {
+io::Result CopyWithProgress(const CopyFiles& files, const CopyOptions& o,
+                            const Diagnostics& diagnostics, absl::Time start) {
   const std::optional<int64_t> total = ExpectedSize(*files.src, files.src_info, o);
   std::atomic<int64_t> done{0};
   absl::Notification finished;
-  const bool tty = diagnostics.tty();
+  const bool tty = Diagnostics::tty();
   std::thread reporter([&] {
     bool printed = false;
     absl::Time next = start + absl::Seconds(1);
@@ -155,7 +155,7 @@ io::Result CopyWithProgress(CopyFiles& files, const CopyOptions& o, const Diagno
 // The one place that chooses how the bytes move. Every path is io::Copy into
 // the destination File, so File::ReadFrom picks the kernel's way or the
 // read/write loop, and the observer sees which.
-io::Result Transfer(CopyFiles& files, const CopyOptions& o, const Diagnostics& diagnostics,
+io::Result Transfer(const CopyFiles& files, const CopyOptions& o, const Diagnostics& diagnostics,
                     absl::Time start) {
   if (o.progress) return CopyWithProgress(files, o, diagnostics, start);
   if (!o.count.has_value()) return io::Copy(*files.dst, *files.src);
@@ -189,7 +189,7 @@ int Run(int argc, char** argv) {
   // Past `ulimit -f`, write(2) raises SIGXFSZ, whose default action kills the
   // process without a word (cp, cat and dd die so, with status 153). Ignored,
   // the write fails with EFBIG, and the tool says how far it got.
-  (void)::signal(SIGXFSZ, SIG_IGN);
+  (void)std::signal(SIGXFSZ, SIG_IGN);
   // Names in messages are quoted per the user's LC_CTYPE (os/quote.h), as
   // coreutils does. Messages themselves stay in English (LC_MESSAGES is not
   // read).

@@ -24,8 +24,8 @@ namespace sysport::tools {
 namespace {
 
 // The names of `-` in messages: Go's names for os.Stdin and os.Stdout.
-constexpr char kStdinName[] = "/dev/stdin";
-constexpr char kStdoutName[] = "/dev/stdout";
+constexpr const char* kStdinName = "/dev/stdin";
+constexpr const char* kStdoutName = "/dev/stdout";
 
 // DST's mode when copy creates it, as os::File::Create and cp: read and write
 // for everyone, less the umask.

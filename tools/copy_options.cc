@@ -73,10 +73,9 @@ constexpr std::array<Option, 6> kOptions = {{
 }};
 
 const Option* FindOption(std::string_view name) {
-  for (const Option& option : kOptions) {
-    if (option.name == name) return &option;
-  }
-  return nullptr;
+  const auto* found = std::find_if(kOptions.begin(), kOptions.end(),
+                                   [name](const Option& option) { return option.name == name; });
+  return found == kOptions.end() ? nullptr : found;
 }
 
 absl::Status UsageError(std::string_view message) { return absl::InvalidArgumentError(message); }
