@@ -2,6 +2,7 @@
 
 #include <clocale>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -19,37 +20,41 @@ TEST(QuoteNameTest, PlainNamesStayAsTheyAre) {
   }
 }
 
-TEST(QuoteNameTest, ShellSpecialCharactersAreSingleQuoted) {
-  EXPECT_EQ(QuoteName("a b"), "'a b'");
-  EXPECT_EQ(QuoteName("|0"), "'|0'");
+TEST(QuoteNameTest, QuotedWhereAShellWouldReadItDifferently) {
+  struct Case {
+    std::string name;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      // Characters special to a shell: the whole name in single quotes.
+      {"a b", "'a b'"},
+      {"|0", "'|0'"},
+      // '#' and '~' matter only at the start of a word.
+      {"#a", "'#a'"},
+      {"~a", "'~a'"},
+      {"", "''"},
+      // A single quote: double quotes, unless they would still expand
+      // something; then '\''.
+      {"it's", "\"it's\""},
+      {"a' b", "\"a' b\""},
+      {"a'$b", "'a'\\''$b'"},
+      {"a'!", "'a'\\''!'"},
+      {"a'\"b", "'a'\\''\"b'"},
+      // Unprintable bytes: $'...' escapes, consecutive ones together.
+      {"a\nb", "'a'$'\\n''b'"},
+      {"a\n\tb", "'a'$'\\n\\t''b'"},
+      {"a\033[31mb", "'a'$'\\033''[31mb'"},
+      {"a\177", "'a'$'\\177'"},
+      {std::string("a\0b", 3), "'a'$'\\000''b'"},
+      // coreutils writes ''$'\n' here; both read back as one newline.
+      {"\n", "$'\\n'"},
+      {"it's\n", "'it'\\''s'$'\\n'"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(QuoteName(c.name), c.want) << c.name;
   for (const char c : std::string(" !\"$&()*;<=>?[\\^`|")) {
     const std::string name = std::string("a") + c + "b";
     EXPECT_EQ(QuoteName(name), "'" + name + "'") << name;
   }
-  // '#' and '~' matter only at the start of a word.
-  EXPECT_EQ(QuoteName("#a"), "'#a'");
-  EXPECT_EQ(QuoteName("~a"), "'~a'");
-  EXPECT_EQ(QuoteName(""), "''");
-}
-
-TEST(QuoteNameTest, SingleQuotes) {
-  EXPECT_EQ(QuoteName("it's"), "\"it's\"");
-  EXPECT_EQ(QuoteName("a' b"), "\"a' b\"");
-  // Where double quotes would still expand something, '\'' instead.
-  EXPECT_EQ(QuoteName("a'$b"), "'a'\\''$b'");
-  EXPECT_EQ(QuoteName("a'!"), "'a'\\''!'");
-  EXPECT_EQ(QuoteName("a'\"b"), "'a'\\''\"b'");
-}
-
-TEST(QuoteNameTest, UnprintableBytesAreEscaped) {
-  EXPECT_EQ(QuoteName("a\nb"), "'a'$'\\n''b'");
-  EXPECT_EQ(QuoteName("a\n\tb"), "'a'$'\\n\\t''b'");
-  EXPECT_EQ(QuoteName("a\033[31mb"), "'a'$'\\033''[31mb'");
-  EXPECT_EQ(QuoteName("a\177"), "'a'$'\\177'");
-  EXPECT_EQ(QuoteName(std::string("a\0b", 3)), "'a'$'\\000''b'");
-  // coreutils writes ''$'\n' here; both read back as one newline.
-  EXPECT_EQ(QuoteName("\n"), "$'\\n'");
-  EXPECT_EQ(QuoteName("it's\n"), "'it'\\''s'$'\\n'");
 }
 
 TEST(QuoteNameTest, BytesAboveAsciiInTheCLocale) {

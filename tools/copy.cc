@@ -189,6 +189,9 @@ int Run(int argc, char** argv) {
   // Past `ulimit -f`, write(2) raises SIGXFSZ, whose default action kills the
   // process without a word (cp, cat and dd die so, with status 153). Ignored,
   // the write fails with EFBIG, and the tool says how far it got.
+  // SIGPIPE keeps its default, as for cat: a reader that stops early
+  // (`copy big - | head`) ends the copy without a word. If it is ignored, the
+  // write fails with EPIPE, which is reported with its count.
   (void)std::signal(SIGXFSZ, SIG_IGN);
   // Names in messages are quoted per the user's LC_CTYPE (os/quote.h), as
   // coreutils does. Messages themselves stay in English (LC_MESSAGES is not

@@ -118,28 +118,35 @@ absl::Status SkipSource(os::File& src, int64_t skip) {
   return io::Copy(discard, skipped).status;
 }
 
+// Takes an end of the copy as `open` gave it, with what fstat(2) says of it,
+// once it is known to be usable for reading (SRC) or writing (DST).
+absl::Status Inspect(absl::StatusOr<std::unique_ptr<os::File>> opened, bool for_write,
+                     std::unique_ptr<os::File>& file, os::FileInfo& info) {
+  if (!opened.ok()) return opened.status();
+  file = *std::move(opened);
+  absl::StatusOr<os::FileInfo> stat = file->Stat();
+  if (!stat.ok()) return stat.status();
+  info = *stat;
+  return for_write ? file->CheckWritable() : file->CheckReadable();
+}
+
 }  // namespace
 
 absl::StatusOr<CopyFiles> OpenCopyFiles(const CopyOptions& options,
                                         const os::ClosedStandardDescriptors& closed) {
   CopyFiles files;
   // 1. SRC.
-  absl::StatusOr<std::unique_ptr<os::File>> src = OpenSource(options, closed);
-  if (!src.ok()) return src.status();
-  files.src = *std::move(src);
-  absl::StatusOr<os::FileInfo> src_info = files.src->Stat();
-  if (!src_info.ok()) return src_info.status();
-  files.src_info = *src_info;
-  if (absl::Status readable = files.src->CheckReadable(); !readable.ok()) return readable;
-
+  if (absl::Status src =
+          Inspect(OpenSource(options, closed), /*for_write=*/false, files.src, files.src_info);
+      !src.ok()) {
+    return src;
+  }
   // 2. DST, not truncated.
-  absl::StatusOr<std::unique_ptr<os::File>> dst = OpenDestination(options, closed);
-  if (!dst.ok()) return dst.status();
-  files.dst = *std::move(dst);
-  absl::StatusOr<os::FileInfo> dst_info = files.dst->Stat();
-  if (!dst_info.ok()) return dst_info.status();
-  files.dst_info = *dst_info;
-  if (absl::Status writable = files.dst->CheckWritable(); !writable.ok()) return writable;
+  if (absl::Status dst =
+          Inspect(OpenDestination(options, closed), /*for_write=*/true, files.dst, files.dst_info);
+      !dst.ok()) {
+    return dst;
+  }
   if (absl::Status self = CheckNotSelfCopy(files.src_info, files.dst_info, options); !self.ok()) {
     return self;
   }
