@@ -43,8 +43,8 @@ std::vector<Char> Characters(std::string_view name) {
     wchar_t wc = 0;
     // Thread-safe: with a state of its own, mbrtowc keeps none (the check
     // cannot tell this call from mbrtowc(..., nullptr)).
-    const size_t n = std::mbrtowc(&wc, name.data() + i, name.size() - i,
-                                  &state);  // NOLINT(concurrency-mt-unsafe)
+    // NOLINTNEXTLINE(concurrency-mt-unsafe)
+    const size_t n = std::mbrtowc(&wc, name.data() + i, name.size() - i, &state);
     if (n == static_cast<size_t>(-1) || n == static_cast<size_t>(-2) || n == 0) {
       // Invalid or cut short: escape this byte and start afresh after it.
       state = std::mbstate_t{};
