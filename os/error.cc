@@ -8,6 +8,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "os/quote.h"
 
 namespace sysport::os {
 namespace {
@@ -20,17 +21,18 @@ constexpr std::string_view kClosedPayload = "type.sysport.dev/os.closed";
 
 absl::Status PathError(std::string_view op, std::string_view path, syscall::Errno err,
                        std::string_view syscall_name) {
+  const std::string name = QuoteName(path);
   std::string message = syscall_name.empty()
-                            ? absl::StrCat(op, " ", path, ": ", err.Message())
-                            : absl::StrCat(op, " ", path, ": ", syscall_name, ": ", err.Message());
+                            ? absl::StrCat(op, " ", name, ": ", err.Message())
+                            : absl::StrCat(op, " ", name, ": ", syscall_name, ": ", err.Message());
   absl::Status status(absl::ErrnoToStatusCode(err.value()), message);
   status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(err.value())));
   return status;
 }
 
 absl::Status ClosedError(std::string_view op, std::string_view path) {
-  absl::Status status =
-      absl::FailedPreconditionError(absl::StrCat(op, " ", path, ": file already closed"));
+  absl::Status status = absl::FailedPreconditionError(
+      absl::StrCat(op, " ", QuoteName(path), ": file already closed"));
   status.SetPayload(kClosedPayload, absl::Cord("1"));
   return status;
 }

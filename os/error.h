@@ -5,6 +5,9 @@
 //   open /nope: no such file or directory
 //   write /tmp/dst: copy_file_range: no space left on device
 //   read /tmp/src: file already closed
+// The path is shown as os/quote.h's QuoteName shows it: as it is when a shell
+// would read it back unchanged, else shell-quoted ('a b', 'a'$'\n''b'), where
+// Go prints it raw.
 // Each carries an absl::StatusCode mapped from the errno (absl::ErrnoToStatusCode)
 // and, where one exists, the errno itself, which ErrnoOf() recovers.
 

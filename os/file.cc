@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "io/io.h"
 #include "os/copy_observer.h"
@@ -30,6 +31,8 @@ namespace {
 
 // Go's os.Create: read and write for everyone, less the umask.
 constexpr mode_t kCreatePerm = 0666;
+
+constexpr const char* kDevNull = "/dev/null";
 
 // Go's 1<<62 for "no limit": more than any file, and no overflow when
 // offsets are added to it.
@@ -80,6 +83,61 @@ FileType FileInfo::type() const {
     default:
       return FileType::kUnknown;
   }
+}
+
+bool SameFile(const FileInfo& a, const FileInfo& b) {
+  return a.device == b.device && a.inode == b.inode;
+}
+
+absl::StatusOr<FileInfo> Stat(const std::string& name) {
+  syscall::Result<struct stat> st = syscall::Stat(name.c_str());
+  if (!st.ok()) return PathError("stat", name, st.error());
+  return InfoOf(st.value());
+}
+
+absl::StatusOr<bool> SameFile(File& a, File& b) {
+  absl::StatusOr<FileInfo> a_info = a.Stat();
+  if (!a_info.ok()) return a_info.status();
+  absl::StatusOr<FileInfo> b_info = b.Stat();
+  if (!b_info.ok()) return b_info.status();
+  return SameFile(*a_info, *b_info);
+}
+
+namespace {
+
+// Opens /dev/null on descriptor `fd` if it is closed; whether it was.
+absl::StatusOr<bool> OpenDevNullIfClosed(int fd) {
+  const syscall::Errno err = syscall::GetStatusFlags(fd).error();
+  if (err.ok()) return false;
+  // F_GETFL fails only with EBADF for a descriptor number in range.
+  if (err != syscall::Errno(EBADF)) return PathError("fcntl", absl::StrCat("fd ", fd), err);
+  // Not O_CLOEXEC: these are the standard descriptors children inherit.
+  // O_RDWR, as Go: one file serves as input and as output.
+  syscall::Result<int> null = syscall::Open(kDevNull, O_RDWR, 0);
+  while (null.error() == syscall::Errno(EINTR)) null = syscall::Open(kDevNull, O_RDWR, 0);
+  if (!null.ok()) return PathError("open", kDevNull, null.error());
+  // open(2) returns the lowest free number, and every lower one is open by
+  // now, unless another thread opened a file at the same moment.
+  if (null.value() != fd) {
+    (void)syscall::Close(null.value());
+    return absl::InternalError(absl::StrCat("open ", kDevNull, ": got descriptor ", null.value(),
+                                            " in place of closed descriptor ", fd));
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<ClosedStandardDescriptors> OpenClosedStandardDescriptors() {
+  ClosedStandardDescriptors closed;
+  for (const auto& [fd, was_closed] : {std::pair{STDIN_FILENO, &closed.stdin_closed},
+                                       {STDOUT_FILENO, &closed.stdout_closed},
+                                       {STDERR_FILENO, &closed.stderr_closed}}) {
+    absl::StatusOr<bool> opened = OpenDevNullIfClosed(fd);
+    if (!opened.ok()) return opened.status();
+    *was_closed = *opened;
+  }
+  return closed;
 }
 
 File::File(int fd, std::string name, bool append_mode)
@@ -149,7 +207,43 @@ absl::StatusOr<FileInfo> File::Stat() {
 
 absl::Status File::Sync() { return WrapError("sync", name_, pfd_->Fsync()); }
 
+absl::Status File::Truncate(int64_t size) {
+  return WrapError("truncate", name_, pfd_->Ftruncate(size));
+}
+
+namespace {
+
+// What read(2) or write(2) would certainly fail with on a descriptor with
+// these status flags and this type, without calling it.
+syscall::Errno CertainIoError(int status_flags, const FileInfo& info, bool for_write) {
+  // O_PATH descriptors (Linux 2.6.39) refuse read and write with EBADF.
+  if ((status_flags & O_PATH) != 0) return syscall::Errno(EBADF);
+  const int access = status_flags & O_ACCMODE;
+  if (access != O_RDWR && access != (for_write ? O_WRONLY : O_RDONLY)) {
+    return syscall::Errno(EBADF);
+  }
+  // A directory opens read-only; read(2) then fails with EISDIR.
+  if (info.IsDirectory()) return syscall::Errno(EISDIR);
+  return syscall::Errno();
+}
+
+}  // namespace
+
+absl::Status File::CheckReadable() { return CheckAccess("read", /*for_write=*/false); }
+
+absl::Status File::CheckWritable() { return CheckAccess("write", /*for_write=*/true); }
+
 absl::Status File::Close() { return WrapError("close", name_, pfd_->Close()); }
+
+absl::Status File::CheckAccess(const char* op, bool for_write) {
+  if (Fd() < 0) return ClosedError(op, name_);
+  syscall::Result<int> flags = pfd_->StatusFlags();
+  if (!flags.ok()) return PathError(op, name_, flags.error());
+  absl::StatusOr<FileInfo> info = Stat();
+  if (!info.ok()) return info.status();
+  const syscall::Errno err = CertainIoError(flags.value(), *info, for_write);
+  return err.ok() ? absl::OkStatus() : PathError(op, name_, err);
+}
 
 namespace {
 

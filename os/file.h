@@ -68,6 +68,19 @@ struct FileInfo {
   bool IsDirectory() const { return type() == FileType::kDirectory; }
 };
 
+// Go's os.SameFile: whether two FileInfos describe the same file (the same
+// device and inode), whatever names, links or descriptors led to them. Both
+// ends of one pipe are the same file.
+bool SameFile(const FileInfo& a, const FileInfo& b);
+
+// Go's os.Stat: stat(2) of a name, following symbolic links as open(2) does.
+absl::StatusOr<FileInfo> Stat(const std::string& name);
+
+class File;
+
+// Go's os.SameFile on two open files: their device and inode, from fstat(2).
+absl::StatusOr<bool> SameFile(File& a, File& b);
+
 class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
  public:
   // Go's os.Open: read-only.
@@ -97,6 +110,18 @@ class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
   absl::StatusOr<FileInfo> Stat();
   // fsync(2): the file's data and metadata reach the storage device.
   absl::Status Sync();
+  // Go's File.Truncate: ftruncate(2) to `size` bytes.
+  absl::Status Truncate(int64_t size);
+
+  // The error a read would certainly fail with, found without reading, so a
+  // copy can refuse before it creates or truncates its destination: "read
+  // NAME: is a directory" (EISDIR, what read(2) says of a directory), "read
+  // NAME: bad file descriptor" (EBADF: not open for reading, or O_PATH).
+  // OK when a read may succeed.
+  absl::Status CheckReadable();
+  // The same for writing: "write NAME: bad file descriptor" for a descriptor
+  // not open for writing, "write NAME: is a directory".
+  absl::Status CheckWritable();
   // Closes the file; a second Close reports "file already closed".
   absl::Status Close();
 
@@ -127,6 +152,9 @@ class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
 
   File(int fd, std::string name, bool append_mode);
 
+  // CheckReadable and CheckWritable: `op` is "read" or "write".
+  absl::Status CheckAccess(const char* op, bool for_write);
+
   std::unique_ptr<poll::FD> pfd_;
   const std::string name_;
   // Opened with O_APPEND (Go's File.appendMode). A flag set later with fcntl
@@ -134,6 +162,27 @@ class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
   const bool append_mode_;
   CopyObserver* observer_ = nullptr;
 };
+
+// Which of the standard descriptors 0, 1 and 2 were closed when
+// OpenClosedStandardDescriptors ran (and are now open on /dev/null).
+struct ClosedStandardDescriptors {
+  bool stdin_closed = false;
+  bool stdout_closed = false;
+  bool stderr_closed = false;
+  bool any() const { return stdin_closed || stdout_closed || stderr_closed; }
+};
+
+// For a program's main(), before it opens anything: opens /dev/null on each of
+// descriptors 0, 1 and 2 that is closed, as Go's runtime does (checkfds, since
+// Go 1.22). A program started with
+// `>&- 2>&-` (cron jobs, daemons, some CI runners) would otherwise give the
+// first files it opens the numbers 1 and 2, and its own messages would be
+// written into them. Returns which were closed, so that the program can still
+// refuse to use them as data ("write /dev/stdout: bad file descriptor", as
+// cat does) rather than read or write /dev/null silently. An error if
+// /dev/null cannot be opened (a chroot without /dev): then nothing is safe to
+// open.
+absl::StatusOr<ClosedStandardDescriptors> OpenClosedStandardDescriptors();
 
 }  // namespace sysport::os
 

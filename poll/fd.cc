@@ -136,4 +136,20 @@ Error FD::Fsync() {
   return err;
 }
 
+Error FD::Ftruncate(int64_t length) {
+  if (!Incref()) return Error::Closing();
+  const int fd = SysfdForRef();
+  const syscall::Errno err =
+      internal::IgnoringEintr([&] { return syscall::Ftruncate(fd, length); });
+  Decref();
+  return err;
+}
+
+syscall::Result<int> FD::StatusFlags() {
+  if (!Incref()) return syscall::Result<int>::Error(syscall::Errno(EBADF));
+  auto r = syscall::GetStatusFlags(SysfdForRef());
+  Decref();
+  return r;
+}
+
 }  // namespace sysport::poll

@@ -50,6 +50,11 @@ class FD {
   syscall::Result<struct stat> Fstat();
   // fsync(2).
   Error Fsync();
+  // ftruncate(2).
+  Error Ftruncate(int64_t length);
+  // fcntl(2) F_GETFL: the access mode and status flags; Error::Closing()
+  // maps to EBADF, as for Fstat.
+  syscall::Result<int> StatusFlags();
 
   // The locks, for operations built outside this class (poll::CopyFileRange).
   // Each returns false if the FD is closed. Clang's -Wthread-safety checks that

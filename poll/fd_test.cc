@@ -74,6 +74,17 @@ TEST(FDTest, ReadWriteSeekFstatFsync) {
   EXPECT_TRUE(fd->Close().ok());
 }
 
+TEST(FDTest, FtruncateAndStatusFlags) {
+  auto fd = OpenFD(MakeFile("hello, world"), O_WRONLY | O_APPEND);
+  EXPECT_TRUE(fd->Ftruncate(5).ok());
+  EXPECT_EQ(fd->Fstat().value().st_size, 5);
+  EXPECT_EQ(fd->Ftruncate(-1), Error(syscall::Errno(EINVAL)));
+  syscall::Result<int> flags = fd->StatusFlags();
+  ASSERT_TRUE(flags.ok());
+  EXPECT_EQ(flags.value() & O_ACCMODE, O_WRONLY);
+  EXPECT_NE(flags.value() & O_APPEND, 0);
+}
+
 TEST(FDTest, ReadAtEndOfFileIsZero) {
   auto fd = OpenFD(MakeFile("ab"), O_RDONLY);
   std::string buf(10, '\0');
@@ -105,6 +116,8 @@ TEST(FDTest, EveryOperationAfterCloseFails) {
   EXPECT_EQ(fd->Seek(0, SEEK_SET).err, Error::Closing());
   EXPECT_EQ(fd->Fsync(), Error::Closing());
   EXPECT_EQ(fd->Fstat().error(), syscall::Errno(EBADF));
+  EXPECT_EQ(fd->Ftruncate(0), Error::Closing());
+  EXPECT_EQ(fd->StatusFlags().error(), syscall::Errno(EBADF));
   EXPECT_EQ(fd->Close(), Error::Closing());
   EXPECT_EQ(Error::Closing().Message(), "use of closed file");
 }

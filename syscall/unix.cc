@@ -46,6 +46,17 @@ Result<struct stat> Fstat(int fd) {
   return Result<struct stat>::Ok(st);
 }
 
+Result<struct stat> Stat(const char* path) {
+  struct stat st = {};
+  if (::stat(path, &st) < 0) return Result<struct stat>::Error(Errno(errno));
+  return Result<struct stat>::Ok(st);
+}
+
+Errno Ftruncate(int fd, int64_t length) {
+  if (::ftruncate(fd, length) < 0) return Errno(errno);
+  return Errno();
+}
+
 Errno Fsync(int fd) {
   if (::fsync(fd) < 0) return Errno(errno);
   return Errno();

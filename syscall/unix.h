@@ -46,6 +46,12 @@ Result<int64_t> Seek(int fd, int64_t offset, int whence);
 // fstat(2).
 Result<struct stat> Fstat(int fd);
 
+// stat(2): follows symbolic links, as open(2) does.
+Result<struct stat> Stat(const char* path);
+
+// ftruncate(2).
+Errno Ftruncate(int fd, int64_t length);
+
 // fsync(2).
 Errno Fsync(int fd);
 

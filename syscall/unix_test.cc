@@ -168,6 +168,35 @@ TEST(UnixTest, StatusFlagsAndFstat) {
   EXPECT_EQ(Fstat(-1).error(), Errno(EBADF));
 }
 
+TEST(UnixTest, StatFollowsTheNameToTheSameInodeAsFstat) {
+  const std::string path = testutil::MakeFile("abcd");
+  const int fd = testutil::MustOpen(path, O_RDONLY);
+  auto by_name = Stat(path.c_str());
+  auto by_fd = Fstat(fd);
+  ASSERT_TRUE(by_name.ok());
+  ASSERT_TRUE(by_fd.ok());
+  EXPECT_EQ(by_name.value().st_ino, by_fd.value().st_ino);
+  EXPECT_EQ(by_name.value().st_dev, by_fd.value().st_dev);
+  EXPECT_EQ(by_name.value().st_size, 4);
+  EXPECT_TRUE(Close(fd).ok());
+  EXPECT_EQ(Stat("/nonexistent/sysport").error(), Errno(ENOENT));
+}
+
+TEST(UnixTest, FtruncateShrinksAndGrows) {
+  TempFile f("hello, world");
+  EXPECT_TRUE(Ftruncate(f.fd(), 5).ok());
+  EXPECT_EQ(f.Contents(), "hello");
+  EXPECT_TRUE(Ftruncate(f.fd(), 7).ok());
+  EXPECT_EQ(f.Contents(), std::string("hello\0\0", 7));
+  EXPECT_EQ(Ftruncate(f.fd(), -1), Errno(EINVAL));
+  TempFile read_only("abc", O_RDONLY);
+  // ftruncate(2) needs a descriptor open for writing: EINVAL on Linux
+  // (POSIX allows EBADF too).
+  const Errno err = Ftruncate(read_only.fd(), 0);
+  EXPECT_TRUE(err == Errno(EINVAL) || err == Errno(EBADF)) << err.Name();
+  EXPECT_EQ(read_only.Contents(), "abc");
+}
+
 TEST(UnixTest, OpenMissingIsEnoent) {
   EXPECT_EQ(Open("/nonexistent/sysport", O_RDONLY | O_CLOEXEC, 0).error(), Errno(ENOENT));
 }

@@ -93,7 +93,7 @@ set +e
 "$COPY" src.bin /dev/full 2>err.txt; rc=$?
 set -e
 check "ENOSPC exit 1" test "$rc" = 1
-check "ENOSPC message" grep -qx 'copy: write /dev/full: no space left on device' err.txt
+check "ENOSPC message" grep -qx 'copy: write /dev/full: no space left on device (after 0 bytes)' err.txt
 set +e
 "$COPY" src.bin src.bin 2>err.txt; rc=$?
 set -e
@@ -150,7 +150,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   inject error=ENOSPC "$COPY" src.bin nospc.bin 2>err.txt; rc=$?
   set -e
   check "ENOSPC injected: exit 1" test "$rc" = 1
-  check "ENOSPC injected: message" grep -qx 'copy: write nospc.bin: copy_file_range: no space left on device' err.txt
+  check "ENOSPC injected: message" grep -qx 'copy: write nospc.bin: copy_file_range: no space left on device (after 0 bytes)' err.txt
 else
   echo "strace cannot trace here; skipping fault injection"
 fi

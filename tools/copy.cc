@@ -2,34 +2,32 @@
 // the library's paths: copy_file_range(2) when the kernel can, an ordinary
 // read/write loop when it cannot.
 //
-//   copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST
+//   copy [OPTION]... SRC DST          (copy --help: the options)
 //
 // "-" is standard input (SRC) or standard output (DST). Errors print
-// "copy: <error>" and exit 1; bad flags or arguments exit 2.
+// "copy: <error>" and exit 1; bad options or arguments exit 2.
+//
+// The steps, each in one place: the standard descriptors and signals (here),
+// the command line (copy_options.h), opening and checking the files
+// (copy_files.h), choosing how the bytes move (Transfer, here), and the
+// report (copy_progress.h).
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
+#include <clocale>
+#include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <iostream>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <vector>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -39,20 +37,10 @@
 #include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
+#include "syscall/errno.h"
+#include "tools/copy_files.h"
+#include "tools/copy_options.h"
 #include "tools/copy_progress.h"
-
-ABSL_FLAG(bool, append, false, "Append to DST (opened with O_APPEND, not truncated).");
-ABSL_FLAG(
-    std::optional<int64_t>, skip, std::nullopt,
-    "Skip N bytes of SRC first: seek past them, or read and discard them if SRC cannot seek.");
-ABSL_FLAG(std::optional<int64_t>, seek, std::nullopt,
-          "Write from byte N of DST; DST is not truncated.");
-ABSL_FLAG(std::optional<int64_t>, count, std::nullopt, "Copy at most N bytes.");
-ABSL_FLAG(bool, stats, false,
-          "Print to stderr the bytes, seconds, throughput, and which path carried the bytes "
-          "(copy_file_range or read/write) with the reason for any fallback.");
-ABSL_FLAG(bool, progress, false,
-          "Show progress on stderr for copies that take more than about a second.");
 
 namespace sysport::tools {
 namespace {
@@ -60,53 +48,38 @@ namespace {
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// DST's mode when copy creates it, as os::File::Create: read and write for
-// everyone, less the umask.
-constexpr mode_t kCreatePerm = 0666;
-
-// Abseil's flag parser exits with 1 on a bad flag, and with 1 after --help;
-// this tool's contract is 2 for bad flags and 0 for help. While parsing, an
-// exit handler rewrites the status.
-std::atomic<bool> g_parsing{false};
-std::atomic<bool> g_help_requested{false};
-
-void FixParseExitStatus() {
-  if (!g_parsing.load()) return;
-  std::cout.flush();
-  (void)std::fflush(nullptr);  // best effort: the process ends either way
-  ::_exit(g_help_requested.load() ? 0 : kExitUsage);
-}
-
-bool IsHelpFlag(std::string_view arg) {
-  while (!arg.empty() && arg.front() == '-') arg.remove_prefix(1);
-  arg = arg.substr(0, arg.find('='));
-  return arg == "help" || arg == "helpfull" || arg == "helpshort" || arg == "helppackage" ||
-         arg == "helpon" || arg == "helpmatch" || arg == "version" || arg == "only_check_args";
-}
-
-// The tool's only exit() (exit(3) is not thread-safe): called from the main
-// thread only while it is the only thread, before the progress thread starts
-// or after it has been joined.
-[[noreturn]] void Exit(int status) {
-  std::exit(status);  // NOLINT(concurrency-mt-unsafe): see above
-}
-
-[[noreturn]] void Fail(const absl::Status& status) {
-  std::cerr << "copy: " << status.message() << "\n";
-  Exit(kExitFailure);
-}
-
-[[noreturn]] void UsageError(std::string_view message) {
-  std::cerr << "copy: " << message << "\nTry 'copy --help' for more information.\n";
-  Exit(kExitUsage);
-}
-
-// A Writer that drops what it is given, for --skip on a source that cannot seek.
-class Discard final : public io::Writer {
+// Where the tool's own messages go: standard error, unless that is the file
+// being written (`copy SRC - >OUT 2>&1`, `copy SRC DST 2>>DST`), where a
+// message would become part of the copied data; then the tool keeps quiet and
+// its exit status alone tells. A terminal (or another character device) is
+// no such file: it shows both, and stores neither.
+class Diagnostics {
  public:
-  io::Result Write(absl::Span<const char> buf) override {
-    return {static_cast<int64_t>(buf.size()), absl::OkStatus()};
+  // Decided once, before the copy (and its progress thread) starts.
+  void WithholdIfWritingInto(const os::FileInfo& dst) {
+    absl::StatusOr<os::FileInfo> info = StandardError().Stat();
+    withheld_ = info.ok() && os::SameFile(*info, dst) && info->type() != os::FileType::kCharDevice;
   }
+
+  // Writes whole lines; an error writing them has nowhere to be reported.
+  void Print(std::string_view text) const {
+    if (!withheld_) (void)StandardError().Write(text);
+  }
+  void Error(const absl::Status& status, std::string_view suffix = {}) const {
+    Print(absl::StrCat("copy: ", status.message(), suffix, "\n"));
+  }
+
+  static bool tty() { return ::isatty(STDERR_FILENO) != 0; }
+
+ private:
+  // Descriptor 2 as a File that is never destroyed: closing it would leave
+  // what writes there at exit (the sanitizers' reports) nowhere to go.
+  static os::File& StandardError() {
+    static os::File* const file = os::File::NewFile(STDERR_FILENO, "/dev/stderr").release();
+    return *file;
+  }
+
+  bool withheld_ = false;
 };
 
 // Copies with io::Copy in chunks of at most kProgressChunk bytes so a
@@ -136,115 +109,13 @@ io::Result ChunkedCopy(io::Writer& dst, os::File& src, std::optional<int64_t> li
   return total;
 }
 
-struct Options {
-  std::string src;
-  std::string dst;
-  bool append = false;
-  std::optional<int64_t> skip;
-  std::optional<int64_t> seek;
-  std::optional<int64_t> count;
-  bool stats = false;
-  bool progress = false;
-};
-
-Options ParseArgs(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "copies SRC to DST, in the kernel with copy_file_range(2) where it can.\n\n"
-      "Usage: copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST\n\n"
-      "'-' as SRC is standard input, as DST standard output. DST is created with mode\n"
-      "0666 (less the umask) and truncated, unless --append or --seek is given.\n"
-      "Exit status: 0 on success, 1 if the copy failed, 2 for bad flags or arguments.");
-  for (const char* raw : absl::MakeConstSpan(argv, static_cast<size_t>(argc)).subspan(1)) {
-    const std::string_view arg(raw);
-    if (arg == "--") break;
-    if (arg.starts_with('-') && IsHelpFlag(arg)) g_help_requested = true;
-  }
-  // atexit fails only when the C library cannot store another handler; then a
-  // bad flag exits with Abseil's 1 instead of 2, and nothing else changes.
-  (void)std::atexit(FixParseExitStatus);
-  g_parsing = true;
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
-  g_parsing = false;
-
-  Options o;
-  if (positional.size() != 3) {
-    UsageError(positional.size() < 3 ? "missing SRC or DST"
-                                     : "too many arguments: want SRC and DST");
-  }
-  o.src = positional[1];
-  o.dst = positional[2];
-  o.append = absl::GetFlag(FLAGS_append);
-  o.skip = absl::GetFlag(FLAGS_skip);
-  o.seek = absl::GetFlag(FLAGS_seek);
-  o.count = absl::GetFlag(FLAGS_count);
-  o.stats = absl::GetFlag(FLAGS_stats);
-  o.progress = absl::GetFlag(FLAGS_progress);
-  for (const auto& [name, value] :
-       {std::pair{"--skip", o.skip}, {"--seek", o.seek}, {"--count", o.count}}) {
-    if (value.has_value() && *value < 0) UsageError(absl::StrCat(name, " must not be negative"));
-  }
-  if (o.append && o.seek.has_value()) UsageError("--append and --seek cannot be used together");
-  if (o.src.empty() || o.dst.empty()) UsageError("SRC and DST must not be empty");
-  return o;
-}
-
-std::unique_ptr<os::File> OpenSource(const Options& o) {
-  if (o.src == "-") return os::File::NewFile(STDIN_FILENO, "/dev/stdin");
-  absl::StatusOr<std::unique_ptr<os::File>> f = os::File::Open(o.src);
-  if (!f.ok()) Fail(f.status());
-  return *std::move(f);
-}
-
-// Refuses to copy a file onto itself where that would lose or endlessly grow
-// it: truncation would empty the source first, and an unbounded copy into the
-// same file reads back what it writes.
-void CheckNotSameFile(os::File& src, const Options& o) {
-  if (o.dst == "-") return;
-  struct stat dst_st = {};
-  if (::stat(o.dst.c_str(), &dst_st) != 0) return;  // does not exist yet
-  absl::StatusOr<os::FileInfo> src_info = src.Stat();
-  if (!src_info.ok() || !src_info->IsRegular()) return;
-  const bool same = src_info->device == dst_st.st_dev && src_info->inode == dst_st.st_ino;
-  const bool truncates = !o.append && !o.seek.has_value();
-  if (same && (truncates || !o.count.has_value())) {
-    Fail(absl::InvalidArgumentError(
-        absl::StrCat("'", o.src, "' and '", o.dst, "' are the same file",
-                     truncates ? "" : " (give --count to copy a bounded range within it)")));
-  }
-}
-
-std::unique_ptr<os::File> OpenDestination(const Options& o) {
-  if (o.dst == "-") return os::File::NewFile(STDOUT_FILENO, "/dev/stdout");
-  int flags = O_WRONLY | O_CREAT;
-  if (o.append) {
-    flags |= O_APPEND;
-  } else if (!o.seek.has_value()) {
-    flags |= O_TRUNC;
-  }
-  absl::StatusOr<std::unique_ptr<os::File>> f = os::File::OpenFile(o.dst, flags, kCreatePerm);
-  if (!f.ok()) Fail(f.status());
-  return *std::move(f);
-}
-
-void SkipSource(os::File& src, int64_t skip) {
-  absl::StatusOr<int64_t> sought = src.Seek(skip, SEEK_CUR);
-  if (sought.ok()) return;
-  if (os::ErrnoOf(sought.status()) != ESPIPE) Fail(sought.status());
-  // A pipe or terminal: read and drop. Reaching its end first is not an error
-  // (dd behaves the same); there is simply nothing left to copy.
-  Discard discard;
-  io::LimitedReader skipped(src, skip);
-  io::Result r = io::Copy(discard, skipped);
-  if (!r.ok()) Fail(r.status);
-}
-
 // The size to expect, for the progress line: what is left of a regular
 // source, bounded by --count.
-std::optional<int64_t> ExpectedSize(os::File& src, const Options& o) {
+std::optional<int64_t> ExpectedSize(os::File& src, const os::FileInfo& info, const CopyOptions& o) {
   std::optional<int64_t> total;
-  if (absl::StatusOr<os::FileInfo> info = src.Stat(); info.ok() && info->IsRegular()) {
+  if (info.IsRegular()) {
     absl::StatusOr<int64_t> pos = src.Seek(0, SEEK_CUR);
-    total = std::max<int64_t>(0, info->size - (pos.ok() ? *pos : 0));
+    total = std::max<int64_t>(0, info.size - (pos.ok() ? *pos : 0));
     if (o.count.has_value()) total = std::min(*total, *o.count);
   } else if (o.count.has_value()) {
     total = *o.count;
@@ -252,67 +123,121 @@ std::optional<int64_t> ExpectedSize(os::File& src, const Options& o) {
   return total;
 }
 
-// ChunkedCopy with a thread that reports progress on stderr: quiet for the
-// first second after `start`, then a line per second (redrawn in place on a
-// terminal), and a last line if it printed any.
-io::Result CopyWithProgress(io::Writer& dst, os::File& src, const Options& o, absl::Time start) {
-  const std::optional<int64_t> total = ExpectedSize(src, o);
+// ChunkedCopy with a thread that reports progress: quiet for the first second
+// after `start`, then a line per second (redrawn in place on a terminal), and
+// a last line if it printed any.
+io::Result CopyWithProgress(const CopyFiles& files, const CopyOptions& o,
+                            const Diagnostics& diagnostics, absl::Time start) {
+  const std::optional<int64_t> total = ExpectedSize(*files.src, files.src_info, o);
   std::atomic<int64_t> done{0};
   absl::Notification finished;
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  const bool tty = Diagnostics::tty();
   std::thread reporter([&] {
     bool printed = false;
     absl::Time next = start + absl::Seconds(1);
     while (!finished.WaitForNotificationWithDeadline(next)) {
       const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
-      std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
+      diagnostics.Print(absl::StrCat(tty ? "\r\033[K" : "", line, tty ? "" : "\n"));
       printed = true;
       next += absl::Seconds(1);
     }
     if (printed) {
       const std::string line = ProgressLine(done.load(), total, absl::Now() - start);
-      std::cerr << (tty ? "\r\033[K" : "") << line << "\n" << std::flush;
+      diagnostics.Print(absl::StrCat(tty ? "\r\033[K" : "", line, "\n"));
     }
   });
-  io::Result result = ChunkedCopy(dst, src, o.count, done);
+  io::Result result = ChunkedCopy(*files.dst, *files.src, o.count, done);
   finished.Notify();
   reporter.join();
   return result;
 }
 
-int Run(int argc, char** argv) {
-  const Options o = ParseArgs(argc, argv);
-  std::unique_ptr<os::File> src = OpenSource(o);
-  CheckNotSameFile(*src, o);
-  std::unique_ptr<os::File> dst = OpenDestination(o);
-  if (o.skip.has_value() && *o.skip > 0) SkipSource(*src, *o.skip);
-  if (o.seek.has_value()) {
-    absl::StatusOr<int64_t> sought = dst->Seek(*o.seek, SEEK_SET);
-    if (!sought.ok()) Fail(sought.status());
-  }
+// The one place that chooses how the bytes move. Every path is io::Copy into
+// the destination File, so File::ReadFrom picks the kernel's way or the
+// read/write loop, and the observer sees which.
+io::Result Transfer(const CopyFiles& files, const CopyOptions& o, const Diagnostics& diagnostics,
+                    absl::Time start) {
+  if (o.progress) return CopyWithProgress(files, o, diagnostics, start);
+  if (!o.count.has_value()) return io::Copy(*files.dst, *files.src);
+  io::LimitedReader limited(*files.src, *o.count);
+  return io::Copy(*files.dst, limited);
+}
 
-  io::Reader* reader = src.get();
-  std::optional<io::LimitedReader> limited;
-  if (o.count.has_value()) reader = &limited.emplace(*src, *o.count);
+// --help and --version: written to standard output, whose errors count
+// (`copy --help >/dev/full` fails, as in coreutils).
+int PrintToStdout(std::string_view text, const os::ClosedStandardDescriptors& closed,
+                  const Diagnostics& diagnostics) {
+  absl::Status status;
+  if (closed.stdout_closed) {
+    status = os::PathError("write", "/dev/stdout", syscall::Errno(EBADF));
+  } else {
+    std::unique_ptr<os::File> out = os::File::NewFile(STDOUT_FILENO, "/dev/stdout");
+    status = out->Write(text).status;
+    absl::Status closing = out->Close();
+    if (status.ok()) status = closing;
+  }
+  if (status.ok()) return 0;
+  diagnostics.Error(status);
+  return kExitFailure;
+}
+
+int Run(int argc, char** argv) {
+  // Before anything is opened: a file must never get descriptor 1 or 2.
+  absl::StatusOr<os::ClosedStandardDescriptors> closed = os::OpenClosedStandardDescriptors();
+  if (!closed.ok()) return kExitFailure;  // nowhere safe to say so
+  Diagnostics diagnostics;
+  // Past `ulimit -f`, write(2) raises SIGXFSZ, whose default action kills the
+  // process without a word (cp, cat and dd die so, with status 153). Ignored,
+  // the write fails with EFBIG, and the tool says how far it got.
+  // SIGPIPE keeps its default, as for cat: a reader that stops early
+  // (`copy big - | head`) ends the copy without a word. If it is ignored, the
+  // write fails with EPIPE, which is reported with its count.
+  (void)std::signal(SIGXFSZ, SIG_IGN);
+  // Names in messages are quoted per the user's LC_CTYPE (os/quote.h), as
+  // coreutils does. Messages themselves stay in English (LC_MESSAGES is not
+  // read).
+  (void)std::setlocale(LC_CTYPE, "");
+
+  absl::StatusOr<CommandLine> command =
+      ParseCommandLine(absl::MakeConstSpan(argv, static_cast<size_t>(argc)).subspan(1));
+  if (!command.ok()) {
+    diagnostics.Error(command.status(), "\nTry 'copy --help' for more information.");
+    return kExitUsage;
+  }
+  switch (command->action) {
+    case CommandLine::Action::kHelp:
+      return PrintToStdout(HelpText(), *closed, diagnostics);
+    case CommandLine::Action::kVersion:
+      return PrintToStdout(VersionText(), *closed, diagnostics);
+    case CommandLine::Action::kCopy:
+      break;
+  }
+  const CopyOptions& o = command->options;
+
+  absl::StatusOr<CopyFiles> files = OpenCopyFiles(o, *closed);
+  if (!files.ok()) {
+    diagnostics.Error(files.status());
+    return kExitFailure;
+  }
+  diagnostics.WithholdIfWritingInto(files->dst_info);
 
   os::CopyCounters counters;
-  dst->SetCopyObserver(&counters);
+  files->dst->SetCopyObserver(&counters);
   const absl::Time start = absl::Now();
-  const io::Result result =
-      o.progress ? CopyWithProgress(*dst, *src, o, start) : io::Copy(*dst, *reader);
+  const io::Result result = Transfer(*files, o, diagnostics, start);
   const absl::Duration elapsed = absl::Now() - start;
-
   absl::Status status = result.status;
-  // close(2) can report a write error late (NFS, quotas): it counts.
-  if (o.dst != "-") {
-    absl::Status closed = dst->Close();
-    if (status.ok()) status = closed;
-  }
-  if (o.stats) {
-    std::cerr << StatsReport(result.n, elapsed, counters.totals());
-  }
-  if (!status.ok()) Fail(status);
-  return 0;
+  // close(2) can report a write error late (NFS, quotas): it counts, for
+  // standard output too.
+  absl::Status closed_dst = files->dst->Close();
+  if (status.ok()) status = closed_dst;
+
+  if (o.stats) diagnostics.Print(StatsReport(result.n, elapsed, counters.totals()));
+  if (status.ok()) return 0;
+  // DST keeps what was written, as with cp and dd; say how much that was.
+  diagnostics.Error(status,
+                    absl::StrCat(" (after ", result.n, result.n == 1 ? " byte)" : " bytes)"));
+  return kExitFailure;
 }
 
 }  // namespace

@@ -1,0 +1,153 @@
+#include "tools/copy_options.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tools/version.h"
+
+namespace sysport::tools {
+namespace {
+
+absl::StatusOr<CommandLine> Parse(const std::vector<const char*>& args) {
+  return ParseCommandLine(args);
+}
+
+// The options of a command line that must parse as a copy.
+CopyOptions Copy(const std::vector<const char*>& args) {
+  absl::StatusOr<CommandLine> command = Parse(args);
+  EXPECT_TRUE(command.ok()) << command.status();
+  if (!command.ok()) return {};
+  EXPECT_EQ(command->action, CommandLine::Action::kCopy);
+  return command->options;
+}
+
+// The message of a command line that must be a usage error.
+std::string Error(const std::vector<const char*>& args) {
+  absl::StatusOr<CommandLine> command = Parse(args);
+  EXPECT_FALSE(command.ok());
+  if (command.ok()) return "(parsed)";
+  EXPECT_EQ(command.status().code(), absl::StatusCode::kInvalidArgument);
+  return std::string(command.status().message());
+}
+
+TEST(CopyOptionsTest, OperandsAndDefaults) {
+  const CopyOptions o = Copy({"src", "dst"});
+  EXPECT_EQ(o.src, "src");
+  EXPECT_EQ(o.dst, "dst");
+  EXPECT_FALSE(o.append);
+  EXPECT_FALSE(o.skip.has_value());
+  EXPECT_FALSE(o.seek.has_value());
+  EXPECT_FALSE(o.count.has_value());
+  EXPECT_FALSE(o.stats);
+  EXPECT_FALSE(o.progress);
+  EXPECT_TRUE(o.truncates_dst());
+  EXPECT_FALSE(o.src_is_stdin());
+}
+
+TEST(CopyOptionsTest, EveryOption) {
+  const CopyOptions o =
+      Copy({"--stats", "--progress", "--skip=1K", "--count", "2MB", "--seek=0", "-", "-"});
+  EXPECT_TRUE(o.stats);
+  EXPECT_TRUE(o.progress);
+  EXPECT_EQ(o.skip, 1024);
+  EXPECT_EQ(o.count, 2000000);
+  EXPECT_EQ(o.seek, 0);
+  EXPECT_TRUE(o.src_is_stdin());
+  EXPECT_TRUE(o.dst_is_stdout());
+  EXPECT_FALSE(o.truncates_dst());
+  EXPECT_TRUE(Copy({"--append", "a", "b"}).append);
+  EXPECT_FALSE(Copy({"--append", "a", "b"}).truncates_dst());
+  EXPECT_FALSE(Copy({"--seek=5", "a", "b"}).truncates_dst());
+  EXPECT_EQ(Copy({"--count=1", "--count=2", "a", "b"}).count, 2);  // the last one wins
+}
+
+TEST(CopyOptionsTest, OptionsAnywhereUntilDoubleDash) {
+  const CopyOptions after = Copy({"a", "b", "--count=3"});
+  EXPECT_EQ(after.count, 3);
+  EXPECT_EQ(after.dst, "b");
+  const CopyOptions ended = Copy({"--", "-weird", "--count=3"});
+  EXPECT_EQ(ended.src, "-weird");
+  EXPECT_EQ(ended.dst, "--count=3");
+  EXPECT_FALSE(ended.count.has_value());
+  EXPECT_EQ(Copy({"a", "--", "--"}).dst, "--");
+}
+
+TEST(CopyOptionsTest, BadValuesNameTheOptionAndTheProblem) {
+  EXPECT_EQ(Error({"--count=", "a", "b"}), "invalid --count '': empty");
+  EXPECT_EQ(Error({"--count=0x10", "a", "b"}), "invalid --count '0x10': not a decimal number");
+  EXPECT_EQ(Error({"--skip=010", "a", "b"}),
+            "invalid --skip '010': leading zero (octal to C and bash, decimal to dd)");
+  EXPECT_EQ(Error({"--seek=99999999999999999999", "a", "b"}),
+            "invalid --seek '99999999999999999999': too large (at most 9223372036854775807 bytes)");
+  EXPECT_EQ(Error({"--count", "-5", "a", "b"}), "invalid --count '-5': must not be negative");
+  EXPECT_EQ(Error({"--count=1\n2", "a", "b"}),
+            "invalid --count '1'$'\\n''2': unknown unit (want K, M, G, T, P, E for powers of "
+            "1024; KB, MB, ... for powers of 1000)");
+  EXPECT_EQ(Error({"a", "b", "--count"}), "option '--count' needs a value (--count=N)");
+  EXPECT_EQ(Error({"--stats=yes", "a", "b"}), "option '--stats' takes no value");
+  EXPECT_EQ(Error({"--help=all"}), "option '--help' takes no value");
+}
+
+TEST(CopyOptionsTest, OnlyTheToolsOwnOptions) {
+  // Abseil's parser would read these (and echo the flag file's lines).
+  EXPECT_EQ(Error({"--flagfile=/etc/passwd", "a", "b"}), "unknown option '--flagfile'");
+  EXPECT_EQ(Error({"--fromenv=count", "a", "b"}), "unknown option '--fromenv'");
+  EXPECT_EQ(Error({"--undefok=x", "a", "b"}), "unknown option '--undefok'");
+  EXPECT_EQ(Error({"--helpfull"}), "unknown option '--helpfull'");
+  EXPECT_EQ(Error({"--nostats", "a", "b"}), "unknown option '--nostats'");
+  EXPECT_EQ(Error({"-count=5", "a", "b"}), "unknown option '-count'");
+  EXPECT_EQ(Error({"-x", "a", "b"}), "unknown option '-x'");
+  EXPECT_EQ(Error({"--co", "a", "b"}), "unknown option '--co'");  // no abbreviations
+  EXPECT_EQ(Error({"--\033[2J", "a", "b"}), "unknown option '--'$'\\033''[2J'");
+}
+
+TEST(CopyOptionsTest, Operands) {
+  EXPECT_EQ(Error({}), "missing SRC and DST");
+  EXPECT_EQ(Error({"a"}), "missing DST after 'a'");
+  EXPECT_EQ(Error({"a", "b", "c"}), "extra operand 'c' (want SRC and DST)");
+  EXPECT_EQ(Error({"", "b"}), "SRC and DST must not be empty");
+  EXPECT_EQ(Error({"a", ""}), "SRC and DST must not be empty");
+  EXPECT_EQ(Error({"--append", "--seek=3", "a", "b"}),
+            "--append and --seek cannot be used together");
+}
+
+TEST(CopyOptionsTest, HelpAndVersionWinOverWhatFollows) {
+  for (const auto& args : std::vector<std::vector<const char*>>{
+           {"-h"}, {"--help"}, {"a", "--help", "--bogus"}, {"--count=5", "-h", "x"}}) {
+    absl::StatusOr<CommandLine> command = Parse(args);
+    ASSERT_TRUE(command.ok()) << command.status();
+    EXPECT_EQ(command->action, CommandLine::Action::kHelp);
+  }
+  absl::StatusOr<CommandLine> version = Parse({"--version", "--bogus"});
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(version->action, CommandLine::Action::kVersion);
+  EXPECT_EQ(Error({"--bogus", "--help"}), "unknown option '--bogus'");
+  // After "--", "--help" is a file name.
+  EXPECT_EQ(Copy({"--", "--help", "x"}).src, "--help");
+}
+
+TEST(CopyOptionsTest, HelpTextDocumentsEveryOptionWithinEightyColumns) {
+  const std::string help = HelpText();
+  for (const char* option : {"--append", "--skip=N", "--seek=N", "--count=N", "--stats",
+                             "--progress", "-h, --help", "--version", "  --  "}) {
+    EXPECT_NE(help.find(option), std::string::npos) << option;
+  }
+  for (const char* unit : {"K, M, G", "KB, MB"}) EXPECT_NE(help.find(unit), std::string::npos);
+  for (std::string_view line : absl::StrSplit(help, '\n')) {
+    EXPECT_LE(line.size(), 80U) << line;
+  }
+}
+
+TEST(CopyOptionsTest, VersionIsTheModulesVersion) {
+  EXPECT_EQ(VersionText(), absl::StrCat("copy (sysport) ", kVersion, "\n"));
+  EXPECT_FALSE(kVersion.empty());
+}
+
+}  // namespace
+}  // namespace sysport::tools
