@@ -1,7 +1,14 @@
+#include <poll.h>
+
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <utility>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "poll/internal/copy_syscalls.h"
 #include "syscall/linux.h"
 #include "syscall/result.h"
@@ -16,6 +23,21 @@ class RealSyscalls final : public CopySyscalls {
                                         size_t len, unsigned flags) override {
     return syscall::CopyFileRange(in_fd, in_off, out_fd, out_off, len, flags);
   }
+  syscall::Result<size_t> SendFile(int out_fd, int in_fd, int64_t* offset, size_t count) override {
+    return syscall::SendFile(out_fd, in_fd, offset, count);
+  }
+  syscall::Result<size_t> Splice(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
+                                 size_t len, unsigned flags) override {
+    return syscall::Splice(in_fd, in_off, out_fd, out_off, len, flags);
+  }
+  syscall::Result<std::array<int, 2>> Pipe(int flags) override { return syscall::Pipe(flags); }
+  syscall::Result<int> SetPipeSize(int fd, int size) override {
+    return syscall::SetPipeSize(fd, size);
+  }
+  syscall::Result<int> GetPipeSize(int fd) override { return syscall::GetPipeSize(fd); }
+  syscall::Result<int> Poll(absl::Span<struct pollfd> fds, int timeout_ms) override {
+    return syscall::Poll(fds, timeout_ms);
+  }
   syscall::KernelVersion KernelVersion() override { return syscall::GetKernelVersion(); }
 };
 
@@ -28,6 +50,41 @@ RealSyscalls& Real() {
 std::atomic<CopySyscalls*> g_installed{nullptr};
 
 }  // namespace
+
+void ClosePipe(const SplicePipe& pipe) {
+  // close(2) is never retried (see FD::Destroy).
+  (void)syscall::Close(pipe.read_fd);
+  (void)syscall::Close(pipe.write_fd);
+}
+
+CopySyscalls::~CopySyscalls() {
+  absl::MutexLock lock(&pool_mu_);
+  for (const SplicePipe& pipe : idle_pipes_) ClosePipe(pipe);
+}
+
+std::optional<SplicePipe> CopySyscalls::TakeIdlePipe() {
+  absl::MutexLock lock(&pool_mu_);
+  if (idle_pipes_.empty()) return std::nullopt;
+  const SplicePipe pipe = idle_pipes_.back();
+  idle_pipes_.pop_back();
+  return pipe;
+}
+
+void CopySyscalls::ReturnIdlePipe(SplicePipe pipe) {
+  {
+    absl::MutexLock lock(&pool_mu_);
+    if (idle_pipes_.size() < kMaxIdlePipes) {
+      idle_pipes_.push_back(pipe);
+      return;
+    }
+  }
+  ClosePipe(pipe);
+}
+
+size_t CopySyscalls::idle_pipes() const {
+  absl::MutexLock lock(&pool_mu_);
+  return idle_pipes_.size();
+}
 
 CopySyscalls& Installed() {
   CopySyscalls* installed = g_installed.load(std::memory_order_acquire);
