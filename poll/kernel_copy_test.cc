@@ -7,7 +7,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -79,13 +78,6 @@ int CallsPerRound(Route route) { return route == Route::kSpliceFromSocket ? 2 : 
 // sizing it (pipe2, F_SETPIPE_SZ).
 int SetupCalls(Route route) { return route == Route::kSpliceFromSocket ? 2 : 0; }
 
-// A reader that went away must give EPIPE, not kill the test with SIGPIPE.
-void IgnoreSigpipe() {
-  struct sigaction ignore = {};
-  ignore.sa_handler = SIG_IGN;
-  ::sigaction(SIGPIPE, &ignore, nullptr);
-}
-
 // The errnos each method's policy treats as "not for these files".
 std::vector<int> FallbackErrnos(Route route) {
   if (route == Route::kSendfileFileToFile) return {EINVAL, EOPNOTSUPP, EOVERFLOW, EBADF};
@@ -99,7 +91,7 @@ class Ends {
  public:
   Ends(Route route, std::string data)
       : route_(route), data_(std::move(data)), dst_path_(MakeFile("")) {
-    IgnoreSigpipe();
+    testutil::IgnoreSigpipe();  // a reader the test closed gives the feeder EPIPE
     dst_ = std::make_unique<FD>(testutil::MustOpen(dst_path_, O_RDWR));
     if (route == Route::kSendfileFileToFile) {
       src_ = std::make_unique<FD>(testutil::MustOpen(MakeFile(data_), O_RDONLY));
