@@ -21,10 +21,11 @@ constexpr CopyMethod kCfr = CopyMethod::kCopyFileRange;
 
 TEST(CopyCountersTest, AttemptsAreDecisionsThatMadeASystemCall) {
   CopyCounters c;
-  c.OnKernelCopy(CopyResult::Ended(kCfr, 1000, 2));
-  c.OnKernelCopy(CopyResult::FellBack(kCfr, 0, 0, Fallback::kKernelTooOld));
-  c.OnKernelCopy(CopyResult::FellBack(kCfr, 300, 3, Fallback::kRefused, Errno(EXDEV)));
-  c.OnKernelCopy(CopyResult::Failed(kCfr, 7, 1, poll::Error(Errno(ENOSPC))));
+  c.OnKernelCopy(CopyResult::Ended(kCfr, {.bytes = 1000, .syscalls = 2}));
+  c.OnKernelCopy(CopyResult::NotTried(kCfr, Fallback::kKernelTooOld));
+  c.OnKernelCopy(
+      CopyResult::FellBack(kCfr, {.bytes = 300, .syscalls = 3}, Fallback::kRefused, Errno(EXDEV)));
+  c.OnKernelCopy(CopyResult::Failed(kCfr, {.bytes = 7, .syscalls = 1}, poll::Error(Errno(ENOSPC))));
   c.OnReadWrite({5000, 3, 2});
   const CopyCounters::Totals t = c.totals();
   EXPECT_EQ(t.of(kCfr).attempts, 3);
@@ -44,7 +45,7 @@ TEST(CopyCountersTest, AttemptsAreDecisionsThatMadeASystemCall) {
 
 TEST(CopyCountersTest, OneOfEachSaysSo) {
   CopyCounters c;
-  c.OnKernelCopy(CopyResult::Ended(kCfr, 1, 1));
+  c.OnKernelCopy(CopyResult::Ended(kCfr, {.bytes = 1, .syscalls = 1}));
   c.OnReadWrite({1, 1, 1});
   EXPECT_EQ(c.totals().ToString(),
             "copy_file_range: 1 attempt, 1 system call, 1 byte\n"
@@ -53,8 +54,9 @@ TEST(CopyCountersTest, OneOfEachSaysSo) {
 
 TEST(CopyCountersTest, UnavailableKeepsTheErrnoThatShowedIt) {
   CopyCounters c;
-  c.OnKernelCopy(CopyResult::FellBack(kCfr, 0, 2, Fallback::kUnavailable, Errno(ENOSYS)));
-  c.OnKernelCopy(CopyResult::FellBack(kCfr, 0, 0, Fallback::kUnavailable));
+  c.OnKernelCopy(CopyResult::FellBack(kCfr, {.bytes = 0, .syscalls = 2}, Fallback::kUnavailable,
+                                      Errno(ENOSYS)));
+  c.OnKernelCopy(CopyResult::NotTried(kCfr, Fallback::kUnavailable));
   EXPECT_EQ(c.totals().ToString(),
             "copy_file_range: 1 attempt, 2 system calls, 0 bytes; fell back: unavailable in this "
             "process, ENOSYS 1x; not tried: unavailable in this process 1x\n"
@@ -65,15 +67,16 @@ TEST(CopyCountersTest, UnavailableKeepsTheErrnoThatShowedIt) {
 // a method nobody considered has none.
 TEST(CopyCountersTest, EachMethodDecidedAboutHasItsLine) {
   CopyCounters c;
-  c.OnKernelCopy(CopyResult::FellBack(kCfr, 0, 1, Fallback::kRefused, Errno(EXDEV)));
-  c.OnKernelCopy(CopyResult::Ended(CopyMethod::kSendfile, 4096, 2));
+  c.OnKernelCopy(
+      CopyResult::FellBack(kCfr, {.bytes = 0, .syscalls = 1}, Fallback::kRefused, Errno(EXDEV)));
+  c.OnKernelCopy(CopyResult::Ended(CopyMethod::kSendfile, {.bytes = 4096, .syscalls = 2}));
   EXPECT_EQ(c.totals().ToString(),
             "copy_file_range: 1 attempt, 1 system call, 0 bytes; fell back: EXDEV (invalid "
             "cross-device link) 1x\n"
             "sendfile: 1 attempt, 2 system calls, 4096 bytes\n"
             "read/write: 0 reads, 0 writes, 0 bytes");
   CopyCounters d;
-  d.OnKernelCopy(CopyResult::FellBack(CopyMethod::kSplice, 0, 0, Fallback::kReadWriteFaster));
+  d.OnKernelCopy(CopyResult::NotTried(CopyMethod::kSplice, Fallback::kReadWriteFaster));
   d.OnReadWrite({10, 2, 1});
   EXPECT_EQ(d.totals().ToString(),
             "splice: 0 attempts, 0 system calls, 0 bytes; not tried: read/write measured faster "
@@ -87,7 +90,8 @@ TEST(CopyCountersTest, ManyThreadsAddUp) {
   threads.reserve(4);
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&c] {
-      for (int j = 0; j < 1000; ++j) c.OnKernelCopy(CopyResult::Ended(kCfr, 10, 2));
+      for (int j = 0; j < 1000; ++j)
+        c.OnKernelCopy(CopyResult::Ended(kCfr, {.bytes = 10, .syscalls = 2}));
     });
   }
   for (auto& t : threads) t.join();

@@ -183,13 +183,14 @@ class CountingWriter final : public io::Writer {
  public:
   explicit CountingWriter(File& file) : file_(&file) {}
   io::Result Write(absl::Span<const char> buf) override {
-    ++writes;
+    ++writes_;
     return file_->Write(buf);
   }
-  int64_t writes = 0;
+  int64_t writes() const { return writes_; }
 
  private:
   File* file_;
+  int64_t writes_ = 0;
 };
 
 // ... and of the source: its reads counted, and only its limit visible (so
@@ -198,14 +199,15 @@ class CountingReader final : public io::Reader {
  public:
   explicit CountingReader(io::Reader& reader) : reader_(&reader) {}
   absl::StatusOr<int64_t> Read(absl::Span<char> buf) override {
-    ++reads;
+    ++reads_;
     return reader_->Read(buf);
   }
   io::LimitedReader* AsLimitedReader() override { return reader_->AsLimitedReader(); }
-  int64_t reads = 0;
+  int64_t reads() const { return reads_; }
 
  private:
   io::Reader* reader_;
+  int64_t reads_ = 0;
 };
 
 // A Reader over a File that does not show it is a WriterTo (Go's
@@ -256,7 +258,7 @@ io::Result CopyInKernelThenLoop(File& dst, io::Reader& r, File* src, io::Limited
   CountingReader counting_src(r);
   const io::Result rest = io::Copy(counting_dst, counting_src);
   if (observer != nullptr) {
-    observer->OnReadWrite({rest.n, counting_src.reads, counting_dst.writes});
+    observer->OnReadWrite({rest.n, counting_src.reads(), counting_dst.writes()});
   }
   return {kernel_bytes + rest.n, rest.status};
 }

@@ -103,20 +103,20 @@ bool IsSendfileSource(Kind kind) { return kind == Kind::kRegular || kind == Kind
 
 KernelCopies KernelCopy(File& dst, File* src, int64_t remain) {
   if (src == nullptr) {
-    return {CopyResult::FellBack(CopyMethod::kCopyFileRange, 0, 0, Fallback::kSourceNotFile)};
+    return {CopyResult::NotTried(CopyMethod::kCopyFileRange, Fallback::kSourceNotFile)};
   }
   // The read/write loop reports the source's own "file already closed".
   if (src->Fd() < 0) {
-    return {CopyResult::FellBack(CopyMethod::kCopyFileRange, 0, 0, Fallback::kSourceClosed)};
+    return {CopyResult::NotTried(CopyMethod::kCopyFileRange, Fallback::kSourceClosed)};
   }
   const Plan plan = PlanFor(KindOf(*src), KindOf(dst));
   if (plan == Plan::kNone) {
-    return {CopyResult::FellBack(CopyMethod::kSplice, 0, 0, Fallback::kFileTypes)};
+    return {CopyResult::NotTried(CopyMethod::kSplice, Fallback::kFileTypes)};
   }
   // copy_file_range (EBADF), sendfile and splice (EINVAL) all refuse a
   // destination opened with O_APPEND; Go's readFrom does not even try.
   if (FileAccess::AppendMode(dst)) {
-    return {CopyResult::FellBack(MethodOf(plan), 0, 0, Fallback::kAppendMode)};
+    return {CopyResult::NotTried(MethodOf(plan), Fallback::kAppendMode)};
   }
   poll::FD& to = FileAccess::Fd(dst);
   poll::FD& from = FileAccess::Fd(*src);
@@ -140,7 +140,7 @@ KernelCopies KernelCopy(File& dst, File* src, int64_t remain) {
     case Plan::kNone:
       break;
   }
-  return {CopyResult::FellBack(CopyMethod::kSplice, 0, 0, Fallback::kFileTypes)};
+  return {CopyResult::NotTried(CopyMethod::kSplice, Fallback::kFileTypes)};
 }
 
 bool SourcePushes(File& dst, File& src) {

@@ -11,7 +11,7 @@
 namespace sysport::os::internal {
 
 KernelCopies KernelCopy(File& /*dst*/, File* /*src*/, int64_t /*remain*/) {
-  return {poll::CopyResult::FellBack(poll::CopyMethod::kCopyFileRange, 0, 0,
+  return {poll::CopyResult::NotTried(poll::CopyMethod::kCopyFileRange,
                                      poll::Fallback::kNoKernelCopy)};
 }
 

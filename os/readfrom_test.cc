@@ -119,19 +119,27 @@ void ExpectKernelCopied(const CopyCounters::Totals& t, int64_t bytes) {
   }
 }
 
+// io::Copy of the whole pair, which must succeed with every byte in place
+// and both offsets at the end; returns what the destination's observer was
+// told.
+CopyCounters::Totals CopyAllAndCheck(Pair& p) {
+  const auto size = static_cast<int64_t>(p.data.size());
+  io::Result r = io::Copy(*p.dst, *p.src);
+  EXPECT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, size);
+  EXPECT_EQ(Offset(*p.src), size);
+  EXPECT_EQ(Offset(*p.dst), size);
+  EXPECT_EQ(Contents(p.dst_path), p.data);
+  return p.totals();
+}
+
 class ReadFromSizeTest : public ::testing::TestWithParam<size_t> {};
 
 TEST_P(ReadFromSizeTest, CopyWholeFile) {
   const size_t size = GetParam();
   FakeSyscalls fake;  // the real kernel, with every call recorded
   Pair p(size);
-  io::Result r = io::Copy(*p.dst, *p.src);
-  ASSERT_TRUE(r.ok()) << r.status;
-  EXPECT_EQ(r.n, static_cast<int64_t>(size));
-  EXPECT_EQ(Offset(*p.src), static_cast<int64_t>(size));
-  EXPECT_EQ(Offset(*p.dst), static_cast<int64_t>(size));
-  EXPECT_EQ(Contents(p.dst_path), p.data);
-  ExpectKernelCopied(p.totals(), static_cast<int64_t>(size));
+  ExpectKernelCopied(CopyAllAndCheck(p), static_cast<int64_t>(size));
   if (kKernelCopy) {
     // The copy and the end-of-file round: Go's two calls, no more.
     const auto calls = fake.copy_file_range_calls();
@@ -235,46 +243,30 @@ TEST(ReadFromTest, PipeToPipe) {
     EXPECT_TRUE(in->second->Write(data).ok());
     EXPECT_TRUE(in->second->Close().ok());
   });
-  std::string got;
-  std::thread drain([&] {
-    std::array<char, 8192> buf = {};
-    while (true) {
-      auto n = out->first->Read(absl::MakeSpan(buf));
-      ASSERT_TRUE(n.ok());
-      if (*n == 0) break;
-      got.append(buf.data(), static_cast<size_t>(*n));
-    }
-  });
+  absl::StatusOr<std::string> got;
+  std::thread drain([&] { got = testutil::ReadAll(*out->first); });
   io::Result r = io::Copy(*out->second, *in->first);
   EXPECT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, static_cast<int64_t>(data.size()));
   EXPECT_TRUE(out->second->Close().ok());
   feeder.join();
   drain.join();
-  EXPECT_EQ(got, data);
+  EXPECT_EQ(got.value_or("(read failed)"), data);
 }
 
 TEST(ReadFromTest, FileToPipe) {
   Pair p(200000);
   auto pipe = File::Pipe();
   ASSERT_TRUE(pipe.ok());
-  std::string got;
-  std::thread drain([&] {
-    std::array<char, 8192> buf = {};
-    while (true) {
-      auto n = pipe->first->Read(absl::MakeSpan(buf));
-      ASSERT_TRUE(n.ok());
-      if (*n == 0) break;
-      got.append(buf.data(), static_cast<size_t>(*n));
-    }
-  });
+  absl::StatusOr<std::string> got;
+  std::thread drain([&] { got = testutil::ReadAll(*pipe->first); });
   io::Result r = io::Copy(*pipe->second, *p.src);
   EXPECT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, 200000);
   EXPECT_EQ(Offset(*p.src), 200000);
   EXPECT_TRUE(pipe->second->Close().ok());
   drain.join();
-  EXPECT_EQ(got, p.data);
+  EXPECT_EQ(got.value_or("(read failed)"), p.data);
 }
 
 TEST(ReadFromTest, PipeToFile) {
@@ -390,13 +382,7 @@ TEST_F(FaultTest, EveryFallbackErrnoBeforeAnyByte) {
     FakeSyscalls fake;
     fake.copy_file_range.FailRound(1, Errno(e));
     Pair p(10000);
-    io::Result r = io::Copy(*p.dst, *p.src);
-    ASSERT_TRUE(r.ok()) << r.status;
-    EXPECT_EQ(r.n, 10000);
-    EXPECT_EQ(Offset(*p.src), 10000);
-    EXPECT_EQ(Offset(*p.dst), 10000);
-    EXPECT_EQ(Contents(p.dst_path), p.data);
-    const CopyCounters::Totals t = p.totals();
+    const CopyCounters::Totals t = CopyAllAndCheck(p);
     EXPECT_EQ(CopyFileRangeCounts(t).bytes, 0);
     // A refusal about the filesystems hands the copy to sendfile, any other
     // to the read/write loop.
@@ -414,11 +400,7 @@ TEST_F(FaultTest, EveryFallbackErrnoAfterBytesMovedCountsBothPaths) {
     fake.copy_file_range.ShortRound(1, 4000);
     fake.copy_file_range.FailRound(2, Errno(e));
     Pair p(10000);
-    io::Result r = io::Copy(*p.dst, *p.src);
-    ASSERT_TRUE(r.ok()) << r.status;
-    EXPECT_EQ(r.n, 10000);  // Go would report 6000 here
-    EXPECT_EQ(Contents(p.dst_path), p.data);
-    const CopyCounters::Totals t = p.totals();
+    const CopyCounters::Totals t = CopyAllAndCheck(p);  // 10000 bytes: Go would report 6000
     EXPECT_EQ(CopyFileRangeCounts(t).bytes, 4000);
     // Two rounds, and for ENOSYS and EPERM the probe that tells a disabled
     // system call from a refusal for these files.
@@ -442,28 +424,33 @@ TEST_F(FaultTest, LimitedReaderStaysExactAcrossTheSwitch) {
   EXPECT_EQ(Contents(p.dst_path), p.data.substr(0, 7000));
 }
 
-TEST_F(FaultTest, NoSpaceAfterSomeBytes) {
-  FakeSyscalls fake;
-  fake.copy_file_range.ShortRound(1, 2500);
-  fake.copy_file_range.FailRound(2, Errno(ENOSPC));
-  Pair p(10000);
-  io::Result r = io::Copy(*p.dst, *p.src);
-  EXPECT_EQ(r.n, 2500);
-  EXPECT_EQ(r.status.message(),
-            "write " + p.dst_path + ": copy_file_range: no space left on device");
-  EXPECT_EQ(ErrnoOf(r.status), ENOSPC);
-  EXPECT_EQ(r.status.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_EQ(Contents(p.dst_path).size(), 2500U);  // the count is what the destination holds
-}
-
-TEST_F(FaultTest, NoSpaceBeforeAnyByte) {
-  FakeSyscalls fake;
-  fake.copy_file_range.FailRound(1, Errno(ENOSPC));
-  Pair p(100);
-  io::Result r = io::Copy(*p.dst, *p.src);
-  EXPECT_EQ(r.n, 0);
-  EXPECT_EQ(ErrnoOf(r.status), ENOSPC);
-  EXPECT_EQ(Contents(p.dst_path), "");
+// Errors that are real failures, before any byte and after some: the copy
+// stops with the exact count, which is what the destination holds, and Go's
+// message shape.
+TEST_F(FaultTest, FailureKeepsTheExactCount) {
+  struct Case {
+    int err;
+    size_t before;
+    const char* message;
+    absl::StatusCode code;
+  };
+  for (const Case& c :
+       {Case{ENOSPC, 0, "no space left on device", absl::StatusCode::kResourceExhausted},
+        Case{ENOSPC, 2500, "no space left on device", absl::StatusCode::kResourceExhausted},
+        Case{EDQUOT, 100, "disk quota exceeded", absl::StatusCode::kResourceExhausted}}) {
+    SCOPED_TRACE(absl::StrCat(Errno(c.err).Name(), " after ", c.before));
+    FakeSyscalls fake;
+    if (c.before > 0) fake.copy_file_range.ShortRound(1, c.before);
+    fake.copy_file_range.FailRound(c.before > 0 ? 2 : 1, Errno(c.err));
+    Pair p(10000);
+    io::Result r = io::Copy(*p.dst, *p.src);
+    EXPECT_EQ(r.n, static_cast<int64_t>(c.before));
+    EXPECT_EQ(r.status.message(), "write " + p.dst_path + ": copy_file_range: " + c.message);
+    EXPECT_EQ(ErrnoOf(r.status), c.err);
+    EXPECT_EQ(r.status.code(), c.code);
+    EXPECT_EQ(Contents(p.dst_path), p.data.substr(0, c.before));
+    EXPECT_EQ(CopyFileRangeCounts(p.totals()).failures, 1);
+  }
 }
 
 TEST_F(FaultTest, SeccompEpermDisablesTheFastPathForTheProcess) {
@@ -472,10 +459,7 @@ TEST_F(FaultTest, SeccompEpermDisablesTheFastPathForTheProcess) {
   fake.SetProbeResult(Errno(EPERM));
   for (int i = 0; i < 3; ++i) {
     Pair p(5000);
-    io::Result r = io::Copy(*p.dst, *p.src);
-    ASSERT_TRUE(r.ok());
-    EXPECT_EQ(Contents(p.dst_path), p.data);
-    const CopyCounters::Totals t = p.totals();
+    const CopyCounters::Totals t = CopyAllAndCheck(p);
     EXPECT_EQ(Fallbacks(t, Fallback::kUnavailable), 1);
     // The first copy made the round and the probe; the others no call at all.
     EXPECT_EQ(CopyFileRangeCounts(t).syscalls, i == 0 ? 2 : 0);
@@ -489,10 +473,7 @@ TEST_F(FaultTest, OldKernelUsesTheGenericPath) {
   FakeSyscalls fake;
   fake.SetKernelVersion({4, 19});
   Pair p(5000);
-  io::Result r = io::Copy(*p.dst, *p.src);
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(Contents(p.dst_path), p.data);
-  const CopyCounters::Totals t = p.totals();
+  const CopyCounters::Totals t = CopyAllAndCheck(p);
   EXPECT_EQ(Fallbacks(t, Fallback::kKernelTooOld), 1);
   // No system call, so no attempt: what --stats once miscounted.
   EXPECT_EQ(CopyFileRangeCounts(t).attempts, 0);
@@ -504,33 +485,17 @@ TEST_F(FaultTest, ZeroOnTheFirstRoundFallsBack) {
   FakeSyscalls fake;
   fake.copy_file_range.ReturnWithoutCopying(1, 0);
   Pair p(5000);
-  io::Result r = io::Copy(*p.dst, *p.src);
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.n, 5000);
-  EXPECT_EQ(Contents(p.dst_path), p.data);
-  EXPECT_EQ(Fallbacks(p.totals(), Fallback::kNothingCopied), 1);
+  EXPECT_EQ(Fallbacks(CopyAllAndCheck(p), Fallback::kNothingCopied), 1);
 }
 
 TEST_F(FaultTest, EintrIsInvisible) {
   FakeSyscalls fake;
   fake.copy_file_range.FailRound(1, Errno(EINTR));
   Pair p(5000);
-  io::Result r = io::Copy(*p.dst, *p.src);
-  ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.n, 5000);
-  EXPECT_EQ(Contents(p.dst_path), p.data);
-}
-
-TEST_F(FaultTest, OtherErrorAfterBytesIsReportedWithCount) {
-  FakeSyscalls fake;
-  fake.copy_file_range.ShortRound(1, 100);
-  fake.copy_file_range.FailRound(2, Errno(EDQUOT));
-  Pair p(1000);
-  io::Result r = io::Copy(*p.dst, *p.src);
-  EXPECT_EQ(r.n, 100);
-  EXPECT_EQ(ErrnoOf(r.status), EDQUOT);
-  EXPECT_EQ(r.status.message(), "write " + p.dst_path + ": copy_file_range: disk quota exceeded");
-  EXPECT_EQ(Contents(p.dst_path).size(), 100U);
+  const CopyCounters::Totals t = CopyAllAndCheck(p);
+  EXPECT_EQ(CopyFileRangeCounts(t).bytes, 5000);
+  EXPECT_EQ(CopyFileRangeCounts(t).syscalls, 3);  // EINTR, the copy, the end
+  EXPECT_TRUE(t.fallbacks.empty());
 }
 
 }  // namespace

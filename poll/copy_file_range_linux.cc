@@ -120,10 +120,10 @@ bool PageCacheCopyMayWork(const CopyResult& result) {
 }
 
 CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
-  if (remain <= 0) return CopyResult::Ended(kMethod, 0, 0);
+  if (remain <= 0) return CopyResult::Ended(kMethod, {});
   internal::CopySyscalls& sys = internal::Installed();
   if (CheckKernel(sys) == KernelCheck::kTooOld) {
-    return CopyResult::FellBack(kMethod, 0, 0, Fallback::kKernelTooOld);
+    return CopyResult::NotTried(kMethod, Fallback::kKernelTooOld);
   }
   const internal::Method method = {
       .method = kMethod,

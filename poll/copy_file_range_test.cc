@@ -183,31 +183,26 @@ TEST(CopyFileRangeTest, FallbackErrnosBeforeAnyByte) {
   }
 }
 
-TEST(CopyFileRangeTest, EnosysConfirmedByProbeDisablesItForThisSystem) {
-  FakeSyscalls fake;
-  fake.copy_file_range.FailRound(1, Errno(ENOSYS));
-  fake.SetProbeResult(Errno(ENOSYS));
-  Files f(100);
-  CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  ExpectFellBack(r, Fallback::kUnavailable, Errno(ENOSYS), 0);
-  EXPECT_EQ(r.syscalls(), 2);  // the round and the probe
-  EXPECT_EQ(fake.probes(), 1);
-  // Later copies do not try at all.
-  CopyResult later = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  ExpectFellBack(later, Fallback::kUnavailable, Errno(), 0);
-  EXPECT_EQ(later.syscalls(), 0);
-  EXPECT_EQ(fake.copy_file_range_calls().size(), 1U);
-  EXPECT_EQ(fake.probes(), 1);
-}
-
-TEST(CopyFileRangeTest, SeccompEpermConfirmedByProbeDisablesItForThisSystem) {
-  FakeSyscalls fake;
-  fake.copy_file_range.FailRound(1, Errno(EPERM));
-  fake.SetProbeResult(Errno(EPERM));
-  Files f(100);
-  ExpectFellBack(CopyFileRange(*f.dst, *f.src, kNoLimit), Fallback::kUnavailable, Errno(EPERM), 0);
-  ExpectFellBack(CopyFileRange(*f.dst, *f.src, kNoLimit), Fallback::kUnavailable, Errno(), 0);
-  EXPECT_EQ(fake.copy_file_range_calls().size(), 1U);
+// ENOSYS (no such system call: an old kernel, qemu-user, gVisor) and EPERM
+// (a seccomp profile) that the probe confirms disable the call for this system.
+TEST(CopyFileRangeTest, ProbeConfirmedRefusalDisablesItForThisSystem) {
+  for (int e : {ENOSYS, EPERM}) {
+    SCOPED_TRACE(Errno(e).Name());
+    FakeSyscalls fake;
+    fake.copy_file_range.FailRound(1, Errno(e));
+    fake.SetProbeResult(Errno(e));
+    Files f(100);
+    CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
+    ExpectFellBack(r, Fallback::kUnavailable, Errno(e), 0);
+    EXPECT_EQ(r.syscalls(), 2);  // the round and the probe
+    EXPECT_EQ(fake.probes(), 1);
+    // Later copies do not try at all.
+    CopyResult later = CopyFileRange(*f.dst, *f.src, kNoLimit);
+    ExpectFellBack(later, Fallback::kUnavailable, Errno(), 0);
+    EXPECT_EQ(later.syscalls(), 0);
+    EXPECT_EQ(fake.copy_file_range_calls().size(), 1U);
+    EXPECT_EQ(fake.probes(), 1);
+  }
 }
 
 TEST(CopyFileRangeTest, LegitimateEpermFallsBackOnceAndKeepsTrying) {
@@ -238,49 +233,42 @@ TEST(CopyFileRangeTest, RealProbeSaysTheSystemCallWorks) {
   EXPECT_EQ(fake.probes(), 1);  // the answer was kept
 }
 
-TEST(CopyFileRangeTest, FallbackErrnoAfterBytesMovedKeepsTheExactCount) {
-  FakeSyscalls fake;
-  fake.copy_file_range.ShortRound(1, 1000);
-  fake.copy_file_range.FailRound(2, Errno(EXDEV));
-  Files f(4000);
-  CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  ExpectFellBack(r, Fallback::kRefused, Errno(EXDEV), 1000);
-  EXPECT_EQ(r.syscalls(), 2);
-  // The caller continues from here: both offsets advanced by exactly 1000.
-  EXPECT_EQ(Offset(*f.src), 1000);
-  EXPECT_EQ(Offset(*f.dst), 1000);
-  EXPECT_EQ(Contents(f.dst_path), f.data.substr(0, 1000));
+// A refusal after some rounds copied bytes: fell back with the exact count,
+// and both offsets advanced by exactly that much, where the caller continues.
+TEST(CopyFileRangeTest, RefusalAfterBytesMovedKeepsTheExactCount) {
+  for (int e : {EXDEV, ENOSYS}) {
+    SCOPED_TRACE(Errno(e).Name());
+    FakeSyscalls fake;
+    fake.copy_file_range.ShortRound(1, 1000);
+    fake.copy_file_range.FailRound(2, Errno(e));
+    Files f(4000);
+    CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
+    ExpectFellBack(r, Fallback::kRefused, Errno(e), 1000);
+    // Two rounds; for ENOSYS also the probe, which the real kernel answers
+    // with EBADF: the system call works, these files are refused.
+    EXPECT_EQ(r.syscalls(), e == ENOSYS ? 3 : 2);
+    EXPECT_EQ(Offset(*f.src), 1000);
+    EXPECT_EQ(Offset(*f.dst), 1000);
+    EXPECT_EQ(Contents(f.dst_path), f.data.substr(0, 1000));
+  }
 }
 
-TEST(CopyFileRangeTest, EnosysAfterBytesMovedFallsBackWithCount) {
-  FakeSyscalls fake;
-  fake.copy_file_range.ShortRound(1, 10);
-  fake.copy_file_range.FailRound(2, Errno(ENOSYS));
-  Files f(50);
-  ExpectFellBack(CopyFileRange(*f.dst, *f.src, kNoLimit), Fallback::kRefused, Errno(ENOSYS), 10);
-}
-
-TEST(CopyFileRangeTest, OtherErrorBeforeAnyByteFails) {
-  FakeSyscalls fake;
-  fake.copy_file_range.FailRound(1, Errno(ENOSPC));
-  Files f(100);
-  CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  EXPECT_EQ(r.outcome(), Outcome::kFailed);
-  EXPECT_EQ(r.n(), 0);
-  EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
-  EXPECT_EQ(r.syscalls(), 1);
-}
-
-TEST(CopyFileRangeTest, OtherErrorAfterBytesMovedFailsWithCount) {
-  FakeSyscalls fake;
-  fake.copy_file_range.ShortRound(1, 123);
-  fake.copy_file_range.FailRound(2, Errno(ENOSPC));
-  Files f(1000);
-  CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  EXPECT_EQ(r.outcome(), Outcome::kFailed);
-  EXPECT_EQ(r.n(), 123);
-  EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
-  EXPECT_EQ(Contents(f.dst_path).size(), 123U);
+// An errno that is a real failure, before any byte and after some: failed,
+// with the exact count, which is what the destination holds.
+TEST(CopyFileRangeTest, OtherErrorsFailWithTheExactCount) {
+  for (size_t before : {size_t{0}, size_t{123}}) {
+    SCOPED_TRACE(before);
+    FakeSyscalls fake;
+    if (before > 0) fake.copy_file_range.ShortRound(1, before);
+    fake.copy_file_range.FailRound(before > 0 ? 2 : 1, Errno(ENOSPC));
+    Files f(1000);
+    CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
+    EXPECT_EQ(r.outcome(), Outcome::kFailed);
+    EXPECT_EQ(r.n(), static_cast<int64_t>(before));
+    EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
+    EXPECT_EQ(r.syscalls(), before > 0 ? 2 : 1);
+    EXPECT_EQ(Contents(f.dst_path).size(), before);
+  }
 }
 
 TEST(CopyFileRangeTest, EintrIsRetriedAndEachTryCounts) {

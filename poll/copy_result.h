@@ -47,6 +47,14 @@ inline constexpr int kNumFallbacks = 11;
 // "O_APPEND destination", "source not an os::File", ...
 std::string_view Describe(Fallback fallback);
 
+// What an in-kernel copy has done so far: the bytes it moved, exactly, and
+// the system calls it made (EINTR retries and probes included). Named
+// fields, so the two counts cannot be swapped at a call site.
+struct CopyProgress {
+  int64_t bytes = 0;
+  int64_t syscalls = 0;
+};
+
 // The outcome of one in-kernel copy attempt, which cannot contradict itself:
 //   ended     n bytes copied, up to the end of the source or the limit;
 //   failed    n bytes copied, then an error that the read/write loop would
@@ -60,29 +68,34 @@ class [[nodiscard]] CopyResult {
  public:
   enum class Outcome : uint8_t { kEnded, kFailed, kFellBack };
 
-  static CopyResult Ended(CopyMethod method, int64_t n, int64_t syscalls) {
-    return CopyResult(Outcome::kEnded, method, n, syscalls);
+  static CopyResult Ended(CopyMethod method, CopyProgress done) {
+    return CopyResult(Outcome::kEnded, method, done);
   }
   // `error` is not ok.
-  static CopyResult Failed(CopyMethod method, int64_t n, int64_t syscalls, Error error) {
-    CopyResult r(Outcome::kFailed, method, n, syscalls);
+  static CopyResult Failed(CopyMethod method, CopyProgress done, Error error) {
+    CopyResult r(Outcome::kFailed, method, done);
     r.error_ = error;
     return r;
   }
   // `err` is the kernel's answer for kRefused and (when it was just learned)
   // kUnavailable; Errno() otherwise.
-  static CopyResult FellBack(CopyMethod method, int64_t n, int64_t syscalls, Fallback reason,
+  static CopyResult FellBack(CopyMethod method, CopyProgress done, Fallback reason,
                              syscall::Errno err = syscall::Errno()) {
-    CopyResult r(Outcome::kFellBack, method, n, syscalls);
+    CopyResult r(Outcome::kFellBack, method, done);
     r.fallback_ = reason;
     r.fallback_errno_ = err;
     return r;
   }
+  // Decided against before any system call: nothing moved.
+  static CopyResult NotTried(CopyMethod method, Fallback reason) {
+    return FellBack(method, CopyProgress{}, reason);
+  }
 
   Outcome outcome() const { return outcome_; }
   CopyMethod method() const { return method_; }
-  int64_t n() const { return n_; }
-  int64_t syscalls() const { return syscalls_; }
+  // The bytes moved, exactly, whatever the outcome.
+  int64_t n() const { return done_.bytes; }
+  int64_t syscalls() const { return done_.syscalls; }
   // kFailed: what stopped the copy. Ok for the other outcomes.
   const Error& error() const { return error_; }
   // kFellBack: why. Meaningless for the other outcomes.
@@ -91,13 +104,12 @@ class [[nodiscard]] CopyResult {
   syscall::Errno fallback_errno() const { return fallback_errno_; }
 
  private:
-  CopyResult(Outcome outcome, CopyMethod method, int64_t n, int64_t syscalls)
-      : outcome_(outcome), method_(method), n_(n), syscalls_(syscalls) {}
+  CopyResult(Outcome outcome, CopyMethod method, CopyProgress done)
+      : outcome_(outcome), method_(method), done_(done) {}
 
   Outcome outcome_;
   CopyMethod method_;
-  int64_t n_;
-  int64_t syscalls_;
+  CopyProgress done_;
   Error error_;
   Fallback fallback_ = Fallback::kRefused;
   syscall::Errno fallback_errno_;

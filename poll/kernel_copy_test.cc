@@ -140,7 +140,7 @@ class Ends {
       case Route::kSpliceFromSocket:
         return Splice(*dst_, *src_, remain, SpliceVia::kIntermediatePipe);
     }
-    return CopyResult::Ended(CopyMethod::kSplice, 0, 0);
+    return CopyResult::Ended(CopyMethod::kSplice, {});
   }
 
   // What is left in the source: from its file offset, or until its writer is done.

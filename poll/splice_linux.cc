@@ -178,17 +178,17 @@ CopyResult Splice(FD& dst, FD& src, int64_t remain, SpliceVia via) {
     return internal::CopyInRounds(dst, src, remain, method, round, probe);
   }
 
-  if (remain <= 0) return CopyResult::Ended(CopyMethod::kSplice, 0, 0);
+  if (remain <= 0) return CopyResult::Ended(CopyMethod::kSplice, {});
   if (sys.splice.load() == internal::Availability::kUnavailable) {
-    return CopyResult::FellBack(CopyMethod::kSplice, 0, 0, Fallback::kUnavailable);
+    return CopyResult::NotTried(CopyMethod::kSplice, Fallback::kUnavailable);
   }
   int64_t pipe_syscalls = 0;
   const syscall::Result<SplicePipe> pipe = GetPipe(sys, pipe_syscalls);
   if (!pipe.ok()) {
     // EMFILE, ENFILE (out of descriptors), ENOMEM: the read/write loop needs
     // neither a descriptor nor pipe memory.
-    return CopyResult::FellBack(CopyMethod::kSplice, 0, pipe_syscalls, Fallback::kNoPipe,
-                                pipe.error());
+    return CopyResult::FellBack(CopyMethod::kSplice, {.bytes = 0, .syscalls = pipe_syscalls},
+                                Fallback::kNoPipe, pipe.error());
   }
   method.max_round = std::min<int64_t>(kMaxSpliceRound, pipe.value().capacity);
   bool pipe_empty = true;

@@ -124,6 +124,17 @@ void IgnoreSigpipe() {
   if (::sigaction(SIGPIPE, &ignore, nullptr) != 0) Abort("sigaction", "SIGPIPE");
 }
 
+absl::StatusOr<std::string> ReadAll(io::Reader& r) {
+  std::string out;
+  std::array<char, 1 << 16> buf{};
+  while (true) {
+    absl::StatusOr<int64_t> n = r.Read(absl::MakeSpan(buf));
+    if (!n.ok()) return n.status();
+    if (*n == 0) return out;
+    out.append(buf.data(), static_cast<size_t>(*n));
+  }
+}
+
 absl::StatusOr<int64_t> StringReader::Read(absl::Span<char> buf) {
   ++reads_;
   max_request_ = std::max(max_request_, buf.size());

@@ -55,6 +55,10 @@ std::array<int, 2> ConnectedSockets(Network network);
 // whose reader went away fails with EPIPE instead of ending the test.
 void IgnoreSigpipe();
 
+// Everything `r` gives until its end, in Reads of up to 64 KiB; the first
+// error instead, if there is one. For draining pipes and sockets.
+absl::StatusOr<std::string> ReadAll(io::Reader& r);
+
 // An io::Reader over a string that is not an os::File (so a copy from it
 // takes the read/write path): at most `chunk` bytes per Read, and, once
 // `fail_after` bytes have been read, a DataLoss error.

@@ -35,7 +35,8 @@ TEST(ProgressLineTest, WithAndWithoutTotal) {
 
 TEST(StatsReportTest, NamesThePath) {
   os::CopyCounters kernel_only;
-  kernel_only.OnKernelCopy(CopyResult::Ended(CopyMethod::kCopyFileRange, 1 << 20, 2));
+  kernel_only.OnKernelCopy(
+      CopyResult::Ended(CopyMethod::kCopyFileRange, {.bytes = 1 << 20, .syscalls = 2}));
   EXPECT_EQ(StatsReport(1 << 20, absl::Milliseconds(500), kernel_only.totals()),
             "copied 1048576 bytes (1.0 MiB) in 0.500 s, 2.0 MiB/s\n"
             "path: copy_file_range 100%\n"
@@ -43,7 +44,8 @@ TEST(StatsReportTest, NamesThePath) {
             "read/write: 0 reads, 0 writes, 0 bytes\n");
 
   os::CopyCounters both;
-  both.OnKernelCopy(CopyResult::FellBack(CopyMethod::kCopyFileRange, 1 << 20, 2,
+  both.OnKernelCopy(CopyResult::FellBack(CopyMethod::kCopyFileRange,
+                                         {.bytes = 1 << 20, .syscalls = 2},
                                          poll::Fallback::kRefused, syscall::Errno(EXDEV)));
   both.OnReadWrite({3 << 20, 13, 12});
   EXPECT_NE(StatsReport(4 << 20, absl::Seconds(1), both.totals())
@@ -52,7 +54,7 @@ TEST(StatsReportTest, NamesThePath) {
 
   // Shares are whole percentages that add up to 100.
   os::CopyCounters thirds;
-  thirds.OnKernelCopy(CopyResult::FellBack(CopyMethod::kCopyFileRange, 1, 1,
+  thirds.OnKernelCopy(CopyResult::FellBack(CopyMethod::kCopyFileRange, {.bytes = 1, .syscalls = 1},
                                            poll::Fallback::kRefused, syscall::Errno(EXDEV)));
   thirds.OnReadWrite({2, 2, 1});
   EXPECT_NE(StatsReport(3, absl::Seconds(1), thirds.totals())

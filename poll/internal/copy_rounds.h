@@ -122,55 +122,54 @@ struct Method {
 template <typename Round, typename Probe>
 CopyResult CopyInRounds(FD& dst, FD& src, int64_t remain, const Method& m, const Round& round,
                         const Probe& probe, int64_t syscalls_before = 0) {
-  if (remain <= 0) return CopyResult::Ended(m.method, 0, syscalls_before);
+  CopyProgress done{.bytes = 0, .syscalls = syscalls_before};
+  if (remain <= 0) return CopyResult::Ended(m.method, done);
   if (m.availability->load() == Availability::kUnavailable) {
-    return CopyResult::FellBack(m.method, 0, syscalls_before, Fallback::kUnavailable);
+    return CopyResult::FellBack(m.method, done, Fallback::kUnavailable);
   }
-  int64_t written = 0;
-  int64_t syscalls = syscalls_before;
   while (remain > 0) {
     const auto len = static_cast<size_t>(std::min(remain, m.max_round));
-    if (!dst.WriteLock()) return CopyResult::Failed(m.method, written, syscalls, Error::Closing());
+    if (!dst.WriteLock()) return CopyResult::Failed(m.method, done, Error::Closing());
     if (!src.ReadLock()) {
       dst.WriteUnlock();
-      return CopyResult::Failed(m.method, written, syscalls, Error::Closing());
+      return CopyResult::Failed(m.method, done, Error::Closing());
     }
-    const RoundResult r = round(src.SysfdForRead(), dst.SysfdForWrite(), len, syscalls);
+    const RoundResult r = round(src.SysfdForRead(), dst.SysfdForWrite(), len, done.syscalls);
     src.ReadUnlock();
     dst.WriteUnlock();
 
-    written += static_cast<int64_t>(r.n);
+    done.bytes += static_cast<int64_t>(r.n);
     remain -= static_cast<int64_t>(r.n);
     if (!r.err.ok()) {
       const syscall::Errno err = r.err;
       if (r.stranded || !m.means_fall_back(err)) {
         // A real failure (ENOSPC, EPIPE, ...), or bytes that no other method
         // can recover: the exact count so far and the error.
-        return CopyResult::Failed(m.method, written, syscalls, err);
+        return CopyResult::Failed(m.method, done, err);
       }
       if (err == syscall::Errno(ENOSYS) || err == syscall::Errno(EPERM)) {
         const ProbeAnswer answer = ProbeOnce(*m.availability, probe);
-        syscalls += answer.syscalls;
+        done.syscalls += answer.syscalls;
         if (answer.unavailable) {
-          return CopyResult::FellBack(m.method, written, syscalls, Fallback::kUnavailable, err);
+          return CopyResult::FellBack(m.method, done, Fallback::kUnavailable, err);
         }
       }
       // Not for these files: the caller's next method or read/write loop
       // carries on from the offsets (or the pipe's data), which have moved by
-      // exactly `written`.
-      return CopyResult::FellBack(m.method, written, syscalls, Fallback::kRefused, err);
+      // exactly done.bytes.
+      return CopyResult::FellBack(m.method, done, Fallback::kRefused, err);
     }
     if (r.n == 0) {
-      if (written == 0 && m.zero_first_round_falls_back) {
+      if (done.bytes == 0 && m.zero_first_round_falls_back) {
         // Nothing at all: an empty source, or a file whose size the kernel
         // reports as 0 although reading it gives data. An ordinary read
         // tells the two apart at the cost of one read(2).
-        return CopyResult::FellBack(m.method, 0, syscalls, Fallback::kNothingCopied);
+        return CopyResult::FellBack(m.method, done, Fallback::kNothingCopied);
       }
       break;  // the end of the source
     }
   }
-  return CopyResult::Ended(m.method, written, syscalls);
+  return CopyResult::Ended(m.method, done);
 }
 
 }  // namespace sysport::poll::internal

@@ -21,9 +21,18 @@ import json
 import os
 import sys
 
-# Arguments that only make the build reproducible or write dependency files;
-# clang-tidy would report the __DATE__ redefinitions as warnings.
-_DROPPED_PREFIXES = ("-D__DATE__=", "-D__TIME__=", "-D__TIMESTAMP__=")
+# Arguments that only make the build reproducible, or that check the layering
+# (the build does that: layering_check's module maps, which name generated
+# files that only the last build's execution root is sure to hold); clang-tidy
+# would report the __DATE__ redefinitions as warnings.
+_DROPPED_PREFIXES = (
+    "-D__DATE__=",
+    "-D__TIME__=",
+    "-D__TIMESTAMP__=",
+    "-fmodule-name=",
+    "-fmodule-map-file=",
+    "-fmodules-strict-decluse",
+)
 
 
 def _source_of(arguments):
