@@ -82,20 +82,11 @@ struct Sockets {
   std::unique_ptr<File> server;
 };
 
-// Everything `f` gives until its end.
+// Everything `f` gives until its end (testutil::ReadAll, which must not fail).
 std::string ReadAll(File& f) {
-  std::string out;
-  std::array<char, 1 << 16> buf = {};
-  while (true) {
-    absl::StatusOr<int64_t> n = f.Read(absl::MakeSpan(buf));
-    if (!n.ok()) {
-      ADD_FAILURE() << n.status();
-      break;
-    }
-    if (*n == 0) break;
-    out.append(buf.data(), static_cast<size_t>(*n));
-  }
-  return out;
+  absl::StatusOr<std::string> all = testutil::ReadAll(f);
+  EXPECT_TRUE(all.ok()) << all.status();
+  return all.value_or("");
 }
 
 int64_t Offset(File& f) { return testutil::Offset(f.Fd()); }
