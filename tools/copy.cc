@@ -1,6 +1,7 @@
 // copy: copies SRC to DST with sysport's io::Copy, so the bytes take exactly
-// the library's paths: copy_file_range(2) when the kernel can, an ordinary
-// read/write loop when it cannot.
+// the library's paths: copy_file_range(2), sendfile(2) or splice(2) when the
+// kernel can (a pipe or socket as "-" included), an ordinary read/write loop
+// when it cannot.
 //
 //   copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST
 //
@@ -50,7 +51,7 @@ ABSL_FLAG(std::optional<int64_t>, seek, std::nullopt,
 ABSL_FLAG(std::optional<int64_t>, count, std::nullopt, "Copy at most N bytes.");
 ABSL_FLAG(bool, stats, false,
           "Print to stderr the bytes, seconds, throughput, and which path carried the bytes "
-          "(copy_file_range or read/write) with the reason for any fallback.");
+          "(copy_file_range, sendfile, splice or read/write) with the reason for any fallback.");
 ABSL_FLAG(bool, progress, false,
           "Show progress on stderr for copies that take more than about a second.");
 
@@ -149,10 +150,12 @@ struct Options {
 
 Options ParseArgs(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "copies SRC to DST, in the kernel with copy_file_range(2) where it can.\n\n"
+      "copies SRC to DST, in the kernel with copy_file_range(2), sendfile(2) or splice(2)\n"
+      "where it can.\n\n"
       "Usage: copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST\n\n"
-      "'-' as SRC is standard input, as DST standard output. DST is created with mode\n"
-      "0666 (less the umask) and truncated, unless --append or --seek is given.\n"
+      "'-' as SRC is standard input, as DST standard output (a file, pipe or socket).\n"
+      "DST is created with mode 0666 (less the umask) and truncated, unless --append or\n"
+      "--seek is given.\n"
       "Exit status: 0 on success, 1 if the copy failed, 2 for bad flags or arguments.");
   for (const char* raw : absl::MakeConstSpan(argv, static_cast<size_t>(argc)).subspan(1)) {
     const std::string_view arg(raw);
@@ -295,8 +298,11 @@ int Run(int argc, char** argv) {
   std::optional<io::LimitedReader> limited;
   if (o.count.has_value()) reader = &limited.emplace(*src, *o.count);
 
+  // ReadFrom reports to the destination's observer, WriteTo (a file into a
+  // pipe or socket, with sendfile) to the source's: --stats counts both.
   os::CopyCounters counters;
   dst->SetCopyObserver(&counters);
+  src->SetCopyObserver(&counters);
   const absl::Time start = absl::Now();
   const io::Result result =
       o.progress ? CopyWithProgress(*dst, *src, o, start) : io::Copy(*dst, *reader);
