@@ -128,7 +128,7 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
   const internal::Method method = {
       .method = kMethod,
       .max_round = kMaxCopyFileRangeRound,
-      .availability = &sys.copy_file_range,
+      .availability = &sys.copy_file_range_availability,
       .zero_first_round_falls_back = true,
       .means_fall_back = MeansFallBack,
   };

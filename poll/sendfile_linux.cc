@@ -61,7 +61,7 @@ CopyResult SendFile(FD& dst, FD& src, int64_t remain) {
   const internal::Method method = {
       .method = CopyMethod::kSendfile,
       .max_round = kMaxSendfileRound,
-      .availability = &sys.sendfile,
+      .availability = &sys.sendfile_availability,
       // procfs and sysfs files report size 0 and may send nothing (Rust's std
       // does not even try a source of size 0).
       .zero_first_round_falls_back = true,

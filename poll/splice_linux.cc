@@ -161,7 +161,7 @@ CopyResult Splice(FD& dst, FD& src, int64_t remain, SpliceVia via) {
   internal::Method method = {
       .method = CopyMethod::kSplice,
       .max_round = kMaxSpliceRound,
-      .availability = &sys.splice,
+      .availability = &sys.splice_availability,
       .zero_first_round_falls_back = false,  // 0 from a pipe or socket is its end
       .means_fall_back = MeansFallBack,
   };
@@ -179,7 +179,7 @@ CopyResult Splice(FD& dst, FD& src, int64_t remain, SpliceVia via) {
   }
 
   if (remain <= 0) return CopyResult::Ended(CopyMethod::kSplice, {});
-  if (sys.splice.load() == internal::Availability::kUnavailable) {
+  if (sys.splice_availability.load() == internal::Availability::kUnavailable) {
     return CopyResult::NotTried(CopyMethod::kSplice, Fallback::kUnavailable);
   }
   int64_t pipe_syscalls = 0;

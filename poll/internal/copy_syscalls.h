@@ -84,9 +84,9 @@ class CopySyscalls {
   size_t idle_pipes() const;
 
   std::atomic<KernelCheck> copy_file_range_kernel{KernelCheck::kUnknown};
-  std::atomic<Availability> copy_file_range{Availability::kUnknown};
-  std::atomic<Availability> sendfile{Availability::kUnknown};
-  std::atomic<Availability> splice{Availability::kUnknown};
+  std::atomic<Availability> copy_file_range_availability{Availability::kUnknown};
+  std::atomic<Availability> sendfile_availability{Availability::kUnknown};
+  std::atomic<Availability> splice_availability{Availability::kUnknown};
 
  private:
   mutable absl::Mutex pool_mu_;
