@@ -90,8 +90,9 @@ TEST(CopyCountersTest, ManyThreadsAddUp) {
   threads.reserve(4);
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&c] {
-      for (int j = 0; j < 1000; ++j)
+      for (int j = 0; j < 1000; ++j) {
         c.OnKernelCopy(CopyResult::Ended(kCfr, {.bytes = 10, .syscalls = 2}));
+      }
     });
   }
   for (auto& t : threads) t.join();

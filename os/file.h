@@ -69,7 +69,10 @@ struct FileInfo {
   bool IsDirectory() const { return type() == FileType::kDirectory; }
 };
 
-class File final : public io::Reader, public io::Writer, public io::ReaderFrom, public io::WriterTo {
+class File final : public io::Reader,
+                   public io::Writer,
+                   public io::ReaderFrom,
+                   public io::WriterTo {
  public:
   // Go's os.Open: read-only.
   static absl::StatusOr<std::unique_ptr<File>> Open(std::string name);

@@ -63,23 +63,29 @@ Kind KindOf(File& file) {
 
 // The first method for a pair of kinds, and how the copy goes.
 enum class Plan : uint8_t {
-  kCopyFileRange,       // then sendfile if the refusal is about the filesystems
-  kSendfile,            // from the source's pages
-  kSpliceDirect,        // a pipe at one end
-  kSpliceThroughPipe,   // a socket to a non-pipe
-  kNone,                // no method applies: the read/write loop
+  kCopyFileRange,      // then sendfile if the refusal is about the filesystems
+  kSendfile,           // from the source's pages
+  kSpliceDirect,       // a pipe at one end
+  kSpliceThroughPipe,  // a socket to a non-pipe
+  kNone,               // no method applies: the read/write loop
 };
 
-Plan PlanFor(Kind from, Kind to) {
-  switch (from) {
+// The kinds of a copy's two ends.
+struct Ends {
+  Kind from;
+  Kind to;
+};
+
+Plan PlanFor(Ends ends) {
+  switch (ends.from) {
     case Kind::kRegular:
-      return to == Kind::kRegular ? Plan::kCopyFileRange : Plan::kSendfile;
+      return ends.to == Kind::kRegular ? Plan::kCopyFileRange : Plan::kSendfile;
     case Kind::kBlockDevice:
       return Plan::kSendfile;
     case Kind::kPipe:
       return Plan::kSpliceDirect;
     case Kind::kSocket:
-      return to == Kind::kPipe ? Plan::kSpliceDirect : Plan::kSpliceThroughPipe;
+      return ends.to == Kind::kPipe ? Plan::kSpliceDirect : Plan::kSpliceThroughPipe;
     case Kind::kOther:
       return Plan::kNone;
   }
@@ -109,7 +115,7 @@ KernelCopies KernelCopy(File& dst, File* src, int64_t remain) {
   if (src->Fd() < 0) {
     return {CopyResult::NotTried(CopyMethod::kCopyFileRange, Fallback::kSourceClosed)};
   }
-  const Plan plan = PlanFor(KindOf(*src), KindOf(dst));
+  const Plan plan = PlanFor({.from = KindOf(*src), .to = KindOf(dst)});
   if (plan == Plan::kNone) {
     return {CopyResult::NotTried(CopyMethod::kSplice, Fallback::kFileTypes)};
   }

@@ -11,8 +11,8 @@
 namespace sysport::os::internal {
 
 KernelCopies KernelCopy(File& /*dst*/, File* /*src*/, int64_t /*remain*/) {
-  return {poll::CopyResult::NotTried(poll::CopyMethod::kCopyFileRange,
-                                     poll::Fallback::kNoKernelCopy)};
+  return {
+      poll::CopyResult::NotTried(poll::CopyMethod::kCopyFileRange, poll::Fallback::kNoKernelCopy)};
 }
 
 bool SourcePushes(File& /*dst*/, File& /*src*/) { return false; }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <iostream>
@@ -89,10 +90,9 @@ const CopyCounters::MethodCounts& SendfileCounts(const CopyCounters::Totals& t) 
 // finding the system call working) is about the filesystems, so that
 // sendfile copies the rest (poll::PageCacheCopyMayWork).
 bool SendfileFollows(int err) {
-  for (int e : {EXDEV, EOPNOTSUPP, EIO, ENOENT, EACCES, ENOSYS}) {
-    if (err == e) return true;
-  }
-  return false;
+  constexpr std::array<int, 6> kAboutTheFilesystems = {EXDEV,  EOPNOTSUPP, EIO,
+                                                       ENOENT, EACCES,     ENOSYS};
+  return std::ranges::find(kAboutTheFilesystems, err) != kAboutTheFilesystems.end();
 }
 
 // How many fallbacks for `reason` (and, if given, that errno) were reported.

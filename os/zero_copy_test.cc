@@ -245,6 +245,39 @@ INSTANTIATE_TEST_SUITE_P(Go, SpliceFileTest,
 
 class CopyFileToFileTest : public ::testing::TestWithParam<bool> {};
 
+// One of Go's cases: src at src_start, dst holding dst_start zero bytes and
+// positioned at its end, and io::Copy (limit 0: the file's WriteTo, handing
+// over to dst's ReadFrom) or io::CopyN (dst's ReadFrom of a LimitedReader).
+void CopyOneCase(File& src, const std::string& data, bool cross_filesystem, int64_t src_start,
+                 int64_t dst_start, int64_t limit) {
+  SCOPED_TRACE(absl::StrCat("srcStart=", src_start, " dstStart=", dst_start, " limit=", limit));
+  const auto size = static_cast<int64_t>(data.size());
+  const int64_t remaining = size - src_start;
+  const std::string dst_path = MakeFile(std::string(static_cast<size_t>(dst_start), '\0'));
+  auto dst = MustOpen(dst_path, O_RDWR);
+  ASSERT_EQ(dst->Seek(0, SEEK_END).value_or(-1), dst_start);
+  ASSERT_EQ(src.Seek(src_start, SEEK_SET).value_or(-1), src_start);
+  CopyCounters counters;
+  dst->SetCopyObserver(&counters);
+  io::Result r = limit == 0 ? io::Copy(*dst, src) : io::CopyN(*dst, src, limit);
+  const int64_t want = limit == 0 ? remaining : std::min(limit, remaining);
+  // Go: io.EOF when the limit is past the end, nil otherwise.
+  EXPECT_EQ(io::IsEndOfInput(r.status), limit > remaining) << r.status;
+  EXPECT_EQ(r.ok(), limit <= remaining) << r.status;
+  EXPECT_EQ(r.n, want);
+  EXPECT_EQ(Offset(src), src_start + want);
+  EXPECT_EQ(Offset(*dst), dst_start + want);
+  EXPECT_EQ(Contents(dst_path),
+            std::string(static_cast<size_t>(dst_start), '\0') +
+                data.substr(static_cast<size_t>(src_start), static_cast<size_t>(want)));
+  const Carried carried = CarriedBy(counters);
+  EXPECT_EQ(carried.copy_file_range + carried.sendfile + carried.read_write, want);
+  if (kKernelCopy && cross_filesystem && Fallbacks(counters, Fallback::kRefused, EXDEV) == 1) {
+    EXPECT_EQ(carried.sendfile, want) << "copy_file_range said EXDEV: sendfile's turn";
+  }
+  ::unlink(dst_path.c_str());
+}
+
 TEST_P(CopyFileToFileTest, OffsetsAndLimits) {
   const bool cross_filesystem = GetParam();
   if (cross_filesystem && ::access("/dev/shm", W_OK) != 0) GTEST_SKIP() << "no writable /dev/shm";
@@ -256,37 +289,7 @@ TEST_P(CopyFileToFileTest, OffsetsAndLimits) {
     const int64_t remaining = kSize - src_start;
     for (const int64_t dst_start : {int64_t{0}, int64_t{200}}) {
       for (const int64_t limit : {remaining, remaining - 100, kSize * 2, int64_t{0}}) {
-        if (limit < 0) continue;
-        SCOPED_TRACE(absl::StrCat("srcStart=", src_start, " dstStart=", dst_start,
-                                  " limit=", limit));
-        const std::string dst_path = MakeFile(std::string(static_cast<size_t>(dst_start), '\0'));
-        auto dst = MustOpen(dst_path, O_RDWR);
-        ASSERT_EQ(dst->Seek(0, SEEK_END).value_or(-1), dst_start);
-        ASSERT_EQ(src->Seek(src_start, SEEK_SET).value_or(-1), src_start);
-        CopyCounters counters;
-        dst->SetCopyObserver(&counters);
-        // limit 0: io::Copy (the file's WriteTo, handing over to dst's
-        // ReadFrom); else io::CopyN (dst's ReadFrom of a LimitedReader).
-        io::Result r = limit == 0 ? io::Copy(*dst, *src) : io::CopyN(*dst, *src, limit);
-        const int64_t want = limit == 0 ? remaining : std::min(limit, remaining);
-        if (limit > remaining) {
-          EXPECT_TRUE(io::IsEndOfInput(r.status)) << r.status;
-        } else {
-          EXPECT_TRUE(r.ok()) << r.status;
-        }
-        EXPECT_EQ(r.n, want);
-        EXPECT_EQ(Offset(*src), src_start + want);
-        EXPECT_EQ(Offset(*dst), dst_start + want);
-        EXPECT_EQ(Contents(dst_path),
-                  std::string(static_cast<size_t>(dst_start), '\0') +
-                      data.substr(static_cast<size_t>(src_start), static_cast<size_t>(want)));
-        const Carried carried = CarriedBy(counters);
-        EXPECT_EQ(carried.copy_file_range + carried.sendfile + carried.read_write, want);
-        if (kKernelCopy && cross_filesystem && want > 0 &&
-            Fallbacks(counters, Fallback::kRefused, EXDEV) == 1) {
-          EXPECT_EQ(carried.sendfile, want) << "copy_file_range said EXDEV: sendfile's turn";
-        }
-        ::unlink(dst_path.c_str());
+        if (limit >= 0) CopyOneCase(*src, data, cross_filesystem, src_start, dst_start, limit);
       }
     }
   }
@@ -651,8 +654,8 @@ TEST_F(FaultTest, SpliceRefusalsBeforeAndAfterBytes) {
 // (bytes already out of the socket) loses nothing either.
 TEST_F(FaultTest, SpliceRefusalWithBytesInTheIntermediatePipe) {
   FakeSyscalls fake;
-  fake.splice.ShortRound(2, 100);            // out of the pipe: 100 bytes
-  fake.splice.FailRound(3, Errno(EINVAL));   // then the rest of the round is refused
+  fake.splice.ShortRound(2, 100);           // out of the pipe: 100 bytes
+  fake.splice.FailRound(3, Errno(EINVAL));  // then the rest of the round is refused
   Sockets s(Network::kUnix);
   const std::string data = Pattern(200000, 16);
   std::thread sender([&] {

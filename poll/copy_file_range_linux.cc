@@ -139,7 +139,9 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
         sys, [&] { return sys.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0); }, {},
         syscalls));
   };
-  const auto probe = [&sys] { return sys.CopyFileRange(-1, nullptr, -1, nullptr, 1, 0).error(); };
+  const auto probe = [&sys] {
+    return sys.CopyFileRange(-1, nullptr, -1, nullptr, 1, 0).error();
+  };
   return internal::CopyInRounds(dst, src, remain, method, round, probe);
 }
 

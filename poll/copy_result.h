@@ -30,11 +30,11 @@ std::string_view Name(CopyMethod method);
 // kReadWriteFaster before any system call, poll decides the others from what
 // the kernel says.
 enum class Fallback : uint8_t {
-  kAppendMode,     // the destination was opened with O_APPEND (every in-kernel method refuses it)
-  kSourceNotFile,  // the source is not an os::File (after unwrapping a LimitedReader)
-  kSourceClosed,   // the source os::File is closed: the read/write loop reports it
-  kNoKernelCopy,   // this platform has no in-kernel copy (the stub build)
-  kFileTypes,      // no in-kernel method for this pair of file types (a character device source)
+  kAppendMode,       // the destination was opened with O_APPEND (every in-kernel method refuses it)
+  kSourceNotFile,    // the source is not an os::File (after unwrapping a LimitedReader)
+  kSourceClosed,     // the source os::File is closed: the read/write loop reports it
+  kNoKernelCopy,     // this platform has no in-kernel copy (the stub build)
+  kFileTypes,        // no in-kernel method for this pair of file types (a character device source)
   kReadWriteFaster,  // a method works for these file types, but measured slower (README)
   kKernelTooOld,     // Linux older than 5.3: never tried in this process
   kUnavailable,      // the system call does not work in this process (ENOSYS, seccomp's EPERM)

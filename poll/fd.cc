@@ -73,7 +73,7 @@ IoResult FromCount(const syscall::Result<size_t>& r) {
 // A descriptor in non-blocking mode (a socket or pipe a server handed over,
 // or whose O_NONBLOCK someone else set) answers EAGAIN when it is not ready:
 // wait for it with poll(2) and try again, as Go's pollable descriptors do.
-syscall::Errno WaitReady(int fd, short events) {
+syscall::Errno WaitReady(int fd, internal::PollEvents events) {
   return internal::WaitReady(fd, events, [](absl::Span<struct pollfd> fds, int timeout_ms) {
     return syscall::Poll(fds, timeout_ms);
   });
@@ -86,8 +86,8 @@ IoResult FD::Read(absl::Span<char> buf) {
   IoResult result;
   if (!buf.empty()) {  // an empty read is 0 without a system call, as in Go
     const int fd = SysfdForRead();
-    result = FromCount(internal::WaitingWhileNotReady([&] { return syscall::Read(fd, Capped(buf)); },
-                                                      [fd] { return WaitReady(fd, POLLIN); }));
+    result = FromCount(internal::WaitingWhileNotReady(
+        [&] { return syscall::Read(fd, Capped(buf)); }, [fd] { return WaitReady(fd, POLLIN); }));
   }
   ReadUnlock();
   return result;

@@ -174,8 +174,7 @@ class Ends {
   std::thread feeder_;
 };
 
-void ExpectFellBack(const CopyResult& r, CopyMethod method, Fallback reason, Errno err,
-                    int64_t n) {
+void ExpectFellBack(const CopyResult& r, CopyMethod method, Fallback reason, Errno err, int64_t n) {
   EXPECT_EQ(r.outcome(), Outcome::kFellBack);
   EXPECT_EQ(r.method(), method) << Name(r.method());
   EXPECT_EQ(r.fallback(), reason) << Describe(r.fallback());
@@ -221,7 +220,8 @@ TEST_P(KernelCopyTest, LimitStopsTheCopy) {
   CopyResult r = e.Copy(300);
   EXPECT_EQ(r.outcome(), Outcome::kEnded);
   EXPECT_EQ(r.n(), 300);
-  EXPECT_EQ(r.syscalls(), SetupCalls(route()) + CallsPerRound(route()));  // no round after the limit
+  EXPECT_EQ(r.syscalls(),
+            SetupCalls(route()) + CallsPerRound(route()));  // no round after the limit
   e.ExpectExact(r);
 }
 
@@ -483,7 +483,7 @@ TEST(SpliceThroughPipeTest, ThePipeIsSizedAndReused) {
     e.ExpectExact(r);
   }
   EXPECT_EQ(fake.pipes_made(), 1);
-  EXPECT_EQ(fake.idle_pipes(), 1U);
+  EXPECT_EQ(fake.idle_pipes.size(), 1U);
   // Every splice into the pipe asks for no more than it holds (1 MiB).
   for (const auto& call : fake.splice_calls()) EXPECT_LE(call.len, size_t{1} << 20);
 }
@@ -528,7 +528,7 @@ TEST(SpliceThroughPipeTest, BytesInThePipeAreWrittenBeforeFallingBack) {
   CopyResult r = e.Copy(kNoLimit);
   ExpectFellBack(r, CopyMethod::kSplice, Fallback::kRefused, Errno(EINVAL), 5000);
   e.ExpectExact(r);
-  EXPECT_EQ(fake.idle_pipes(), 1U);  // emptied, so pooled
+  EXPECT_EQ(fake.idle_pipes.size(), 1U);  // emptied, so pooled
 }
 
 // ... with an errno that fails the copy: the count is what reached dst, and
@@ -544,7 +544,7 @@ TEST(SpliceThroughPipeTest, FailureWithBytesInThePipeCountsWhatArrived) {
   EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
   EXPECT_EQ(r.n(), 700);
   EXPECT_EQ(Contents(e.dst_path()), e.data().substr(0, 700));
-  EXPECT_EQ(fake.idle_pipes(), 0U);
+  EXPECT_EQ(fake.idle_pipes.size(), 0U);
   // The source gave up the whole round: the rest starts after it.
   EXPECT_EQ(e.Rest(), e.data().substr(5000));
 }
@@ -565,7 +565,7 @@ TEST(SpliceThroughPipeTest, FailedRescueFailsTheCopy) {
   EXPECT_EQ(r.outcome(), Outcome::kFailed);
   EXPECT_EQ(r.error(), Error(Errno(EBADF)));
   EXPECT_EQ(r.n(), 0);
-  EXPECT_EQ(fake.idle_pipes(), 0U);
+  EXPECT_EQ(fake.idle_pipes.size(), 0U);
 }
 
 // --- splice from a pipe only ---

@@ -75,7 +75,9 @@ CopyResult SendFile(FD& dst, FD& src, int64_t remain) {
         sys, [&] { return sys.SendFile(out_fd, in_fd, nullptr, len); }, {{out_fd, POLLOUT}},
         syscalls));
   };
-  const auto probe = [&sys] { return sys.SendFile(-1, -1, nullptr, 1).error(); };
+  const auto probe = [&sys] {
+    return sys.SendFile(-1, -1, nullptr, 1).error();
+  };
   return internal::CopyInRounds(dst, src, remain, method, round, probe);
 }
 

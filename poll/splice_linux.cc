@@ -64,7 +64,7 @@ bool MeansFallBack(Errno err) {
 // asks it for more room or more bytes than it has, so it never blocks, and
 // whether a round waits is up to the copy's own two descriptors.
 syscall::Result<SplicePipe> GetPipe(CopySyscalls& sys, int64_t& syscalls) {
-  if (std::optional<SplicePipe> idle = sys.TakeIdlePipe()) {
+  if (std::optional<SplicePipe> idle = sys.idle_pipes.Take()) {
     return syscall::Result<SplicePipe>::Ok(*idle);
   }
   ++syscalls;
@@ -165,7 +165,9 @@ CopyResult Splice(FD& dst, FD& src, int64_t remain, SpliceVia via) {
       .zero_first_round_falls_back = false,  // 0 from a pipe or socket is its end
       .means_fall_back = MeansFallBack,
   };
-  const auto probe = [&sys] { return sys.Splice(-1, nullptr, -1, nullptr, 1, 0).error(); };
+  const auto probe = [&sys] {
+    return sys.Splice(-1, nullptr, -1, nullptr, 1, 0).error();
+  };
   if (via == SpliceVia::kDirect) {
     // A pipe at one end or both: EAGAIN means that the source had nothing or
     // the destination no room, and the call does not say which, so wait for
@@ -201,7 +203,7 @@ CopyResult Splice(FD& dst, FD& src, int64_t remain, SpliceVia via) {
       internal::CopyInRounds(dst, src, remain, method, round, probe, pipe_syscalls);
   // Go's putPipe: only an empty pipe goes back to the pool.
   if (pipe_empty) {
-    sys.ReturnIdlePipe(pipe.value());
+    sys.idle_pipes.Return(pipe.value());
   } else {
     internal::ClosePipe(pipe.value());
   }

@@ -14,7 +14,9 @@
 namespace sysport::syscall {
 namespace {
 
-constexpr long Number(SyscallNumber n) { return static_cast<long>(n); }  // NOLINT(google-runtime-int)
+constexpr long Number(SyscallNumber n) {
+  return static_cast<long>(n);
+}  // NOLINT(google-runtime-int)
 
 // The sendfile that takes a 64-bit offset: 32-bit ABIs have it as sendfile64
 // (their plain sendfile takes a 32-bit off_t), 64-bit ABIs only as sendfile.

@@ -99,8 +99,8 @@ std::array<int, 2> ConnectedSockets(Network network) {
     // An abstract address (Linux): no file to remove, and no limit of 108
     // bytes on Bazel's long $TEST_TMPDIR paths.
     static std::atomic<int> next{0};
-    const std::string name = "sysport-test-" + std::to_string(::getpid()) + "-" +
-                             std::to_string(next.fetch_add(1));
+    const std::string name =
+        "sysport-test-" + std::to_string(::getpid()) + "-" + std::to_string(next.fetch_add(1));
     struct sockaddr_un un = {};
     un.sun_family = AF_UNIX;
     std::memcpy(un.sun_path + 1, name.data(), name.size());  // sun_path[0] stays '\0'

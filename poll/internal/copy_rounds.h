@@ -31,7 +31,7 @@ namespace sysport::poll::internal {
 // A descriptor and what to wait for when a call on it answers EAGAIN.
 struct WaitFor {
   int fd;
-  short events;  // POLLIN or POLLOUT
+  PollEvents events;  // POLLIN or POLLOUT
 };
 
 // One system call of a round through WaitingWhileNotReady: EINTR retried; on
@@ -114,6 +114,29 @@ struct Method {
   bool (*means_fall_back)(syscall::Errno);
 };
 
+// What a round's error means by the method's policy, after `done`: the copy
+// failed, or the method falls back (for ENOSYS and EPERM, as the probe says).
+template <typename Probe>
+CopyResult AfterError(const Method& m, const Probe& probe, CopyProgress done,
+                      const RoundResult& r) {
+  const syscall::Errno err = r.err;
+  if (r.stranded || !m.means_fall_back(err)) {
+    // A real failure (ENOSPC, EPIPE, ...), or bytes that no other method can
+    // recover: the exact count so far and the error.
+    return CopyResult::Failed(m.method, done, err);
+  }
+  if (err == syscall::Errno(ENOSYS) || err == syscall::Errno(EPERM)) {
+    const ProbeAnswer answer = ProbeOnce(*m.availability, probe);
+    done.syscalls += answer.syscalls;
+    if (answer.unavailable)
+      return CopyResult::FellBack(m.method, done, Fallback::kUnavailable, err);
+  }
+  // Not for these files: the caller's next method or read/write loop carries
+  // on from the offsets (or the pipe's data), which have moved by exactly
+  // done.bytes.
+  return CopyResult::FellBack(m.method, done, Fallback::kRefused, err);
+}
+
 // Copies at most `remain` bytes from src to dst in rounds of at most
 // m.max_round bytes. `round(in_fd, out_fd, len, syscalls)` makes one round's
 // system calls with the descriptors of the locked FDs and returns a
@@ -140,25 +163,7 @@ CopyResult CopyInRounds(FD& dst, FD& src, int64_t remain, const Method& m, const
 
     done.bytes += static_cast<int64_t>(r.n);
     remain -= static_cast<int64_t>(r.n);
-    if (!r.err.ok()) {
-      const syscall::Errno err = r.err;
-      if (r.stranded || !m.means_fall_back(err)) {
-        // A real failure (ENOSPC, EPIPE, ...), or bytes that no other method
-        // can recover: the exact count so far and the error.
-        return CopyResult::Failed(m.method, done, err);
-      }
-      if (err == syscall::Errno(ENOSYS) || err == syscall::Errno(EPERM)) {
-        const ProbeAnswer answer = ProbeOnce(*m.availability, probe);
-        done.syscalls += answer.syscalls;
-        if (answer.unavailable) {
-          return CopyResult::FellBack(m.method, done, Fallback::kUnavailable, err);
-        }
-      }
-      // Not for these files: the caller's next method or read/write loop
-      // carries on from the offsets (or the pipe's data), which have moved by
-      // exactly done.bytes.
-      return CopyResult::FellBack(m.method, done, Fallback::kRefused, err);
-    }
+    if (!r.err.ok()) return AfterError(m, probe, done, r);
     if (r.n == 0) {
       if (done.bytes == 0 && m.zero_first_round_falls_back) {
         // Nothing at all: an empty source, or a file whose size the kernel

@@ -47,6 +47,29 @@ struct SplicePipe {
 // Closes both ends (with close(2), never retried).
 void ClosePipe(const SplicePipe& pipe);
 
+// splice's pool of empty intermediate pipes (Go keeps a sync.Pool of them),
+// so a server splicing many connections makes a pipe once, not per copy.
+// Take hands one out if any; Return keeps an empty pipe for the next copy, up
+// to kMaxIdle (16 descriptors), and closes the others. Destroying the pool
+// closes what it holds.
+class PipePool {
+ public:
+  static constexpr size_t kMaxIdle = 8;
+
+  PipePool() = default;
+  ~PipePool();
+  PipePool(const PipePool&) = delete;
+  PipePool& operator=(const PipePool&) = delete;
+
+  std::optional<SplicePipe> Take();
+  void Return(SplicePipe pipe);
+  size_t size() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<SplicePipe> idle_ ABSL_GUARDED_BY(mu_);
+};
+
 // The system the in-kernel copy loops talk to: the raw system calls they
 // make, and what the process has learned about them. The learned state lives
 // here, with the system it describes, so installing another CopySyscalls (a
@@ -56,8 +79,7 @@ void ClosePipe(const SplicePipe& pipe);
 class CopySyscalls {
  public:
   CopySyscalls() = default;
-  // Closes the idle pipes (the real system is never destroyed).
-  virtual ~CopySyscalls();
+  virtual ~CopySyscalls() = default;
   CopySyscalls(const CopySyscalls&) = delete;
   CopySyscalls& operator=(const CopySyscalls&) = delete;
 
@@ -73,24 +95,12 @@ class CopySyscalls {
   virtual syscall::Result<int> Poll(absl::Span<struct pollfd> fds, int timeout_ms) = 0;
   virtual syscall::KernelVersion KernelVersion() = 0;
 
-  // splice's pool of empty intermediate pipes (Go keeps a sync.Pool of
-  // them), so a server splicing many connections makes a pipe once, not per
-  // copy. TakeIdlePipe hands one out if any; ReturnIdlePipe keeps an empty
-  // pipe for the next copy, up to kMaxIdlePipes (16 descriptors), and closes
-  // the others.
-  static constexpr size_t kMaxIdlePipes = 8;
-  std::optional<SplicePipe> TakeIdlePipe();
-  void ReturnIdlePipe(SplicePipe pipe);
-  size_t idle_pipes() const;
-
   std::atomic<KernelCheck> copy_file_range_kernel{KernelCheck::kUnknown};
   std::atomic<Availability> copy_file_range_availability{Availability::kUnknown};
   std::atomic<Availability> sendfile_availability{Availability::kUnknown};
   std::atomic<Availability> splice_availability{Availability::kUnknown};
-
- private:
-  mutable absl::Mutex pool_mu_;
-  std::vector<SplicePipe> idle_pipes_ ABSL_GUARDED_BY(pool_mu_);
+  // Pipes made on this system; the real system's live as long as the process.
+  PipePool idle_pipes;
 };
 
 // The CopySyscalls in use: the real system unless a test installed another.

@@ -57,33 +57,33 @@ void ClosePipe(const SplicePipe& pipe) {
   (void)syscall::Close(pipe.write_fd);
 }
 
-CopySyscalls::~CopySyscalls() {
-  absl::MutexLock lock(&pool_mu_);
-  for (const SplicePipe& pipe : idle_pipes_) ClosePipe(pipe);
+PipePool::~PipePool() {
+  absl::MutexLock lock(&mu_);
+  for (const SplicePipe& pipe : idle_) ClosePipe(pipe);
 }
 
-std::optional<SplicePipe> CopySyscalls::TakeIdlePipe() {
-  absl::MutexLock lock(&pool_mu_);
-  if (idle_pipes_.empty()) return std::nullopt;
-  const SplicePipe pipe = idle_pipes_.back();
-  idle_pipes_.pop_back();
+std::optional<SplicePipe> PipePool::Take() {
+  absl::MutexLock lock(&mu_);
+  if (idle_.empty()) return std::nullopt;
+  const SplicePipe pipe = idle_.back();
+  idle_.pop_back();
   return pipe;
 }
 
-void CopySyscalls::ReturnIdlePipe(SplicePipe pipe) {
+void PipePool::Return(SplicePipe pipe) {
   {
-    absl::MutexLock lock(&pool_mu_);
-    if (idle_pipes_.size() < kMaxIdlePipes) {
-      idle_pipes_.push_back(pipe);
+    absl::MutexLock lock(&mu_);
+    if (idle_.size() < kMaxIdle) {
+      idle_.push_back(pipe);
       return;
     }
   }
   ClosePipe(pipe);
 }
 
-size_t CopySyscalls::idle_pipes() const {
-  absl::MutexLock lock(&pool_mu_);
-  return idle_pipes_.size();
+size_t PipePool::size() const {
+  absl::MutexLock lock(&mu_);
+  return idle_.size();
 }
 
 CopySyscalls& Installed() {

@@ -32,12 +32,15 @@ auto IgnoringEintr(const Call& call) {
 
 static_assert(EWOULDBLOCK == EAGAIN, "Linux defines EWOULDBLOCK as EAGAIN; one check covers both");
 
+// The type of poll(2)'s events: POLLIN, POLLOUT (struct pollfd's own).
+using PollEvents = decltype(pollfd::events);
+
 // Waits with poll(2), made by `poll_call` (a function of a span of pollfd),
 // until `fd` is ready for `events` (POLLIN or POLLOUT). Ready includes
 // POLLERR, POLLHUP and POLLNVAL: the next call on the descriptor reports what
 // happened. Returns poll's own error otherwise (EINTR is retried).
 template <typename PollCall>
-syscall::Errno WaitReady(int fd, short events, const PollCall& poll_call) {
+syscall::Errno WaitReady(int fd, PollEvents events, const PollCall& poll_call) {
   std::array<struct pollfd, 1> fds = {{{fd, events, 0}}};
   return ErrorOf(IgnoringEintr([&] { return poll_call(absl::MakeSpan(fds), -1); }));
 }

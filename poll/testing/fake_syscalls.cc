@@ -164,7 +164,9 @@ syscall::Result<size_t> FakeSyscalls::CopyFileRange(int in_fd, int64_t* in_off, 
 
 syscall::Result<size_t> FakeSyscalls::SendFile(int out_fd, int in_fd, int64_t* offset,
                                                size_t count) {
-  const auto real = [&](size_t n) { return syscall::SendFile(out_fd, in_fd, offset, n); };
+  const auto real = [&](size_t n) {
+    return syscall::SendFile(out_fd, in_fd, offset, n);
+  };
   if (in_fd == -1 && out_fd == -1) return Probed(sendfile, [&] { return real(count); });
   {
     absl::MutexLock lock(&mu_);
@@ -203,7 +205,11 @@ syscall::Result<int> FakeSyscalls::GetPipeSize(int fd) { return syscall::GetPipe
 syscall::Result<int> FakeSyscalls::Poll(absl::Span<struct pollfd> fds, int timeout_ms) {
   {
     absl::MutexLock lock(&mu_);
-    poll_calls_.push_back({fds.empty() ? -1 : fds[0].fd, fds.empty() ? short{0} : fds[0].events});
+    if (fds.empty()) {
+      poll_calls_.push_back({});
+    } else {
+      poll_calls_.push_back({fds[0].fd, fds[0].events});
+    }
   }
   return FailOrPass<int>(poll, [=] { return syscall::Poll(fds, timeout_ms); });
 }

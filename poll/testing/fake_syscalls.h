@@ -57,8 +57,8 @@ class ScriptedCall {
   // What the next round does. For FakeSyscalls.
   struct Action {
     std::optional<syscall::Errno> fail;
-    std::optional<size_t> claim;  // return this without copying
-    size_t max_bytes = SIZE_MAX;  // otherwise copy at most this
+    std::optional<size_t> claim;   // return this without copying
+    size_t max_bytes = SIZE_MAX;   // otherwise copy at most this
     std::function<void()> before;  // run first, if set
   };
   Action NextRound();
@@ -108,7 +108,7 @@ class FakeSyscalls final : public internal::CopySyscalls {
   // A poll(2) call's (first) descriptor and events.
   struct PollCall {
     int fd = -1;
-    short events = 0;
+    decltype(pollfd::events) events = 0;
   };
 
   FakeSyscalls();

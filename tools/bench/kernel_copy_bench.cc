@@ -60,18 +60,18 @@ enum Variant : int64_t {
 
 // Which pair (the "pair" argument).
 enum Pair : int64_t {
-  kExt4ToTmpfs = 0,     // two regular files on two filesystems: copy_file_range says EXDEV
+  kExt4ToTmpfs = 0,  // two regular files on two filesystems: copy_file_range says EXDEV
   kTmpfsToExt4 = 1,
-  kFileToTcp = 2,       // a regular file (ext4) into loopback TCP
-  kFileToPipe = 3,      // a regular file (ext4) into a pipe
-  kPipeToExt4 = 4,      // a pipe into a regular file
+  kFileToTcp = 2,   // a regular file (ext4) into loopback TCP
+  kFileToPipe = 3,  // a regular file (ext4) into a pipe
+  kPipeToExt4 = 4,  // a pipe into a regular file
   kPipeToTmpfs = 5,
-  kTcpToExt4 = 6,       // loopback TCP into a regular file
+  kTcpToExt4 = 6,  // loopback TCP into a regular file
   kPipeToPipe = 7,
   kPipeToTcp = 8,
   kTcpToTcp = 9,
   kTcpToPipe = 10,
-  kUnixToExt4 = 11,     // a Unix stream socket into a regular file
+  kUnixToExt4 = 11,  // a Unix stream socket into a regular file
   kFileToUnix = 12,
 };
 
@@ -105,7 +105,8 @@ const std::string& SourceIn(const std::string& dir) {
   std::vector<char> block(1 << 20);
   for (size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>(i % 251);
   for (int64_t done = 0; done < Size();) {
-    const auto n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(block.size()), Size() - done));
+    const auto n =
+        static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(block.size()), Size() - done));
     if (::write(fd, block.data(), n) != static_cast<ssize_t>(n)) Die("write " + path);
     done += static_cast<int64_t>(n);
   }
@@ -128,8 +129,9 @@ int64_t Drain(int fd) {
 void Feed(int fd, int64_t size) {
   std::vector<char> buf(1 << 20, 'x');
   for (int64_t done = 0; done < size;) {
-    const ssize_t n =
-        ::write(fd, buf.data(), static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(buf.size()), size - done)));
+    const ssize_t n = ::write(
+        fd, buf.data(),
+        static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(buf.size()), size - done)));
     if (n <= 0) break;
     done += n;
   }
@@ -215,7 +217,8 @@ double RustCopy(const std::string& mode, const std::string& a, const std::string
   if (out == nullptr) Die("popen " + command);
   std::array<char, 64> line = {};
   double seconds = -1;
-  if (std::fgets(line.data(), line.size(), out) != nullptr) seconds = std::strtod(line.data(), nullptr);
+  if (std::fgets(line.data(), line.size(), out) != nullptr)
+    seconds = std::strtod(line.data(), nullptr);
   if (::pclose(out) != 0 || seconds <= 0) Die("rust peer: " + command);
   return seconds;
 }
@@ -253,7 +256,8 @@ void LabelPath(benchmark::State& state, const os::CopyCounters& counters) {
   std::string label;
   for (int i = 0; i < poll::kNumCopyMethods; ++i) {
     const auto method = static_cast<poll::CopyMethod>(i);
-    if (t.of(method).bytes > 0) absl::StrAppend(&label, label.empty() ? "" : "+", poll::Name(method));
+    if (t.of(method).bytes > 0)
+      absl::StrAppend(&label, label.empty() ? "" : "+", poll::Name(method));
   }
   if (t.read_write.bytes > 0) absl::StrAppend(&label, label.empty() ? "" : "+", "read/write");
   state.SetLabel(label);
@@ -304,7 +308,8 @@ void BM_FileInto(benchmark::State& state) {
   os::CopyCounters counters;
   for (auto _ : state) {
     if (variant == kRust) {
-      const double seconds = RustCopy(pair == kFileToPipe ? "file2pipe" : "file2tcp", src_path, "-");
+      const double seconds =
+          RustCopy(pair == kFileToPipe ? "file2pipe" : "file2tcp", src_path, "-");
       if (seconds < 0 || pair == kFileToUnix) {
         state.SkipWithError("no Rust peer (SYSPORT_RUST_PEER), or no Unix case for it");
         break;
@@ -341,8 +346,8 @@ void BM_FileInto(benchmark::State& state) {
 void BM_IntoFile(benchmark::State& state) {
   const auto pair = static_cast<Pair>(state.range(0));
   const auto variant = static_cast<Variant>(state.range(1));
-  const std::string dst_path = absl::StrCat(pair == kPipeToTmpfs ? TmpfsDir() : Ext4Dir(),
-                                            "/sysport-kernel-copy-bench-dst");
+  const std::string dst_path =
+      absl::StrCat(pair == kPipeToTmpfs ? TmpfsDir() : Ext4Dir(), "/sysport-kernel-copy-bench-dst");
   const bool from_pipe = pair == kPipeToExt4 || pair == kPipeToTmpfs;
   os::CopyCounters counters;
   for (auto _ : state) {
