@@ -45,11 +45,9 @@ using poll::CopyMethod;
 using poll::Fallback;
 using poll::testing::FakeSyscalls;
 using syscall::Errno;
-using testutil::Contents;
 using testutil::MakeFile;
 using testutil::Network;
 using testutil::Pattern;
-using testutil::TempDir;
 
 // Whether this build has the in-kernel copies (false in the stub build).
 constexpr bool kKernelCopy = SYSPORT_TEST_KERNEL_COPY != 0;
@@ -61,13 +59,9 @@ std::vector<int64_t> GoSizes() {
 
 std::string NetworkName(Network network) { return network == Network::kTcp ? "Tcp" : "Unix"; }
 
-std::unique_ptr<File> MustOpen(const std::string& path, int flags) {
-  auto f = File::OpenFile(path, flags, 0);
-  if (!f.ok()) {
-    ADD_FAILURE() << f.status();
-    std::abort();
-  }
-  return *std::move(f);
+// The file at `path`, open with `flags`; a test that cannot open it ends there.
+std::unique_ptr<File> Open(const std::string& path, int flags) {
+  return std::move(File::OpenFile(path, flags, 0)).value();
 }
 
 // Both ends of a connection as Files, named by File::NewFile.
@@ -80,6 +74,36 @@ struct Sockets {
   }
   std::unique_ptr<File> client;
   std::unique_ptr<File> server;
+};
+
+// An empty regular file in the test directory, open for reading and writing,
+// whose copies report to `counters`.
+struct Destination {
+  Destination() : path(MakeFile("")), file(Open(path, O_RDWR)) { file->SetCopyObserver(&counters); }
+  std::string Contents() const { return testutil::Contents(path); }
+  std::string path;
+  std::unique_ptr<File> file;
+  CopyCounters counters;
+};
+
+// A connection whose client end a thread fills with `data` and then closes.
+struct FedSocket {
+  FedSocket(Network network, std::string bytes) : sockets(network), data(std::move(bytes)) {
+    sender = std::thread([this] {
+      EXPECT_TRUE(sockets.client->Write(data).ok());
+      EXPECT_TRUE(sockets.client->Close().ok());
+    });
+  }
+  ~FedSocket() { Join(); }
+  FedSocket(const FedSocket&) = delete;
+  FedSocket& operator=(const FedSocket&) = delete;
+  void Join() {
+    if (sender.joinable()) sender.join();
+  }
+  File& server() { return *sockets.server; }
+  Sockets sockets;
+  std::string data;
+  std::thread sender;
 };
 
 // Everything `f` gives until its end (testutil::ReadAll, which must not fail).
@@ -148,7 +172,7 @@ TEST_P(SendFileTest, FileToSocket) {
   FakeSyscalls fake;  // the real kernel, every call recorded
   Sockets s(network);
   const std::string data = Pattern(static_cast<size_t>(size), 3);
-  auto src = MustOpen(MakeFile(data), O_RDONLY);
+  auto src = Open(MakeFile(data), O_RDONLY);
   CopyCounters counters;
   // WriteTo reports to the source's observer; the stub's WriteTo hands the
   // copy to the destination's ReadFrom, which reports to its own.
@@ -188,41 +212,33 @@ class SpliceFileTest : public ::testing::TestWithParam<std::tuple<Network, int64
 TEST_P(SpliceFileTest, SocketToFile) {
   const auto [network, size, limit_kind] = GetParam();
   FakeSyscalls fake;
-  Sockets s(network);
-  const std::string data = Pattern(static_cast<size_t>(size), 5);
-  std::thread sender([&] {
-    EXPECT_TRUE(s.client->Write(data).ok());
-    EXPECT_TRUE(s.client->Close().ok());
-  });
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
-  CopyCounters counters;
-  dst->SetCopyObserver(&counters);
+  FedSocket src(network, Pattern(static_cast<size_t>(size), 5));
+  const std::string& data = src.data;
+  Destination dst;
   int64_t limit = -1;
   if (limit_kind == Limit::kOneLess) limit = size - 1;
   if (limit_kind == Limit::kHalf) limit = size / 2;
   if (limit_kind == Limit::kMore) limit = size + 1;
   const int64_t want = limit < 0 ? size : std::min(limit, size);
-  io::LimitedReader limited(*s.server, limit);
-  io::Result r = limit < 0 ? io::Copy(*dst, *s.server) : io::Copy(*dst, limited);
+  io::LimitedReader limited(src.server(), limit);
+  io::Result r = limit < 0 ? io::Copy(*dst.file, src.server()) : io::Copy(*dst.file, limited);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, want);
-  EXPECT_EQ(Offset(*dst), want);
-  EXPECT_EQ(Contents(dst_path), data.substr(0, static_cast<size_t>(want)));
+  EXPECT_EQ(Offset(*dst.file), want);
+  EXPECT_EQ(dst.Contents(), data.substr(0, static_cast<size_t>(want)));
   if (limit >= 0) {
     EXPECT_EQ(limited.remaining(), limit - want);
   }
   // What the copy did not take is still in the socket.
-  EXPECT_EQ(ReadAll(*s.server), data.substr(static_cast<size_t>(want)));
-  sender.join();
+  EXPECT_EQ(ReadAll(src.server()), data.substr(static_cast<size_t>(want)));
   if (want > 0) {
-    EXPECT_EQ(CarriedBy(counters), All(want, CopyMethod::kSplice));
+    EXPECT_EQ(CarriedBy(dst.counters), All(want, CopyMethod::kSplice));
   }
   if (kKernelCopy && want > 0) {
     const auto calls = fake.splice_calls();
     ASSERT_GE(calls.size(), 2U);
-    EXPECT_EQ(calls[0].in_fd, s.server->Fd());  // into the pipe from the socket
-    EXPECT_EQ(calls[1].out_fd, dst->Fd());      // out of it into the file
+    EXPECT_EQ(calls[0].in_fd, src.server().Fd());  // into the pipe from the socket
+    EXPECT_EQ(calls[1].out_fd, dst.file->Fd());    // out of it into the file
   }
 }
 
@@ -254,7 +270,7 @@ void CopyOneCase(File& src, const std::string& data, bool cross_filesystem, int6
   const auto size = static_cast<int64_t>(data.size());
   const int64_t remaining = size - src_start;
   const std::string dst_path = MakeFile(std::string(static_cast<size_t>(dst_start), '\0'));
-  auto dst = MustOpen(dst_path, O_RDWR);
+  auto dst = Open(dst_path, O_RDWR);
   ASSERT_EQ(dst->Seek(0, SEEK_END).value_or(-1), dst_start);
   ASSERT_EQ(src.Seek(src_start, SEEK_SET).value_or(-1), src_start);
   CopyCounters counters;
@@ -267,7 +283,7 @@ void CopyOneCase(File& src, const std::string& data, bool cross_filesystem, int6
   EXPECT_EQ(r.n, want);
   EXPECT_EQ(Offset(src), src_start + want);
   EXPECT_EQ(Offset(*dst), dst_start + want);
-  EXPECT_EQ(Contents(dst_path),
+  EXPECT_EQ(testutil::Contents(dst_path),
             std::string(static_cast<size_t>(dst_start), '\0') +
                 data.substr(static_cast<size_t>(src_start), static_cast<size_t>(want)));
   const Carried carried = CarriedBy(counters);
@@ -283,8 +299,8 @@ TEST_P(CopyFileToFileTest, OffsetsAndLimits) {
   if (cross_filesystem && ::access("/dev/shm", W_OK) != 0) GTEST_SKIP() << "no writable /dev/shm";
   constexpr int64_t kSize = 1 << 20;
   const std::string data = Pattern(kSize, 11);
-  const std::string src_path = MakeFile(data, cross_filesystem ? "/dev/shm" : TempDir());
-  auto src = MustOpen(src_path, O_RDONLY);
+  const std::string src_path = MakeFile(data, cross_filesystem ? "/dev/shm" : testutil::TempDir());
+  auto src = Open(src_path, O_RDONLY);
   for (const int64_t src_start : {int64_t{0}, int64_t{100}, kSize}) {
     const int64_t remaining = kSize - src_start;
     for (const int64_t dst_start : {int64_t{0}, int64_t{200}}) {
@@ -311,17 +327,14 @@ class LargeCopyViaNetworkTest : public ::testing::TestWithParam<Network> {};
 TEST_P(LargeCopyViaNetworkTest, FileToSocketToFile) {
   constexpr int64_t kSize = 10 << 20;
   const std::string data = Pattern(kSize, 13);
-  auto src = MustOpen(MakeFile(data), O_RDONLY);
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
+  auto src = Open(MakeFile(data), O_RDONLY);
+  Destination dst;
   Sockets s(GetParam());
   CopyCounters sent;
-  CopyCounters received;
   src->SetCopyObserver(&sent);
   s.client->SetCopyObserver(&sent);  // for the stub's WriteTo, as in SendFileTest
-  dst->SetCopyObserver(&received);
   std::thread receiver([&] {
-    io::Result r = io::Copy(*dst, *s.server);
+    io::Result r = io::Copy(*dst.file, *s.server);
     EXPECT_TRUE(r.ok()) << r.status;
     EXPECT_EQ(r.n, kSize);
   });
@@ -330,9 +343,9 @@ TEST_P(LargeCopyViaNetworkTest, FileToSocketToFile) {
   EXPECT_EQ(r.n, kSize);
   EXPECT_TRUE(s.client->Close().ok());
   receiver.join();
-  EXPECT_EQ(Contents(dst_path), data);
+  EXPECT_EQ(dst.Contents(), data);
   EXPECT_EQ(CarriedBy(sent), All(kSize, CopyMethod::kSendfile));
-  EXPECT_EQ(CarriedBy(received), All(kSize, CopyMethod::kSplice));
+  EXPECT_EQ(CarriedBy(dst.counters), All(kSize, CopyMethod::kSplice));
 }
 
 std::string NetworkParamName(const ::testing::TestParamInfo<Network>& info) {
@@ -396,7 +409,7 @@ struct PipeSink {
 
 TEST(ZeroCopyTest, FileToPipeIsSendfileReportedToTheSource) {
   const std::string data = Pattern(300000, 1);
-  auto src = MustOpen(MakeFile(data), O_RDONLY);
+  auto src = Open(MakeFile(data), O_RDONLY);
   PipeSink sink;
   CopyCounters source_side;
   CopyCounters destination_side;
@@ -417,7 +430,7 @@ TEST(ZeroCopyTest, FileToPipeIsSendfileReportedToTheSource) {
 
 TEST(ZeroCopyTest, FileToPipeThroughReadFromIsReportedToTheDestination) {
   const std::string data = Pattern(100000, 2);
-  auto src = MustOpen(MakeFile(data), O_RDONLY);
+  auto src = Open(MakeFile(data), O_RDONLY);
   PipeSink sink;
   CopyCounters counters;
   sink.writer->SetCopyObserver(&counters);
@@ -433,32 +446,26 @@ TEST(ZeroCopyTest, FileToPipeThroughReadFromIsReportedToTheDestination) {
 
 TEST(ZeroCopyTest, FileToFileStaysTheDestinationsReadFrom) {
   const std::string data = Pattern(50000, 4);
-  auto src = MustOpen(MakeFile(data), O_RDONLY);
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
+  auto src = Open(MakeFile(data), O_RDONLY);
+  Destination dst;
   CopyCounters source_side;
-  CopyCounters destination_side;
   src->SetCopyObserver(&source_side);
-  dst->SetCopyObserver(&destination_side);
-  io::Result r = io::Copy(*dst, *src);  // src's WriteTo hands over to dst's ReadFrom
+  io::Result r = io::Copy(*dst.file, *src);  // src's WriteTo hands over to dst's ReadFrom
   ASSERT_TRUE(r.ok()) << r.status;
-  EXPECT_EQ(Contents(dst_path), data);
-  EXPECT_EQ(CarriedBy(destination_side), All(50000, CopyMethod::kCopyFileRange));
+  EXPECT_EQ(dst.Contents(), data);
+  EXPECT_EQ(CarriedBy(dst.counters), All(50000, CopyMethod::kCopyFileRange));
   EXPECT_EQ(CarriedBy(source_side), Carried{});
 }
 
 TEST(ZeroCopyTest, PipeToFileIsSplice) {
   PipeSource src(Pattern(200000, 6));
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
-  CopyCounters counters;
-  dst->SetCopyObserver(&counters);
-  io::Result r = io::Copy(*dst, *src.reader);
+  Destination dst;
+  io::Result r = io::Copy(*dst.file, *src.reader);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, 200000);
-  EXPECT_EQ(Offset(*dst), 200000);
-  EXPECT_EQ(Contents(dst_path), src.data);
-  EXPECT_EQ(CarriedBy(counters), All(200000, CopyMethod::kSplice));
+  EXPECT_EQ(Offset(*dst.file), 200000);
+  EXPECT_EQ(dst.Contents(), src.data);
+  EXPECT_EQ(CarriedBy(dst.counters), All(200000, CopyMethod::kSplice));
 }
 
 TEST(ZeroCopyTest, PipeToPipeIsSplice) {
@@ -473,49 +480,41 @@ TEST(ZeroCopyTest, PipeToPipeIsSplice) {
 }
 
 TEST(ZeroCopyTest, SocketToSocketIsSpliceThroughAPipe) {
-  Sockets in(Network::kUnix);
+  FedSocket in(Network::kUnix, Pattern(300000, 8));
   Sockets out(Network::kTcp);
-  const std::string data = Pattern(300000, 8);
-  std::thread sender([&] {
-    EXPECT_TRUE(in.client->Write(data).ok());
-    EXPECT_TRUE(in.client->Close().ok());
-  });
   std::string got;
   std::thread receiver([&] { got = ReadAll(*out.server); });
   CopyCounters counters;
   out.client->SetCopyObserver(&counters);
-  io::Result r = io::Copy(*out.client, *in.server);
+  io::Result r = io::Copy(*out.client, in.server());
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_TRUE(out.client->Close().ok());
-  sender.join();
   receiver.join();
-  EXPECT_EQ(got, data);
+  EXPECT_EQ(got, in.data);
   EXPECT_EQ(CarriedBy(counters), All(300000, CopyMethod::kSplice));
 }
 
 TEST(ZeroCopyTest, CharacterDeviceHasNoMethod) {
   auto src = File::Open("/dev/zero");
   ASSERT_TRUE(src.ok()) << src.status();
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
-  CopyCounters counters;
-  dst->SetCopyObserver(&counters);
-  io::Result r = io::CopyN(*dst, **src, 5000);
+  Destination dst;
+  io::Result r = io::CopyN(*dst.file, **src, 5000);
   ASSERT_TRUE(r.ok()) << r.status;
-  EXPECT_EQ(Contents(dst_path), std::string(5000, '\0'));
-  EXPECT_EQ(CarriedBy(counters).read_write, 5000);
-  EXPECT_EQ(Fallbacks(counters, kKernelCopy ? Fallback::kFileTypes : Fallback::kNoKernelCopy), 1);
+  EXPECT_EQ(dst.Contents(), std::string(5000, '\0'));
+  EXPECT_EQ(CarriedBy(dst.counters).read_write, 5000);
+  EXPECT_EQ(Fallbacks(dst.counters, kKernelCopy ? Fallback::kFileTypes : Fallback::kNoKernelCopy),
+            1);
 }
 
 TEST(ZeroCopyTest, AppendDestinationNamesThePairsMethod) {
   PipeSource src(Pattern(3000, 9));
   const std::string dst_path = MakeFile("x");
-  auto dst = MustOpen(dst_path, O_WRONLY | O_APPEND);
+  auto dst = Open(dst_path, O_WRONLY | O_APPEND);
   CopyCounters counters;
   dst->SetCopyObserver(&counters);
   io::Result r = io::Copy(*dst, *src.reader);
   ASSERT_TRUE(r.ok()) << r.status;
-  EXPECT_EQ(Contents(dst_path), "x" + src.data);
+  EXPECT_EQ(testutil::Contents(dst_path), "x" + src.data);
   if (kKernelCopy) {
     EXPECT_EQ(Fallbacks(counters, Fallback::kAppendMode, 0, CopyMethod::kSplice), 1);
   }
@@ -545,7 +544,7 @@ TEST(NonBlockingTest, FileToNonBlockingSocketWithASlowReader) {
   Sockets s(Network::kTcp);
   ASSERT_EQ(::fcntl(s.client->Fd(), F_SETFL, ::fcntl(s.client->Fd(), F_GETFL) | O_NONBLOCK), 0);
   const std::string data = Pattern(8 << 20, 10);  // far more than the socket buffers hold
-  auto src = MustOpen(MakeFile(data), O_RDONLY);
+  auto src = Open(MakeFile(data), O_RDONLY);
   std::string got;
   std::thread reader([&] {
     std::array<char, 1 << 16> buf = {};
@@ -579,14 +578,13 @@ TEST(NonBlockingTest, NonBlockingSocketToFileWithASlowSender) {
     }
     EXPECT_TRUE(s.client->Close().ok());
   });
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
+  Destination dst;
   FakeSyscalls fake;
-  io::Result r = io::Copy(*dst, *s.server);
+  io::Result r = io::Copy(*dst.file, *s.server);
   sender.join();
   EXPECT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, 2 << 20);
-  EXPECT_EQ(Contents(dst_path), data);
+  EXPECT_EQ(dst.Contents(), data);
   if (kKernelCopy) {
     EXPECT_FALSE(fake.poll_calls().empty());
   }
@@ -612,7 +610,7 @@ TEST_F(FaultTest, SendfileRefusalsBeforeAndAfterBytes) {
       if (after_bytes) fake.sendfile.ShortRound(1, 4000);
       fake.sendfile.FailRound(after_bytes ? 2 : 1, Errno(err));
       const std::string data = Pattern(100000, 14);
-      auto src = MustOpen(MakeFile(data), O_RDONLY);
+      auto src = Open(MakeFile(data), O_RDONLY);
       PipeSink sink;
       CopyCounters counters;
       src->SetCopyObserver(&counters);
@@ -635,17 +633,14 @@ TEST_F(FaultTest, SpliceRefusalsBeforeAndAfterBytes) {
       if (after_bytes) fake.splice.ShortRound(1, 4000);
       fake.splice.FailRound(after_bytes ? 2 : 1, Errno(err));
       PipeSource src(Pattern(100000, 15));
-      const std::string dst_path = MakeFile("");
-      auto dst = MustOpen(dst_path, O_RDWR);
-      CopyCounters counters;
-      dst->SetCopyObserver(&counters);
-      io::Result r = io::Copy(*dst, *src.reader);
+      Destination dst;
+      io::Result r = io::Copy(*dst.file, *src.reader);
       ASSERT_TRUE(r.ok()) << r.status;
       EXPECT_EQ(r.n, 100000);
-      EXPECT_EQ(Contents(dst_path), src.data);
+      EXPECT_EQ(dst.Contents(), src.data);
       const int64_t kernel = after_bytes ? 4000 : 0;
-      EXPECT_EQ(CarriedBy(counters), (Carried{0, 0, kernel, 100000 - kernel}));
-      EXPECT_EQ(Fallbacks(counters, Fallback::kRefused, err), 1);
+      EXPECT_EQ(CarriedBy(dst.counters), (Carried{0, 0, kernel, 100000 - kernel}));
+      EXPECT_EQ(Fallbacks(dst.counters, Fallback::kRefused, err), 1);
     }
   }
 }
@@ -656,22 +651,13 @@ TEST_F(FaultTest, SpliceRefusalWithBytesInTheIntermediatePipe) {
   FakeSyscalls fake;
   fake.splice.ShortRound(2, 100);           // out of the pipe: 100 bytes
   fake.splice.FailRound(3, Errno(EINVAL));  // then the rest of the round is refused
-  Sockets s(Network::kUnix);
-  const std::string data = Pattern(200000, 16);
-  std::thread sender([&] {
-    EXPECT_TRUE(s.client->Write(data).ok());
-    EXPECT_TRUE(s.client->Close().ok());
-  });
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
-  CopyCounters counters;
-  dst->SetCopyObserver(&counters);
-  io::Result r = io::Copy(*dst, *s.server);
-  sender.join();
+  FedSocket src(Network::kUnix, Pattern(200000, 16));
+  Destination dst;
+  io::Result r = io::Copy(*dst.file, src.server());
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, 200000);
-  EXPECT_EQ(Contents(dst_path), data);
-  const Carried carried = CarriedBy(counters);
+  EXPECT_EQ(dst.Contents(), src.data);
+  const Carried carried = CarriedBy(dst.counters);
   EXPECT_GE(carried.splice, 100);
   EXPECT_EQ(carried.splice + carried.read_write, 200000);
 }
@@ -682,7 +668,7 @@ TEST_F(FaultTest, SendfileFailuresNameTheDestinationAndCountExactly) {
     FakeSyscalls fake;
     fake.sendfile.ShortRound(1, 2500);
     fake.sendfile.FailRound(2, Errno(err));
-    auto src = MustOpen(MakeFile(Pattern(10000)), O_RDONLY);
+    auto src = Open(MakeFile(Pattern(10000)), O_RDONLY);
     PipeSink sink;
     io::Result r = io::Copy(*sink.writer, *src);
     EXPECT_EQ(r.n, 2500);
@@ -698,12 +684,11 @@ TEST_F(FaultTest, SpliceFailuresNameTheDestinationAndCountExactly) {
   fake.splice.ShortRound(1, 3000);
   fake.splice.FailRound(2, Errno(EDQUOT));
   PipeSource src(Pattern(10000));
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
-  io::Result r = io::Copy(*dst, *src.reader);
+  Destination dst;
+  io::Result r = io::Copy(*dst.file, *src.reader);
   EXPECT_EQ(r.n, 3000);
-  EXPECT_EQ(r.status.message(), "write " + dst_path + ": splice: disk quota exceeded");
-  EXPECT_EQ(Contents(dst_path), Pattern(3000));
+  EXPECT_EQ(r.status.message(), "write " + dst.path + ": splice: disk quota exceeded");
+  EXPECT_EQ(dst.Contents(), Pattern(3000));
 }
 
 // copy_file_range says EXDEV midway; sendfile carries on from the offsets,
@@ -715,21 +700,18 @@ TEST_F(FaultTest, CopyFileRangeThenSendfileThenReadWrite) {
   fake.sendfile.ShortRound(1, 2000);
   fake.sendfile.FailRound(2, Errno(EINVAL));
   const std::string data = Pattern(10000, 17);
-  auto src = MustOpen(MakeFile(data), O_RDONLY);
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
-  CopyCounters counters;
-  dst->SetCopyObserver(&counters);
+  auto src = Open(MakeFile(data), O_RDONLY);
+  Destination dst;
   io::LimitedReader limited(*src, 9000);
-  io::Result r = dst->ReadFrom(limited);
+  io::Result r = dst.file->ReadFrom(limited);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, 9000);
   EXPECT_EQ(limited.remaining(), 0);
   EXPECT_EQ(Offset(*src), 9000);
-  EXPECT_EQ(Offset(*dst), 9000);
-  EXPECT_EQ(Contents(dst_path), data.substr(0, 9000));
-  EXPECT_EQ(CarriedBy(counters), (Carried{1000, 2000, 0, 6000}));
-  EXPECT_EQ(counters.totals().ToString(),
+  EXPECT_EQ(Offset(*dst.file), 9000);
+  EXPECT_EQ(dst.Contents(), data.substr(0, 9000));
+  EXPECT_EQ(CarriedBy(dst.counters), (Carried{1000, 2000, 0, 6000}));
+  EXPECT_EQ(dst.counters.totals().ToString(),
             "copy_file_range: 1 attempt, 2 system calls, 1000 bytes; fell back: EXDEV (invalid "
             "cross-device link) 1x\n"
             "sendfile: 1 attempt, 2 system calls, 2000 bytes; fell back: EINVAL (invalid "
@@ -740,22 +722,13 @@ TEST_F(FaultTest, CopyFileRangeThenSendfileThenReadWrite) {
 TEST_F(FaultTest, NoIntermediatePipe) {
   FakeSyscalls fake;
   fake.pipe.FailRound(1, Errno(EMFILE));
-  Sockets s(Network::kUnix);
-  const std::string data = Pattern(50000, 18);
-  std::thread sender([&] {
-    EXPECT_TRUE(s.client->Write(data).ok());
-    EXPECT_TRUE(s.client->Close().ok());
-  });
-  const std::string dst_path = MakeFile("");
-  auto dst = MustOpen(dst_path, O_RDWR);
-  CopyCounters counters;
-  dst->SetCopyObserver(&counters);
-  io::Result r = io::Copy(*dst, *s.server);
-  sender.join();
+  FedSocket src(Network::kUnix, Pattern(50000, 18));
+  Destination dst;
+  io::Result r = io::Copy(*dst.file, src.server());
   ASSERT_TRUE(r.ok()) << r.status;
-  EXPECT_EQ(Contents(dst_path), data);
-  EXPECT_EQ(CarriedBy(counters), (Carried{0, 0, 0, 50000}));
-  EXPECT_EQ(Fallbacks(counters, Fallback::kNoPipe, EMFILE), 1);
+  EXPECT_EQ(dst.Contents(), src.data);
+  EXPECT_EQ(CarriedBy(dst.counters), (Carried{0, 0, 0, 50000}));
+  EXPECT_EQ(Fallbacks(dst.counters, Fallback::kNoPipe, EMFILE), 1);
 }
 
 }  // namespace

@@ -36,7 +36,6 @@ namespace {
 using syscall::Errno;
 using testing::FakeSyscalls;
 using testing::ScriptedCall;
-using testutil::Contents;
 using testutil::MakeFile;
 using testutil::Pattern;
 using Outcome = CopyResult::Outcome;
@@ -160,7 +159,7 @@ class Ends {
   void ExpectExact(const CopyResult& r) {
     const auto n = static_cast<size_t>(r.n());
     ASSERT_LE(n, data_.size());
-    EXPECT_EQ(Contents(dst_path_), data_.substr(0, n));
+    EXPECT_EQ(testutil::Contents(dst_path_), data_.substr(0, n));
     EXPECT_EQ(testutil::Offset(dst_->UnsafeSysfd()), r.n());
     EXPECT_EQ(Rest(), data_.substr(n));
   }
@@ -394,7 +393,7 @@ TEST_P(KernelCopyTest, CloseWaitsForTheRoundInFlight) {
   EXPECT_EQ(r.outcome(), Outcome::kFailed);
   EXPECT_EQ(r.error(), Error::Closing());
   EXPECT_EQ(r.n(), 4096);  // the round in flight finished
-  EXPECT_EQ(Contents(e.dst_path()), e.data());
+  EXPECT_EQ(testutil::Contents(e.dst_path()), e.data());
 }
 
 INSTANTIATE_TEST_SUITE_P(Routes, KernelCopyTest,
@@ -436,7 +435,7 @@ TEST(SendFileTest, ProcfsIsCopiedOrLeftToTheCaller) {
   FD dst(testutil::MustOpen(path, O_WRONLY));
   CopyResult r = SendFile(dst, src, kNoLimit);
   if (r.outcome() == Outcome::kEnded) {
-    EXPECT_EQ(Contents(path), Contents("/proc/self/cmdline"));
+    EXPECT_EQ(testutil::Contents(path), testutil::Contents("/proc/self/cmdline"));
   } else {
     ExpectFellBack(r, CopyMethod::kSendfile, r.fallback(), r.fallback_errno(), 0);
     EXPECT_TRUE(r.fallback() == Fallback::kNothingCopied || r.fallback() == Fallback::kRefused);
@@ -543,7 +542,7 @@ TEST(SpliceThroughPipeTest, FailureWithBytesInThePipeCountsWhatArrived) {
   EXPECT_EQ(r.outcome(), Outcome::kFailed);
   EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
   EXPECT_EQ(r.n(), 700);
-  EXPECT_EQ(Contents(e.dst_path()), e.data().substr(0, 700));
+  EXPECT_EQ(testutil::Contents(e.dst_path()), e.data().substr(0, 700));
   EXPECT_EQ(fake.idle_pipes.size(), 0U);
   // The source gave up the whole round: the rest starts after it.
   EXPECT_EQ(e.Rest(), e.data().substr(5000));
@@ -600,7 +599,7 @@ TEST(SpliceDirectTest, NonBlockingSourcePipeWaits) {
   feeder.join();
   EXPECT_EQ(r.outcome(), Outcome::kEnded) << r.error().Message();
   EXPECT_EQ(r.n(), 300000);
-  EXPECT_EQ(Contents(path), data);
+  EXPECT_EQ(testutil::Contents(path), data);
   EXPECT_FALSE(fake.poll_calls().empty());
 }
 

@@ -25,13 +25,12 @@ using syscall::Errno;
 // EINVAL and EOPNOTSUPP before any byte (sendfile_unix.go) and Rust on ENOSYS,
 // EPERM and EINVAL before any byte and EOVERFLOW at any time (kernel_copy.rs);
 // sysport falls back on all of them at any time, with the exact count.
+//
+// ENOSYS (no sendfile where the process runs) and EPERM (a seccomp profile
+// that forbids it; nothing about the files themselves gives EPERM) are probed
+// by the shared loop.
 bool MeansFallBack(Errno err) {
   switch (err.value()) {
-    case ENOSYS:
-      // No sendfile where the process runs (a sandbox); confirmed by the probe.
-    case EPERM:
-      // A seccomp profile that forbids sendfile; confirmed by the probe.
-      // Without it, nothing about the files themselves gives EPERM.
     case EINVAL:
       // The pair cannot be sent: a source without pages to send (a pipe, a
       // socket, some procfs and device files), a destination opened with

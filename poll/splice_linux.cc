@@ -37,12 +37,11 @@ using syscall::Errno;
 // Whether an errno from splice(2) means "the kernel cannot do this copy, do it
 // another way" rather than "the copy failed". Go falls back on EINVAL only,
 // before any byte; Rust on ENOSYS, EPERM and EINVAL before any byte.
+//
+// ENOSYS (no splice where the process runs) and EPERM (a seccomp profile that
+// forbids it) are probed by the shared loop.
 bool MeansFallBack(Errno err) {
   switch (err.value()) {
-    case ENOSYS:
-      // No splice where the process runs (a sandbox); confirmed by the probe.
-    case EPERM:
-      // A seccomp profile that forbids splice; confirmed by the probe.
     case EINVAL:
       // Not for this pair (splice(2), ERRORS): a socket type without
       // splice_read (Go's splice_linux.go: UDP and others on older kernels),

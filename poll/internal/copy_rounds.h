@@ -110,7 +110,9 @@ struct Method {
   // from a pipe or socket, 0 is the end of the input.
   bool zero_first_round_falls_back;
   // The method's errnos that mean "not for these files" (each commented
-  // where the list is written). ENOSYS and EPERM are probed first.
+  // where the list is written). ENOSYS and EPERM need not be listed: for
+  // every method they are probed, then fall back (unavailable, or refused).
+  // The probe's comment above says where they come from.
   bool (*means_fall_back)(syscall::Errno);
 };
 
@@ -120,12 +122,13 @@ template <typename Probe>
 CopyResult AfterError(const Method& m, const Probe& probe, CopyProgress done,
                       const RoundResult& r) {
   const syscall::Errno err = r.err;
-  if (r.stranded || !m.means_fall_back(err)) {
+  const bool maybe_unavailable = err == syscall::Errno(ENOSYS) || err == syscall::Errno(EPERM);
+  if (r.stranded || !(maybe_unavailable || m.means_fall_back(err))) {
     // A real failure (ENOSPC, EPIPE, ...), or bytes that no other method can
     // recover: the exact count so far and the error.
     return CopyResult::Failed(m.method, done, err);
   }
-  if (err == syscall::Errno(ENOSYS) || err == syscall::Errno(EPERM)) {
+  if (maybe_unavailable) {
     const ProbeAnswer answer = ProbeOnce(*m.availability, probe);
     done.syscalls += answer.syscalls;
     if (answer.unavailable)

@@ -96,15 +96,8 @@ class FakeSyscalls final : public internal::CopySyscalls {
     bool offset_null = false;
     size_t count = 0;
   };
-  // A splice(2) call's arguments.
-  struct SpliceCall {
-    int in_fd = -1;
-    bool in_off_null = false;
-    int out_fd = -1;
-    bool out_off_null = false;
-    size_t len = 0;
-    unsigned flags = 0;
-  };
+  // A splice(2) call's arguments: the same six as copy_file_range's.
+  using SpliceCall = CopyFileRangeCall;
   // A poll(2) call's (first) descriptor and events.
   struct PollCall {
     int fd = -1;
