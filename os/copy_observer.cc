@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -59,9 +60,8 @@ CopyCounters::Totals CopyCounters::totals() const {
 }
 
 int64_t CopyCounters::Totals::kernel_bytes() const {
-  int64_t bytes = 0;
-  for (const MethodCounts& m : kernel) bytes += m.bytes;
-  return bytes;
+  return std::accumulate(kernel.begin(), kernel.end(), int64_t{0},
+                         [](int64_t sum, const MethodCounts& m) { return sum + m.bytes; });
 }
 
 std::string CopyCounters::Totals::ToString() const {

@@ -45,7 +45,7 @@ using testutil::TempDir;
 // Whether this build has the in-kernel copy (false in the stub build).
 constexpr bool kKernelCopy = SYSPORT_TEST_KERNEL_COPY != 0;
 
-int64_t Offset(File& f) { return testutil::Offset(f.Fd()); }
+int64_t Offset(const File& f) { return testutil::Offset(f.Fd()); }
 
 std::unique_ptr<File> MustOpen(const std::string& path, int flags) {
   auto f = File::OpenFile(path, flags, 0);

@@ -113,7 +113,7 @@ std::string ReadAll(File& f) {
   return all.value_or("");
 }
 
-int64_t Offset(File& f) { return testutil::Offset(f.Fd()); }
+int64_t Offset(const File& f) { return testutil::Offset(f.Fd()); }
 
 // The bytes each method and the read/write loop carried.
 struct Carried {

@@ -29,7 +29,7 @@ using Outcome = CopyResult::Outcome;
 
 constexpr int64_t kNoLimit = INT64_MAX;
 
-int64_t Offset(FD& fd) { return testutil::Offset(fd.UnsafeSysfd()); }
+int64_t Offset(const FD& fd) { return testutil::Offset(fd.UnsafeSysfd()); }
 
 // A source file with `size` pattern bytes and an empty destination, both in
 // the test's temporary directory (one filesystem).

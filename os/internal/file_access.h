@@ -10,6 +10,8 @@
 namespace sysport::os::internal {
 
 struct FileAccess {
+  // The FD, to lock and copy with: only from a File the caller may change.
+  // cppcheck-suppress constParameter
   static poll::FD& Fd(File& file) { return *file.pfd_; }
   static bool AppendMode(const File& file) { return file.append_mode_; }
   // The file's type, from one fstat(2) per File (a descriptor's type never

@@ -88,7 +88,8 @@ size_t PipePool::size() const {
 
 CopySyscalls& Installed() {
   CopySyscalls* installed = g_installed.load(std::memory_order_acquire);
-  return installed != nullptr ? *installed : Real();
+  if (installed != nullptr) return *installed;
+  return Real();
 }
 
 CopySyscalls* Install(CopySyscalls* syscalls) {
