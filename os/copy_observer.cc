@@ -1,5 +1,6 @@
 #include "os/copy_observer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -68,6 +69,12 @@ std::string CopyCounters::Totals::ToString() const {
   for (int i = 0; i < poll::kNumCopyMethods; ++i) {
     const auto method = static_cast<poll::CopyMethod>(i);
     const MethodCounts& m = of(method);
+    const bool decided = std::any_of(fallbacks.begin(), fallbacks.end(),
+                                     [method](const auto& f) { return f.first.method == method; });
+    // A method nothing was decided about (not the pair's, not tried) says nothing.
+    if (m.attempts == 0 && m.syscalls == 0 && m.bytes == 0 && m.failures == 0 && !decided) {
+      continue;
+    }
     std::string line = absl::StrCat(
         poll::Name(method), ": ", Count(m.attempts, "attempt", "attempts"), ", ",
         Count(m.syscalls, "system call", "system calls"), ", ", Count(m.bytes, "byte", "bytes"));

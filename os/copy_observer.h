@@ -70,9 +70,11 @@ class CopyCounters final : public CopyObserver {
     }
     // The bytes all in-kernel methods moved.
     int64_t kernel_bytes() const;
-    // One line per method and one for the read/write loop, e.g.
+    // One line per method something was decided about, in CopyMethod's
+    // order, and one for the read/write loop, e.g.
     //   copy_file_range: 1 attempt, 1 system call, 0 bytes; fell back: EXDEV (...) 1x
-    //   read/write: 3 reads, 2 writes, 1048576 bytes
+    //   sendfile: 1 attempt, 3 system calls, 1048576 bytes
+    //   read/write: 0 reads, 0 writes, 0 bytes
     std::string ToString() const;
   };
 

@@ -63,6 +63,27 @@ TEST(CopyCountersTest, UnavailableKeepsTheErrnoThatShowedIt) {
             "read/write: 0 reads, 0 writes, 0 bytes");
 }
 
+// Each method the copies decided about has its line, in CopyMethod's order;
+// a method nobody considered has none.
+TEST(CopyCountersTest, EachMethodDecidedAboutHasItsLine) {
+  CopyCounters c;
+  c.OnKernelCopy(
+      CopyResult::FellBack(kCfr, {.bytes = 0, .syscalls = 1}, Fallback::kRefused, Errno(EXDEV)));
+  c.OnKernelCopy(CopyResult::Ended(CopyMethod::kSendfile, {.bytes = 4096, .syscalls = 2}));
+  EXPECT_EQ(c.totals().ToString(),
+            "copy_file_range: 1 attempt, 1 system call, 0 bytes; fell back: EXDEV (invalid "
+            "cross-device link) 1x\n"
+            "sendfile: 1 attempt, 2 system calls, 4096 bytes\n"
+            "read/write: 0 reads, 0 writes, 0 bytes");
+  CopyCounters d;
+  d.OnKernelCopy(CopyResult::NotTried(CopyMethod::kSplice, Fallback::kReadWriteFaster));
+  d.OnReadWrite({10, 2, 1});
+  EXPECT_EQ(d.totals().ToString(),
+            "splice: 0 attempts, 0 system calls, 0 bytes; not tried: read/write measured faster "
+            "for these file types 1x\n"
+            "read/write: 2 reads, 1 write, 10 bytes");
+}
+
 TEST(CopyCountersTest, ManyThreadsAddUp) {
   CopyCounters c;
   std::vector<std::thread> threads;

@@ -19,7 +19,7 @@
 #include "io/io.h"
 #include "os/copy_observer.h"
 #include "os/error.h"
-#include "os/internal/kernel_read_from.h"
+#include "os/internal/kernel_copy.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
@@ -179,6 +179,28 @@ std::unique_ptr<File> File::NewFile(int fd, std::string name) {
   return std::unique_ptr<File>(new File(fd, std::move(name), append));
 }
 
+std::unique_ptr<File> File::NewFile(int fd) {
+  if (fd < 0) return nullptr;
+  std::string name = absl::StrCat("/dev/fd/", fd);
+  if (const syscall::Result<struct stat> st = syscall::Fstat(fd); st.ok()) {
+    // The names Linux gives them in /proc/self/fd.
+    if (S_ISSOCK(st.value().st_mode)) name = absl::StrCat("socket:[", st.value().st_ino, "]");
+    if (S_ISFIFO(st.value().st_mode)) name = absl::StrCat("pipe:[", st.value().st_ino, "]");
+  }
+  return NewFile(fd, std::move(name));
+}
+
+FileType File::TypeOnce() {
+  const uint8_t known = type_.load(std::memory_order_relaxed);
+  if (known != kTypeNotKnownYet) return static_cast<FileType>(known);
+  const syscall::Result<struct stat> st = pfd_->Fstat();
+  if (!st.ok()) return FileType::kUnknown;  // closed: nothing to remember
+  const FileType type = InfoOf(st.value()).type();
+  // Racing callers store the same answer.
+  type_.store(static_cast<uint8_t>(type), std::memory_order_relaxed);
+  return type;
+}
+
 int File::Fd() const { return pfd_->UnsafeSysfd(); }
 
 absl::StatusOr<int64_t> File::Read(absl::Span<char> buf) {
@@ -281,6 +303,59 @@ class CountingReader final : public io::Reader {
   int64_t reads_ = 0;
 };
 
+// A Reader over a File that does not show it is a WriterTo (Go's
+// fileWithoutWriteTo), so the io::Copy in File::WriteTo cannot call WriteTo
+// again; it still shows the File, so the destination's ReadFrom can copy
+// from it inside the kernel.
+class FileWithoutWriteTo final : public io::Reader {
+ public:
+  explicit FileWithoutWriteTo(File& file) : file_(&file) {}
+  absl::StatusOr<int64_t> Read(absl::Span<char> buf) override { return file_->Read(buf); }
+  File* AsFile() override { return file_; }
+
+ private:
+  File* file_;
+};
+
+// The copy behind ReadFrom and WriteTo: the platform's in-kernel steps, each
+// reported to `observer`, then the read/write loop from `r` (the reader the
+// caller was given) for whatever they left. `limited` (if any) wraps r and
+// is decremented by the kernel's bytes, so the loop stops at the limit.
+io::Result CopyInKernelThenLoop(File& dst, io::Reader& r, File* src, io::LimitedReader* limited,
+                                int64_t remain, CopyObserver* observer) {
+  const internal::KernelCopies steps = internal::KernelCopy(dst, src, remain);
+  int64_t kernel_bytes = 0;
+  for (const poll::CopyResult& step : steps) {
+    if (observer != nullptr) observer->OnKernelCopy(step);
+    kernel_bytes += step.n();
+  }
+  if (limited != nullptr) limited->set_remaining(remain - kernel_bytes);
+  const poll::CopyResult& last = steps.back();
+  switch (last.outcome()) {
+    case poll::CopyResult::Outcome::kEnded:
+      return {kernel_bytes, absl::OkStatus()};
+    case poll::CopyResult::Outcome::kFailed:
+      // Either file may have been closed meanwhile; Go reports it on the
+      // destination ("write NAME: file already closed").
+      if (last.error().closing()) return {kernel_bytes, ClosedError("write", dst.Name())};
+      return {kernel_bytes, PathError("write", dst.Name(), last.error().errno_value(),
+                                      poll::Name(last.method()))};
+    case poll::CopyResult::Outcome::kFellBack:
+      break;
+  }
+  // The read/write loop carries on from the current offsets (or what is left
+  // in a pipe or socket), which the kernel moved by exactly kernel_bytes; a
+  // LimitedReader has been decremented by as much, so it stops at the right
+  // place.
+  CountingWriter counting_dst(dst);
+  CountingReader counting_src(r);
+  const io::Result rest = io::Copy(counting_dst, counting_src);
+  if (observer != nullptr) {
+    observer->OnReadWrite({rest.n, counting_src.reads(), counting_dst.writes()});
+  }
+  return {kernel_bytes + rest.n, rest.status};
+}
+
 }  // namespace
 
 io::Result File::ReadFrom(io::Reader& r) {
@@ -290,30 +365,21 @@ io::Result File::ReadFrom(io::Reader& r) {
   io::Reader& source = limited != nullptr ? limited->reader() : r;
   const int64_t remain = limited != nullptr ? limited->remaining() : kNoLimit;
   if (remain <= 0) return {0, absl::OkStatus()};
+  return CopyInKernelThenLoop(*this, r, source.AsFile(), limited, remain, observer_);
+}
 
-  const poll::CopyResult kernel = internal::KernelReadFrom(*this, source.AsFile(), remain);
-  if (observer_ != nullptr) observer_->OnKernelCopy(kernel);
-  if (limited != nullptr) limited->set_remaining(remain - kernel.n());
-  switch (kernel.outcome()) {
-    case poll::CopyResult::Outcome::kEnded:
-      return {kernel.n(), absl::OkStatus()};
-    case poll::CopyResult::Outcome::kFailed:
-      // Either file may have been closed meanwhile; Go reports it on the
-      // destination ("write NAME: file already closed").
-      if (kernel.error().closing()) return {kernel.n(), ClosedError("write", name_)};
-      return {kernel.n(),
-              PathError("write", name_, kernel.error().errno_value(), poll::Name(kernel.method()))};
-    case poll::CopyResult::Outcome::kFellBack:
-      break;
+io::Result File::WriteTo(io::Writer& w) {
+  // Go's checkValid("read").
+  if (Fd() < 0) return {0, ClosedError("read", name_)};
+  File* dst = w.AsFile();
+  if (dst == nullptr || !internal::SourcePushes(*dst, *this)) {
+    // Go's genericWriteTo: w's ReadFrom if it has one (an os::File's copies
+    // inside the kernel from this file, and reports to its own observer),
+    // else the read/write loop.
+    FileWithoutWriteTo self(*this);
+    return io::Copy(w, self);
   }
-  // The read/write loop carries on from the current offsets, which the
-  // kernel advanced by exactly kernel.n(); a LimitedReader has been
-  // decremented by as much, so it stops at the right place.
-  CountingWriter dst(*this);
-  CountingReader src(r);
-  const io::Result rest = io::Copy(dst, src);
-  if (observer_ != nullptr) observer_->OnReadWrite({rest.n, src.reads(), dst.writes()});
-  return {kernel.n() + rest.n, rest.status};
+  return CopyInKernelThenLoop(*dst, *this, this, nullptr, kNoLimit, observer_);
 }
 
 }  // namespace sysport::os

@@ -11,6 +11,7 @@
 
 #include <sys/types.h>  // mode_t: unsigned int on every Linux target
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -81,7 +82,10 @@ class File;
 // Go's os.SameFile on two open files: their device and inode, from fstat(2).
 absl::StatusOr<bool> SameFile(File& a, File& b);
 
-class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
+class File final : public io::Reader,
+                   public io::Writer,
+                   public io::ReaderFrom,
+                   public io::WriterTo {
  public:
   // Go's os.Open: read-only.
   static absl::StatusOr<std::unique_ptr<File>> Open(std::string name);
@@ -92,9 +96,15 @@ class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
   static absl::StatusOr<std::unique_ptr<File>> OpenFile(std::string name, int flags, mode_t perm);
   // Go's os.Pipe: {read end, write end}.
   static absl::StatusOr<std::pair<std::unique_ptr<File>, std::unique_ptr<File>>> Pipe();
-  // Go's os.NewFile: takes ownership of an open descriptor (e.g. 0 as
-  // "/dev/stdin"). nullptr if fd < 0.
+  // Go's os.NewFile: takes ownership of an open descriptor of any kind (a
+  // file, a pipe, a connected socket a server accepted; e.g. 0 as
+  // "/dev/stdin"), so io::Copy can move its bytes inside the kernel. nullptr
+  // if fd < 0. A descriptor in non-blocking mode works as a blocking one:
+  // every call waits with poll(2) where it would answer EAGAIN.
   static std::unique_ptr<File> NewFile(int fd, std::string name);
+  // The same, named as /proc/self/fd shows the descriptor: "socket:[INODE]",
+  // "pipe:[INODE]", or "/dev/fd/N" for anything else.
+  static std::unique_ptr<File> NewFile(int fd);
 
   ~File() override;  // closes the descriptor if Close() was not called
   File(const File&) = delete;
@@ -130,21 +140,38 @@ class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
   int Fd() const;
 
   // io::ReaderFrom: copies from r until its end (or a LimitedReader's limit)
-  // into this file, with copy_file_range(2) when r is an open os::File (or a
-  // LimitedReader of one) and this file was not opened with O_APPEND, else (or
-  // for whatever the kernel did not copy) with an ordinary read/write loop.
-  // The count is exact on every path, including a switch midway; a
-  // LimitedReader's remaining() drops by exactly that count.
+  // into this file. When r is an open os::File (or a LimitedReader of one)
+  // and this file was not opened with O_APPEND, the bytes move inside the
+  // kernel by the method measured best for the two file types (README, "How
+  // it behaves"): copy_file_range(2) between regular files, then sendfile(2)
+  // where the filesystems refuse it; sendfile(2) from a regular file to
+  // anything else; splice(2) from a pipe or socket. Whatever the kernel did
+  // not copy, an ordinary read/write loop does. The count is exact on every
+  // path, including a switch midway; a LimitedReader's remaining() drops by
+  // exactly that count.
   io::Result ReadFrom(io::Reader& r) override;
 
+  // io::WriterTo (Go 1.22's File.WriteTo): copies this file, from its offset
+  // to its end, into w. Into a socket, pipe or device (an os::File), from a
+  // regular file or block device, it does the copy itself with sendfile(2)
+  // (then the read/write loop for any rest); any other pair it hands to w's
+  // ReadFrom (Go's genericWriteTo), so io::Copy(file, file) is always the
+  // destination's ReadFrom. Errors of an in-kernel copy name the destination,
+  // as ReadFrom's do: "write DST: sendfile: broken pipe".
+  io::Result WriteTo(io::Writer& w) override;
+
   // Where this file's copies report which path carried the bytes (see
-  // os/copy_observer.h): ReadFrom reports each of its decisions to the
-  // destination's observer. Not owned; nullptr (the default) for none.
+  // os/copy_observer.h). A copy reports each of its decisions once, to the
+  // observer of the File that made them: ReadFrom to the destination's,
+  // WriteTo (when it copies itself, into a socket, pipe or device) to the
+  // source's. Set the same observer on both files to see every copy between
+  // them. Not owned; nullptr (the default) for none.
   void SetCopyObserver(CopyObserver* observer) { observer_ = observer; }
   CopyObserver* copy_observer() const { return observer_; }
 
   // The io type queries (io/io.h).
   ReaderFrom* AsReaderFrom() override { return this; }
+  WriterTo* AsWriterTo() override { return this; }
   File* AsFile() override { return this; }
 
  private:
@@ -155,12 +182,18 @@ class File final : public io::Reader, public io::Writer, public io::ReaderFrom {
   // CheckReadable and CheckWritable: `op` is "read" or "write".
   absl::Status CheckAccess(const char* op, bool for_write);
 
+  // The type of the open file, from fstat(2) once (see FileAccess::Type).
+  FileType TypeOnce();
+
   std::unique_ptr<poll::FD> pfd_;
   const std::string name_;
   // Opened with O_APPEND (Go's File.appendMode). A flag set later with fcntl
   // is caught by poll::CopyFileRange's EBADF fallback instead.
   const bool append_mode_;
   CopyObserver* observer_ = nullptr;
+  // TypeOnce's answer, as a FileType value; kTypeNotKnownYet until then.
+  static constexpr uint8_t kTypeNotKnownYet = 0xff;
+  std::atomic<uint8_t> type_{kTypeNotKnownYet};
 };
 
 // Which of the standard descriptors 0, 1 and 2 were closed when

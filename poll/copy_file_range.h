@@ -24,6 +24,14 @@ inline constexpr int64_t kMaxCopyFileRangeRound = 0x7ffff000;
 // remain <= 0 ends at once, with no system call.
 CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain);
 
+// Whether a CopyFileRange that fell back leaves two regular files that an
+// in-kernel copy through the page cache (poll::SendFile) can still move:
+// true for the refusals that are about the filesystems (EXDEV, no
+// copy_file_range on this filesystem, ...) or this process (an old kernel, a
+// sandbox without the system call), false for those about the files or the
+// copy itself (overlapping ranges, O_APPEND, limits, procfs's empty reads).
+bool PageCacheCopyMayWork(const CopyResult& result);
+
 }  // namespace sysport::poll
 
 #endif  // SYSPORT_POLL_COPY_FILE_RANGE_H_

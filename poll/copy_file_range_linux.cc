@@ -1,25 +1,23 @@
 // poll::CopyFileRange: the chunked copy_file_range(2) loop that decides, errno
 // by errno, whether the kernel handled a copy. The counterpart of Go's
-// internal/poll/copy_file_range_linux.go.
+// internal/poll/copy_file_range_linux.go; the loop itself is shared with
+// sendfile and splice (poll/internal/copy_rounds.h).
 
-#include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 
 #include "poll/copy_file_range.h"
 #include "poll/copy_result.h"
-#include "poll/error.h"
 #include "poll/fd.h"
+#include "poll/internal/copy_rounds.h"
 #include "poll/internal/copy_syscalls.h"
-#include "poll/internal/eintr.h"
 #include "syscall/errno.h"
 
 namespace sysport::poll {
 namespace {
 
-using internal::CopyFileRangeSupport;
+using internal::KernelCheck;
 using syscall::Errno;
 
 constexpr CopyMethod kMethod = CopyMethod::kCopyFileRange;
@@ -28,38 +26,14 @@ constexpr CopyMethod kMethod = CopyMethod::kCopyFileRange;
 // before Linux 5.3 (Go issue 42400: cross-filesystem copies that return
 // EXDEV or, worse, copy wrong data on some filesystems; short copies on
 // others), so an older kernel means never try.
-CopyFileRangeSupport Support(internal::CopySyscalls& sys) {
-  CopyFileRangeSupport support = sys.copy_file_range_support.load();
-  if (support != CopyFileRangeSupport::kUnknown) return support;
-  const CopyFileRangeSupport decided = sys.KernelVersion().AtLeast(5, 3)
-                                           ? CopyFileRangeSupport::kKernelOk
-                                           : CopyFileRangeSupport::kKernelTooOld;
+KernelCheck CheckKernel(internal::CopySyscalls& sys) {
+  KernelCheck known = sys.copy_file_range_kernel.load();
+  if (known != KernelCheck::kUnknown) return known;
+  const KernelCheck decided =
+      sys.KernelVersion().AtLeast(5, 3) ? KernelCheck::kOk : KernelCheck::kTooOld;
   // Racing first callers decide the same; whichever stores first wins.
-  sys.copy_file_range_support.compare_exchange_strong(support, decided);
-  return sys.copy_file_range_support.load();
-}
-
-// ENOSYS and EPERM can mean the system call is unusable in this process (an
-// old kernel or qemu-user without it; a container whose seccomp profile
-// answers EPERM, as Docker's did before 20.10) or something about these
-// files only (EPERM: an immutable or append-only destination, or a swap
-// file). Rust's std tells them apart with a probe that cannot succeed:
-// with the system call working, two invalid descriptors give EBADF. The
-// answer is kept, so the probe runs at most once per CopySyscalls.
-struct ProbeAnswer {
-  bool unavailable = false;
-  int64_t syscalls = 0;  // 1 if the probe ran now, 0 if the answer was known
-};
-
-ProbeAnswer Probe(internal::CopySyscalls& sys) {
-  const CopyFileRangeSupport support = sys.copy_file_range_support.load();
-  if (support == CopyFileRangeSupport::kProbedOk) return {false, 0};
-  if (support == CopyFileRangeSupport::kUnavailable) return {true, 0};
-  const Errno answer = sys.CopyFileRange(-1, nullptr, -1, nullptr, 1, 0).error();
-  const bool unavailable = answer == Errno(ENOSYS) || answer == Errno(EPERM);
-  sys.copy_file_range_support.store(unavailable ? CopyFileRangeSupport::kUnavailable
-                                                : CopyFileRangeSupport::kProbedOk);
-  return {unavailable, 1};
+  sys.copy_file_range_kernel.compare_exchange_strong(known, decided);
+  return sys.copy_file_range_kernel.load();
 }
 
 // Whether an errno from copy_file_range(2) means "the kernel cannot do this
@@ -89,7 +63,8 @@ bool MeansFallBack(Errno err) {
       // disabled), FUSE filesystems without copy_file_range, RHEL/CentOS 7
       // kernels.
     case EPERM:
-      // seccomp in containers (confirmed by the probe, see above), or an
+      // seccomp in containers (confirmed by the probe, see
+      // poll/internal/copy_rounds.h), or an
       // immutable/append-only destination, which the fallback reports itself.
     case EBADF:
       // The destination gained O_APPEND after it was opened (fcntl F_SETFL):
@@ -115,66 +90,59 @@ bool MeansFallBack(Errno err) {
 
 }  // namespace
 
+bool PageCacheCopyMayWork(const CopyResult& result) {
+  if (result.outcome() != CopyResult::Outcome::kFellBack) return false;
+  switch (result.fallback()) {
+    case Fallback::kKernelTooOld:  // Rust's std uses sendfile on such kernels
+    case Fallback::kUnavailable:   // a sandbox without copy_file_range may still allow sendfile
+      return true;
+    case Fallback::kRefused:
+      break;
+    default:
+      return false;
+  }
+  switch (result.fallback_errno().value()) {
+    case EXDEV:       // two filesystems: the case Rust's std falls back to sendfile for
+    case EOPNOTSUPP:  // the filesystem has no copy_file_range (NFS < 4.2, FUSE) but a page cache
+    case EIO:         // CIFS/SMB without server-side copy: reading and writing still work
+    case ENOENT:      // the same, as some CIFS servers answer
+    case EACCES:      // CephFS and fuse-overlayfs check in-kernel copies, not reads and writes
+    case ENOSYS:      // refused per file (FUSE, 9p) while the probe says the call works
+      return true;
+    default:
+      // EINVAL (not two regular files, or overlapping ranges of one file, which
+      // sendfile would corrupt just the same), EBADF (an O_APPEND destination,
+      // which sendfile refuses too), EFBIG and EOVERFLOW (limits sendfile has as
+      // well), EPERM and ETXTBSY (the destination itself refuses writes):
+      // nothing a page-cache copy would change.
+      return false;
+  }
+}
+
 CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
   if (remain <= 0) return CopyResult::Ended(kMethod, {});
   internal::CopySyscalls& sys = internal::Installed();
-  switch (Support(sys)) {
-    case CopyFileRangeSupport::kKernelTooOld:
-      return CopyResult::NotTried(kMethod, Fallback::kKernelTooOld);
-    case CopyFileRangeSupport::kUnavailable:
-      return CopyResult::NotTried(kMethod, Fallback::kUnavailable);
-    default:
-      break;
+  if (CheckKernel(sys) == KernelCheck::kTooOld) {
+    return CopyResult::NotTried(kMethod, Fallback::kKernelTooOld);
   }
-
-  CopyProgress done;
-  while (remain > 0) {
-    const auto len = static_cast<size_t>(std::min(remain, kMaxCopyFileRangeRound));
-    // One round: file offsets owned by the kernel (null offset pointers),
-    // dst's write lock and src's read lock held throughout.
-    if (!dst.WriteLock()) return CopyResult::Failed(kMethod, done, Error::Closing());
-    if (!src.ReadLock()) {
-      dst.WriteUnlock();
-      return CopyResult::Failed(kMethod, done, Error::Closing());
-    }
-    const int in_fd = src.SysfdForRead();
-    const int out_fd = dst.SysfdForWrite();
-    const auto copied = internal::IgnoringEintr([&] {
-      ++done.syscalls;
-      return sys.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0);
-    });
-    src.ReadUnlock();
-    dst.WriteUnlock();
-
-    if (!copied.ok()) {
-      const Errno err = copied.error();
-      // A real failure (ENOSPC, EDQUOT, ...): the exact count so far and the error.
-      if (!MeansFallBack(err)) return CopyResult::Failed(kMethod, done, err);
-      if (err == Errno(ENOSYS) || err == Errno(EPERM)) {
-        const ProbeAnswer probe = Probe(sys);
-        done.syscalls += probe.syscalls;
-        if (probe.unavailable) {
-          return CopyResult::FellBack(kMethod, done, Fallback::kUnavailable, err);
-        }
-      }
-      // Not for these files: the caller's read/write loop carries on from the
-      // file offsets, which have advanced by exactly done.bytes.
-      return CopyResult::FellBack(kMethod, done, Fallback::kRefused, err);
-    }
-    if (copied.value() == 0) {
-      if (done.bytes == 0) {
-        // Nothing at all: an empty source, or a file whose size the kernel
-        // reports as 0 although reading it gives data (procfs, sysfs,
-        // tracefs), where copy_file_range copies nothing. An ordinary read
-        // tells the two apart at the cost of one read(2).
-        return CopyResult::FellBack(kMethod, done, Fallback::kNothingCopied);
-      }
-      break;  // the end of the source
-    }
-    done.bytes += static_cast<int64_t>(copied.value());
-    remain -= static_cast<int64_t>(copied.value());
-  }
-  return CopyResult::Ended(kMethod, done);
+  const internal::Method method = {
+      .method = kMethod,
+      .max_round = kMaxCopyFileRangeRound,
+      .availability = &sys.copy_file_range_availability,
+      .zero_first_round_falls_back = true,
+      .means_fall_back = MeansFallBack,
+  };
+  // One round: file offsets owned by the kernel (null offset pointers). Both
+  // ends are regular files, which never answer EAGAIN.
+  const auto round = [&sys](int in_fd, int out_fd, size_t len, int64_t& syscalls) {
+    return internal::FromCall(internal::CallWaiting(
+        sys, [&] { return sys.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0); }, {},
+        syscalls));
+  };
+  const auto probe = [&sys] {
+    return sys.CopyFileRange(-1, nullptr, -1, nullptr, 1, 0).error();
+  };
+  return internal::CopyInRounds(dst, src, remain, method, round, probe);
 }
 
 }  // namespace sysport::poll

@@ -12,7 +12,6 @@
 #include "gtest/gtest.h"
 #include "poll/copy_result.h"
 #include "poll/fd.h"
-#include "poll/internal/copy_syscalls.h"
 #include "poll/testing/fake_syscalls.h"
 #include "syscall/linux.h"
 #include "syscall/unix.h"
@@ -333,44 +332,23 @@ TEST(CopyFileRangeTest, ClosedFilesFailWithTheClosingError) {
 
 // A Close of the source while a round is in the kernel must wait for it: the
 // round holds the source's read lock, so close(2) runs after it returns.
-class CloseDuringRound final : public internal::CopySyscalls {
- public:
-  explicit CloseDuringRound(FD* src) : src_(src), previous_(internal::Install(this)) {}
-  ~CloseDuringRound() override { internal::Install(previous_); }
-  CloseDuringRound(const CloseDuringRound&) = delete;
-  CloseDuringRound& operator=(const CloseDuringRound&) = delete;
-
-  syscall::Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
-                                        size_t len, unsigned flags) override {
-    ++rounds;
-    if (!closer_.joinable()) {
-      closer_ = std::thread([this] { close_err = src_->Close(); });
-      while (src_->UnsafeSysfd() != -1) std::this_thread::yield();
-      fd_open_during_round = ::fcntl(in_fd, F_GETFD) != -1;
-    }
-    return syscall::CopyFileRange(in_fd, in_off, out_fd, out_off, len, flags);
-  }
-  syscall::KernelVersion KernelVersion() override { return {6, 0}; }
-  void Join() { closer_.join(); }
-
-  int rounds = 0;
-  bool fd_open_during_round = false;
-  Error close_err = Error::Closing();
-
- private:
-  FD* src_;
-  internal::CopySyscalls* previous_;
-  std::thread closer_;
-};
-
 TEST(CopyFileRangeTest, CloseWaitsForTheRoundInFlight) {
   Files f(4096);
-  CloseDuringRound sys(f.src.get());
+  FakeSyscalls fake;
+  const int src_fd = f.src->UnsafeSysfd();
+  std::thread closer;
+  Error close_err = Error::Closing();
+  bool fd_open_during_round = false;
+  fake.copy_file_range.BeforeRound(1, [&] {
+    closer = std::thread([&] { close_err = f.src->Close(); });
+    while (f.src->UnsafeSysfd() != -1) std::this_thread::yield();
+    fd_open_during_round = ::fcntl(src_fd, F_GETFD) != -1;
+  });
   CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  sys.Join();
-  EXPECT_TRUE(sys.fd_open_during_round);
-  EXPECT_TRUE(sys.close_err.ok());
-  EXPECT_EQ(sys.rounds, 1);  // the next round found the source closed
+  closer.join();
+  EXPECT_TRUE(fd_open_during_round);
+  EXPECT_TRUE(close_err.ok());
+  EXPECT_EQ(fake.copy_file_range_calls().size(), 1U);  // the next round found the source closed
   EXPECT_EQ(r.outcome(), Outcome::kFailed);
   EXPECT_EQ(r.n(), 4096);
   EXPECT_EQ(r.error(), Error::Closing());

@@ -8,6 +8,10 @@ std::string_view Name(CopyMethod method) {
   switch (method) {
     case CopyMethod::kCopyFileRange:
       return "copy_file_range";
+    case CopyMethod::kSendfile:
+      return "sendfile";
+    case CopyMethod::kSplice:
+      return "splice";
   }
   return "unknown";
 }
@@ -22,6 +26,10 @@ std::string_view Describe(Fallback fallback) {
       return "source closed";
     case Fallback::kNoKernelCopy:
       return "no in-kernel copy on this platform";
+    case Fallback::kFileTypes:
+      return "not for these file types";
+    case Fallback::kReadWriteFaster:
+      return "read/write measured faster for these file types";
     case Fallback::kKernelTooOld:
       return "kernel older than 5.3";
     case Fallback::kUnavailable:
@@ -30,6 +38,8 @@ std::string_view Describe(Fallback fallback) {
       return "refused these files";
     case Fallback::kNothingCopied:
       return "copied nothing";
+    case Fallback::kNoPipe:
+      return "no intermediate pipe";
   }
   return "unknown";
 }

@@ -16,26 +16,33 @@ namespace sysport::poll {
 // The ways sysport can move bytes without them passing through user space.
 enum class CopyMethod : uint8_t {
   kCopyFileRange,  // copy_file_range(2): file to file
+  kSendfile,       // sendfile(2): from a file's page cache to anything (socket, pipe, other file)
+  kSplice,         // splice(2): from a pipe or socket, through a pipe where neither end is one
 };
-inline constexpr int kNumCopyMethods = 1;
+inline constexpr int kNumCopyMethods = 3;
 
-// "copy_file_range": the system call's name, as error messages print it.
+// "copy_file_range", "sendfile", "splice": the system call's name, as error
+// messages print it.
 std::string_view Name(CopyMethod method);
 
-// Why an in-kernel copy left (the rest of) a copy to the read/write loop. One
-// enum for the whole path: os decides the first four before any system call,
-// poll decides the others from what the kernel says.
+// Why an in-kernel copy left (the rest of) a copy to another method or to the
+// read/write loop. One enum for the whole path: os decides kAppendMode to
+// kReadWriteFaster before any system call, poll decides the others from what
+// the kernel says.
 enum class Fallback : uint8_t {
-  kAppendMode,     // the destination was opened with O_APPEND (copy_file_range refuses it)
-  kSourceNotFile,  // the source is not an os::File (after unwrapping a LimitedReader)
-  kSourceClosed,   // the source os::File is closed: the read/write loop reports it
-  kNoKernelCopy,   // this platform has no in-kernel copy (the stub build)
-  kKernelTooOld,   // Linux older than 5.3: never tried in this process
-  kUnavailable,    // the system call does not work in this process (ENOSYS, seccomp's EPERM)
-  kRefused,        // an errno meaning "not for these files" (EXDEV, EINVAL, ...)
-  kNothingCopied,  // the first round copied nothing (procfs, sysfs, tracefs; an empty file)
+  kAppendMode,       // the destination was opened with O_APPEND (every in-kernel method refuses it)
+  kSourceNotFile,    // the source is not an os::File (after unwrapping a LimitedReader)
+  kSourceClosed,     // the source os::File is closed: the read/write loop reports it
+  kNoKernelCopy,     // this platform has no in-kernel copy (the stub build)
+  kFileTypes,        // no in-kernel method for this pair of file types (a character device source)
+  kReadWriteFaster,  // a method works for these file types, but measured slower (README)
+  kKernelTooOld,     // Linux older than 5.3: never tried in this process
+  kUnavailable,      // the system call does not work in this process (ENOSYS, seccomp's EPERM)
+  kRefused,          // an errno meaning "not for these files" (EXDEV, EINVAL, ...)
+  kNothingCopied,    // the first round copied nothing (procfs, sysfs, tracefs; an empty file)
+  kNoPipe,           // splice could not get its intermediate pipe (EMFILE, ENFILE, ENOMEM)
 };
-inline constexpr int kNumFallbacks = 8;
+inline constexpr int kNumFallbacks = 11;
 
 // "O_APPEND destination", "source not an os::File", ...
 std::string_view Describe(Fallback fallback);

@@ -1,5 +1,7 @@
 #include "poll/fd.h"
 
+#include <poll.h>
+
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -68,6 +70,15 @@ IoResult FromCount(const syscall::Result<size_t>& r) {
   return {static_cast<int64_t>(r.value()), Error()};
 }
 
+// A descriptor in non-blocking mode (a socket or pipe a server handed over,
+// or whose O_NONBLOCK someone else set) answers EAGAIN when it is not ready:
+// wait for it with poll(2) and try again, as Go's pollable descriptors do.
+syscall::Errno WaitReady(int fd, internal::PollEvents events) {
+  return internal::WaitReady(fd, events, [](absl::Span<struct pollfd> fds, int timeout_ms) {
+    return syscall::Poll(fds, timeout_ms);
+  });
+}
+
 }  // namespace
 
 IoResult FD::Read(absl::Span<char> buf) {
@@ -75,21 +86,24 @@ IoResult FD::Read(absl::Span<char> buf) {
   IoResult result;
   if (!buf.empty()) {  // an empty read is 0 without a system call, as in Go
     const int fd = SysfdForRead();
-    result = FromCount(internal::IgnoringEintr([&] { return syscall::Read(fd, Capped(buf)); }));
+    result = FromCount(internal::WaitingWhileNotReady(
+        [&] { return syscall::Read(fd, Capped(buf)); }, [fd] { return WaitReady(fd, POLLIN); }));
   }
   ReadUnlock();
   return result;
 }
 
-// Go's FD.Write loop: short writes continue, EINTR is retried, and the count
-// is exact when an error stops it.
+// Go's FD.Write loop: short writes continue, EINTR is retried, EAGAIN waits,
+// and the count is exact when an error stops it.
 IoResult FD::Write(absl::Span<const char> buf) {
   if (!WriteLock()) return {0, Error::Closing()};
   const int fd = SysfdForWrite();
   IoResult result;
   size_t done = 0;
   while (done < buf.size()) {
-    auto r = internal::IgnoringEintr([&] { return syscall::Write(fd, Capped(buf.subspan(done))); });
+    auto r = internal::WaitingWhileNotReady(
+        [&] { return syscall::Write(fd, Capped(buf.subspan(done))); },
+        [fd] { return WaitReady(fd, POLLOUT); });
     if (!r.ok()) {
       result.err = r.error();
       break;

@@ -22,10 +22,12 @@ namespace sysport::poll {
 // Close() makes every later operation fail with Error::Closing() and the
 // descriptor is closed exactly once, when the last operation in flight ends.
 //
-// Unlike Go, which has a network poller to interrupt blocked calls, every
-// descriptor here is used in blocking mode: Close() waits until operations in
-// flight have finished, then reports close(2)'s own error (Go loses it when
-// another operation makes the final release).
+// Unlike Go, which has a network poller to interrupt blocked calls, sysport
+// blocks the calling thread: a descriptor in non-blocking mode that answers
+// EAGAIN is waited for with poll(2) (no timeout) and the call repeated, so it
+// behaves as a blocking one. Close() waits until operations in flight have
+// finished, then reports close(2)'s own error (Go loses it when another
+// operation makes the final release).
 class FD {
  public:
   // Takes ownership of `sysfd`.

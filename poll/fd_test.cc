@@ -102,6 +102,33 @@ TEST(FDTest, ErrorsAreErrnos) {
   EXPECT_EQ(fd->Seek(-5, SEEK_SET).err, Error(syscall::Errno(EINVAL)));
 }
 
+// A descriptor in non-blocking mode behaves as a blocking one: EAGAIN waits
+// with poll(2) (Go's pollable descriptors), for reads and for writes.
+TEST(FDTest, NonBlockingDescriptorsWaitInsteadOfFailing) {
+  auto p = syscall::Pipe(O_CLOEXEC | O_NONBLOCK);
+  ASSERT_TRUE(p.ok());
+  FD reader(p.value()[0]);
+  FD writer(p.value()[1]);
+  const std::string data = Pattern(1 << 20);  // far more than the 64 KiB pipe holds
+  std::string got;
+  std::thread drain([&] {
+    std::vector<char> buf(4096);
+    while (got.size() < data.size()) {
+      IoResult r = reader.Read(absl::MakeSpan(buf));  // waits while the pipe is empty
+      ASSERT_TRUE(r.ok()) << r.err.Message();
+      ASSERT_GT(r.n, 0);
+      got.append(buf.data(), static_cast<size_t>(r.n));
+      if (got.size() % (256 << 10) < 4096) absl::SleepFor(absl::Milliseconds(2));
+    }
+  });
+  absl::SleepFor(absl::Milliseconds(20));  // the reader finds the pipe empty first
+  IoResult w = writer.Write(data);         // and the writer finds it full, often
+  EXPECT_TRUE(w.ok()) << w.err.Message();
+  EXPECT_EQ(w.n, static_cast<int64_t>(data.size()));
+  drain.join();
+  EXPECT_EQ(got, data);
+}
+
 TEST(FDTest, EveryOperationAfterCloseFails) {
   auto fd = OpenFD(MakeFile("abc"), O_RDWR);
   const int sysfd = fd->UnsafeSysfd();

@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "386";
 inline constexpr SyscallNumber kCopyFileRange{377};
+// sendfile64: the 32-bit ABI's sendfile with a 64-bit (loff_t) offset.
+inline constexpr SyscallNumber kSendfile{239};
+inline constexpr SyscallNumber kSplice{313};
 
 }  // namespace sysport::syscall::sysnum
 

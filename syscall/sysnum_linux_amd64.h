@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "amd64";
 inline constexpr SyscallNumber kCopyFileRange{326};
+// sendfile: its offset is already 64 bits (loff_t) on this 64-bit ABI.
+inline constexpr SyscallNumber kSendfile{40};
+inline constexpr SyscallNumber kSplice{275};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "arm";
 inline constexpr SyscallNumber kCopyFileRange{391};
+// sendfile64: the 32-bit ABI's sendfile with a 64-bit (loff_t) offset.
+inline constexpr SyscallNumber kSendfile{239};
+inline constexpr SyscallNumber kSplice{340};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "generic";
 inline constexpr SyscallNumber kCopyFileRange{285};
+// sendfile: its offset is already 64 bits (loff_t) on this 64-bit ABI.
+inline constexpr SyscallNumber kSendfile{71};
+inline constexpr SyscallNumber kSplice{76};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "mips64x";
 inline constexpr SyscallNumber kCopyFileRange{5320};
+// sendfile: its offset is already 64 bits (loff_t) on this 64-bit ABI.
+inline constexpr SyscallNumber kSendfile{5039};
+inline constexpr SyscallNumber kSplice{5263};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "mipsx";
 inline constexpr SyscallNumber kCopyFileRange{4360};
+// sendfile64: the 32-bit ABI's sendfile with a 64-bit (loff_t) offset.
+inline constexpr SyscallNumber kSendfile{4237};
+inline constexpr SyscallNumber kSplice{4304};
 
 }  // namespace sysport::syscall::sysnum
 

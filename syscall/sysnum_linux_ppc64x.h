@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "ppc64x";
 inline constexpr SyscallNumber kCopyFileRange{379};
+// sendfile: its offset is already 64 bits (loff_t) on this 64-bit ABI.
+inline constexpr SyscallNumber kSendfile{186};
+inline constexpr SyscallNumber kSplice{283};
 
 }  // namespace sysport::syscall::sysnum
 

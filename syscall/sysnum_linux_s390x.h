@@ -15,6 +15,9 @@ namespace sysport::syscall::sysnum {
 
 inline constexpr std::string_view kTable = "s390x";
 inline constexpr SyscallNumber kCopyFileRange{375};
+// sendfile: its offset is already 64 bits (loff_t) on this 64-bit ABI.
+inline constexpr SyscallNumber kSendfile{187};
+inline constexpr SyscallNumber kSplice{306};
 
 }  // namespace sysport::syscall::sysnum
 

@@ -1,6 +1,7 @@
 #include "syscall/unix.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -71,6 +72,20 @@ Result<std::array<int, 2>> Pipe(int flags) {
   std::array<int, 2> fds = {-1, -1};
   if (::pipe2(fds.data(), flags) < 0) return Result<std::array<int, 2>>::Error(Errno(errno));
   return Result<std::array<int, 2>>::Ok(fds);
+}
+
+Result<int> GetPipeSize(int fd) {
+  return internal::FromReturn<int>(
+      ::fcntl(fd, F_GETPIPE_SZ));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+}
+
+Result<int> SetPipeSize(int fd, int size) {
+  return internal::FromReturn<int>(
+      ::fcntl(fd, F_SETPIPE_SZ, size));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+}
+
+Result<int> Poll(absl::Span<struct pollfd> fds, int timeout_ms) {
+  return internal::FromReturn<int>(::poll(fds.data(), fds.size(), timeout_ms));
 }
 
 KernelVersion ParseKernelRelease(std::string_view release) {

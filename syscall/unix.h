@@ -8,6 +8,7 @@
 // interpretation of the errno. Every result is a value (syscall::Result); no
 // caller reads the global errno.
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -60,6 +61,18 @@ Result<int> GetStatusFlags(int fd);
 
 // pipe2(2). Returns {read end, write end}.
 Result<std::array<int, 2>> Pipe(int flags);
+
+// fcntl(2) F_GETPIPE_SZ (Linux 2.6.35): a pipe's capacity in bytes.
+Result<int> GetPipeSize(int fd);
+// fcntl(2) F_SETPIPE_SZ: asks for a capacity of at least `size` bytes and
+// returns the capacity the kernel set (a power-of-two number of pages). EPERM
+// above /proc/sys/fs/pipe-max-size without CAP_SYS_RESOURCE, or past the
+// user's pipe-user-pages limits; EBUSY if the pipe holds more than that.
+Result<int> SetPipeSize(int fd, int size);
+
+// poll(2): waits until one of `fds` is ready or `timeout_ms` passes (-1: no
+// limit). Returns how many entries have a non-zero revents.
+Result<int> Poll(absl::Span<struct pollfd> fds, int timeout_ms);
 
 // The running kernel's version, as Go's unix.KernelVersion: the first two
 // numbers of uname(2)'s release ("6.1.0-18-amd64" -> {6, 1}). {0, 0} if the

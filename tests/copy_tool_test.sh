@@ -60,6 +60,41 @@ check "skip on a pipe" cmp -s piped.bin <(tail -c +1001 src.bin)
 "$COPY" src.bin - | cmp -s - src.bin
 check "file to stdout pipe" test "${PIPESTATUS[0]}" = 0
 
+# --- '-' as a pipe or socket: sendfile from a file, splice from a pipe or
+# socket, and --stats names the path ---
+"$COPY" --stats src.bin - 2>stats.txt | cmp -s - src.bin
+check "file to stdout pipe: content" test "${PIPESTATUS[0]}${PIPESTATUS[1]}" = 00
+check "file to stdout pipe: sendfile" grep -q '^path: sendfile 100%$' stats.txt
+cat src.bin | "$COPY" --stats - fromcat.bin 2>stats.txt
+check "stdin pipe to file: content" cmp -s src.bin fromcat.bin
+check "stdin pipe to file: splice" grep -q '^path: splice 100%$' stats.txt
+# A connected Unix socket on standard output, then on standard input.
+sock() {  # sock out|in FILE ARGS...: runs copy with a socket on stdout or stdin
+  python3 - "$@" <<'PY'
+import socket, subprocess, sys, threading
+way, data_file, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+ours, theirs = socket.socketpair()
+if way == "out":
+    p = subprocess.Popen(args, stdout=theirs, stderr=open("stats.txt", "w"))
+    theirs.close()
+    got = bytearray()
+    while chunk := ours.recv(1 << 20):
+        got += chunk
+    sys.exit(p.wait() or (0 if bytes(got) == open(data_file, "rb").read() else 3))
+else:
+    p = subprocess.Popen(args, stdin=theirs, stderr=open("stats.txt", "w"))
+    theirs.close()
+    ours.sendall(open(data_file, "rb").read())
+    ours.shutdown(socket.SHUT_WR)
+    sys.exit(p.wait())
+PY
+}
+check "file to stdout socket" sock out src.bin "$COPY" --stats src.bin -
+check "file to stdout socket: sendfile" grep -q '^path: sendfile 100%$' stats.txt
+check "stdin socket to file" sock in src.bin "$COPY" --stats - fromsock.bin
+check "stdin socket to file: content" cmp -s src.bin fromsock.bin
+check "stdin socket to file: path named" grep -Eq '^path: (splice|read/write) 100%$' stats.txt
+
 # --- /proc files, whose size is 0, are copied whole ---
 "$COPY" /proc/self/status status.txt
 check "procfs" grep -q '^Name:' status.txt
@@ -132,20 +167,38 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   inject error=ENOSYS "$COPY" --stats src.bin enosys.bin 2>stats.txt
   check "ENOSYS content" cmp -s src.bin enosys.bin
   check "ENOSYS stats" grep -q 'ENOSYS' stats.txt
+  # EXDEV: two filesystems as far as the tool can tell, so sendfile copies.
   inject error=EXDEV "$COPY" --stats src.bin exdev.bin 2>stats.txt
   check "EXDEV content" cmp -s src.bin exdev.bin
-  check "EXDEV stats" grep -q '^path: read/write 100%$' stats.txt
+  check "EXDEV stats" grep -q '^path: sendfile 100%$' stats.txt
   inject error=EPERM "$COPY" --stats src.bin eperm.bin 2>stats.txt
   check "EPERM content" cmp -s src.bin eperm.bin
   inject retval=0 "$COPY" --stats src.bin zero.bin 2>stats.txt
   check "zero first round content" cmp -s src.bin zero.bin
   check "zero first round stats" grep -q 'fell back: copied nothing 1x' stats.txt
-  # A switch midway: the first 64 MiB chunk goes through the kernel, the
-  # second call fails with EXDEV, and read/write finishes the copy.
+  # A switch midway: the first 64 MiB chunk goes through copy_file_range, the
+  # second call fails with EXDEV, and sendfile finishes the copy.
   inject error=EXDEV:when=2+ "$COPY" --progress --stats prog.bin midway.bin 2>stats.txt
   check "midway switch content" cmp -s prog.bin midway.bin
-  check "midway switch both paths" grep -q '^path: copy_file_range 42%, read/write 58%$' stats.txt
+  check "midway switch both paths" grep -q '^path: copy_file_range 42%, sendfile 58%$' stats.txt
   check "midway switch total" grep -q "^copied $((150 << 20)) bytes" stats.txt
+  # sendfile and splice refusing: the read/write loop copies, --stats says why.
+  injectcall() {  # injectcall SYSCALL SPEC CMD...
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+      strace -f -o /dev/null -e trace="$1" -e inject="$1:$2" "${@:3}"
+  }
+  injectcall sendfile error=EINVAL "$COPY" --stats src.bin - 2>stats.txt | cmp -s - src.bin
+  check "sendfile EINVAL: content" test "${PIPESTATUS[0]}${PIPESTATUS[1]}" = 00
+  check "sendfile EINVAL: stats" grep -q '^sendfile: .*fell back: EINVAL' stats.txt
+  check "sendfile EINVAL: read/write" grep -q '^path: read/write 100%$' stats.txt
+  cat src.bin | injectcall splice error=EINVAL "$COPY" --stats - splice-einval.bin 2>stats.txt
+  check "splice EINVAL: content" cmp -s src.bin splice-einval.bin
+  check "splice EINVAL: stats" grep -q '^splice: .*fell back: EINVAL' stats.txt
+  set +e
+  injectcall sendfile error=EIO "$COPY" src.bin - 2>err.txt >/dev/null; rc=$?
+  set -e
+  check "sendfile EIO: exit 1" test "$rc" = 1
+  check "sendfile EIO: message" grep -qx 'copy: write /dev/stdout: sendfile: input/output error' err.txt
   set +e
   inject error=ENOSPC "$COPY" src.bin nospc.bin 2>err.txt; rc=$?
   set -e

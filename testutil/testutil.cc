@@ -1,12 +1,19 @@
 #include "testutil/testutil.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -74,6 +81,47 @@ int MustOpen(const std::string& path, int flags) {
 }
 
 int64_t Offset(int fd) { return ::lseek(fd, 0, SEEK_CUR); }
+
+std::array<int, 2> ConnectedSockets(Network network) {
+  const int family = network == Network::kTcp ? AF_INET : AF_UNIX;
+  const int listener = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listener < 0) Abort("socket", "listener");
+  struct sockaddr_storage addr = {};
+  socklen_t len = 0;
+  if (network == Network::kTcp) {
+    struct sockaddr_in in = {};
+    in.sin_family = AF_INET;
+    in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // port 0: any free one
+    std::memcpy(&addr, &in, sizeof(in));
+    len = sizeof(in);
+  } else {
+    // An abstract address (Linux): no file to remove, and no limit of 108
+    // bytes on Bazel's long $TEST_TMPDIR paths.
+    static std::atomic<int> next{0};
+    const std::string name =
+        "sysport-test-" + std::to_string(::getpid()) + "-" + std::to_string(next.fetch_add(1));
+    struct sockaddr_un un = {};
+    un.sun_family = AF_UNIX;
+    std::memcpy(un.sun_path + 1, name.data(), name.size());  // sun_path[0] stays '\0'
+    std::memcpy(&addr, &un, sizeof(un));
+    len = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + 1 + name.size());
+  }
+  auto* sa = reinterpret_cast<struct sockaddr*>(&addr);  // NOLINT: the sockets API's casts
+  if (::bind(listener, sa, len) != 0 || ::listen(listener, 1) != 0) Abort("bind", "listener");
+  if (::getsockname(listener, sa, &len) != 0) Abort("getsockname", "listener");
+  const int client = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (client < 0 || ::connect(client, sa, len) != 0) Abort("connect", "listener");
+  const int server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  if (server < 0) Abort("accept", "listener");
+  ::close(listener);
+  return {client, server};
+}
+
+void IgnoreSigpipe() {
+  struct sigaction ignore = {};
+  ignore.sa_handler = SIG_IGN;
+  if (::sigaction(SIGPIPE, &ignore, nullptr) != 0) Abort("sigaction", "SIGPIPE");
+}
 
 absl::StatusOr<std::string> ReadAll(io::Reader& r) {
   std::string out;

@@ -6,6 +6,7 @@
 // Helpers that cannot go on abort the test binary: a test whose set-up failed
 // must not pass.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -39,6 +40,20 @@ int MustOpen(const std::string& path, int flags);
 
 // The file offset of descriptor `fd` (lseek(fd, 0, SEEK_CUR)); -1 on error.
 int64_t Offset(int fd);
+
+// Where ConnectedSockets connects.
+enum class Network : uint8_t {
+  kTcp,   // loopback TCP, 127.0.0.1
+  kUnix,  // a Unix stream socket (an abstract address, no file)
+};
+// A connected pair of stream sockets, {client, server}, made as Go's tests
+// make theirs (createSocketPair): a listener, a connect, an accept; the
+// listener is closed again. Blocking, with O_CLOEXEC. Aborts on failure.
+std::array<int, 2> ConnectedSockets(Network network);
+
+// Ignores SIGPIPE for the whole process, so that writing to a pipe or socket
+// whose reader went away fails with EPIPE instead of ending the test.
+void IgnoreSigpipe();
 
 // Everything `r` gives until its end, in Reads of up to 64 KiB; the first
 // error instead, if there is one. For draining pipes and sockets.

@@ -1,6 +1,7 @@
 // copy: copies SRC to DST with sysport's io::Copy, so the bytes take exactly
-// the library's paths: copy_file_range(2) when the kernel can, an ordinary
-// read/write loop when it cannot.
+// the library's paths: copy_file_range(2), sendfile(2) or splice(2) when the
+// kernel can (a pipe or socket as "-" included), an ordinary read/write loop
+// when it cannot.
 //
 //   copy [OPTION]... SRC DST          (copy --help: the options)
 //
@@ -221,8 +222,11 @@ int Run(int argc, char** argv) {
   }
   diagnostics.WithholdIfWritingInto(files->dst_info);
 
+  // ReadFrom reports to the destination's observer, WriteTo (a file into a
+  // pipe or socket, with sendfile) to the source's: --stats counts both.
   os::CopyCounters counters;
   files->dst->SetCopyObserver(&counters);
+  files->src->SetCopyObserver(&counters);
   const absl::Time start = absl::Now();
   const io::Result result = Transfer(*files, o, diagnostics, start);
   const absl::Duration elapsed = absl::Now() - start;

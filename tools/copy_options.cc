@@ -60,7 +60,7 @@ constexpr std::array<Option, 6> kOptions = {{
      }},
     {"stats", "",
      "Print to standard error the bytes, seconds, throughput, and which path carried the bytes "
-     "(copy_file_range or read/write) with the reason for any fallback.",
+     "(copy_file_range, sendfile, splice or read/write) with the reason for any fallback.",
      [](std::string_view, CopyOptions& o) {
        o.stats = true;
        return absl::OkStatus();
@@ -186,9 +186,9 @@ absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const char* const> args)
 std::string HelpText() {
   std::string text =
       "Usage: copy [OPTION]... SRC DST\n"
-      "Copies SRC to DST with sysport's io::Copy: in the kernel with copy_file_range(2)\n"
-      "where it can, with read(2) and write(2) where it cannot. '-' as SRC is standard\n"
-      "input, as DST standard output.\n"
+      "Copies SRC to DST with sysport's io::Copy: in the kernel with copy_file_range(2),\n"
+      "sendfile(2) or splice(2) where it can, with read(2) and write(2) where it cannot.\n"
+      "'-' as SRC is standard input, as DST standard output (a file, pipe or socket).\n"
       "\n"
       "Options:\n";
   for (const Option& option : kOptions) {
