@@ -33,6 +33,7 @@
 #include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
+#include "os/quote.h"
 #include "poll/copy_result.h"
 #include "poll/testing/fake_syscalls.h"
 #include "syscall/errno.h"
@@ -674,7 +675,7 @@ TEST_F(FaultTest, SendfileFailuresNameTheDestinationAndCountExactly) {
     EXPECT_EQ(r.n, 2500);
     EXPECT_EQ(ErrnoOf(r.status), err);
     EXPECT_EQ(r.status.message(),
-              absl::StrCat("write ", sink.writer->Name(), ": sendfile: ", Errno(err).Message()));
+              absl::StrCat("write ", QuoteName(sink.writer->Name()), ": sendfile: ", Errno(err).Message()));
     EXPECT_EQ(sink.Finish(), Pattern(2500));
   }
 }

@@ -198,7 +198,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   injectcall sendfile error=EIO "$COPY" src.bin - 2>err.txt >/dev/null; rc=$?
   set -e
   check "sendfile EIO: exit 1" test "$rc" = 1
-  check "sendfile EIO: message" grep -qx 'copy: write /dev/stdout: sendfile: input/output error' err.txt
+  check "sendfile EIO: message" grep -qxE 'copy: write /dev/stdout: sendfile: input/output error \(after [0-9]+ bytes\)' err.txt
   set +e
   inject error=ENOSPC "$COPY" src.bin nospc.bin 2>err.txt; rc=$?
   set -e

@@ -186,9 +186,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const char* const> args)
 std::string HelpText() {
   std::string text =
       "Usage: copy [OPTION]... SRC DST\n"
-      "Copies SRC to DST with sysport's io::Copy: in the kernel with copy_file_range(2),\n"
-      "sendfile(2) or splice(2) where it can, with read(2) and write(2) where it cannot.\n"
-      "'-' as SRC is standard input, as DST standard output (a file, pipe or socket).\n"
+      "Copies SRC to DST with sysport's io::Copy: in the kernel with\n"
+      "copy_file_range(2), sendfile(2) or splice(2) where it can, with read(2) and\n"
+      "write(2) where it cannot. '-' as SRC is standard input, as DST standard output\n"
+      "(a file, pipe or socket).\n"
       "\n"
       "Options:\n";
   for (const Option& option : kOptions) {
