@@ -1,6 +1,9 @@
-// poll::CopyFileRange: the chunked copy_file_range(2) loop that decides, errno
-// by errno, whether the kernel handled a copy. The counterpart of Go's
-// internal/poll/copy_file_range_linux.go.
+// poll::CopyFileRange and CopyFileRangeAt: the chunked copy_file_range(2)
+// loop that decides, errno by errno, whether the kernel handled a copy (the
+// counterpart of Go's internal/poll/copy_file_range_linux.go), and
+// poll::Clone, the whole-file FICLONE.
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -113,9 +116,10 @@ bool MeansFallBack(Errno err) {
   }
 }
 
-}  // namespace
-
-CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
+// The copy_file_range(2) loop behind both entry points: at the file offsets
+// when `src_off` and `dst_off` are null, else at *src_off and *dst_off, which
+// the kernel advances by what it copies.
+CopyResult CopyLoop(FD& dst, FD& src, int64_t remain, int64_t* src_off, int64_t* dst_off) {
   if (remain <= 0) return CopyResult::Ended(kMethod, 0, 0);
   internal::CopySyscalls& sys = internal::Installed();
   switch (Support(sys)) {
@@ -131,8 +135,7 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
   int64_t syscalls = 0;
   while (remain > 0) {
     const auto len = static_cast<size_t>(std::min(remain, kMaxCopyFileRangeRound));
-    // One round: file offsets owned by the kernel (null offset pointers),
-    // dst's write lock and src's read lock held throughout.
+    // One round: dst's write lock and src's read lock held throughout.
     if (!dst.WriteLock()) return CopyResult::Failed(kMethod, written, syscalls, Error::Closing());
     if (!src.ReadLock()) {
       dst.WriteUnlock();
@@ -142,7 +145,7 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
     const int out_fd = dst.SysfdForWrite();
     const auto copied = internal::IgnoringEintr([&] {
       ++syscalls;
-      return sys.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0);
+      return sys.CopyFileRange(in_fd, src_off, out_fd, dst_off, len, 0);
     });
     src.ReadUnlock();
     dst.WriteUnlock();
@@ -159,7 +162,7 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
         }
       }
       // Not for these files: the caller's read/write loop carries on from the
-      // file offsets, which have advanced by exactly `written`.
+      // offsets, which have advanced by exactly `written`.
       return CopyResult::FellBack(kMethod, written, syscalls, Fallback::kRefused, err);
     }
     if (copied.value() == 0) {
@@ -176,6 +179,82 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
     remain -= static_cast<int64_t>(copied.value());
   }
   return CopyResult::Ended(kMethod, written, syscalls);
+}
+
+// Whether an errno from FICLONE means "these files cannot share extents,
+// copy them another way" rather than "the copy failed". The kernel checks in
+// this order (fs/remap_range.c, fs/ioctl.c, 4.5 and later).
+bool CloneRefused(Errno err) {
+  switch (err.value()) {
+    case EXDEV:
+      // Source and destination on different mounts (ioctl_file_clone), or
+      // on different superblocks (vfs_clone_file_range).
+    case EOPNOTSUPP:
+      // The filesystem has no remap_file_range (ext4, tmpfs, ...), or has it
+      // but this one cannot share extents (XFS made without reflink=1,
+      // NFS servers before 4.2).
+    case ENOTTY:
+      // A filesystem whose ioctl handler knows no FICLONE: kernels before 4.5
+      // outside btrfs, some FUSE filesystems.
+    case EINVAL:
+      // Not two regular files (a pipe, a device), or a range the filesystem
+      // cannot clone (unaligned ends that are not the end of the file).
+    case EISDIR:
+      // A directory on either side.
+    case EBADF:
+      // The destination is open for appending (generic_file_rw_checks), or
+      // not open for writing; the ordinary copy gives the authoritative error.
+    case EPERM:
+      // An immutable or append-only destination, or a seccomp profile that
+      // forbids the ioctl; the ordinary copy gives the authoritative error.
+    case ETXTBSY:
+      // Either file is an active swap file (generic_remap_checks).
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
+  return CopyLoop(dst, src, remain, nullptr, nullptr);
+}
+
+CopyResult CopyFileRangeAt(FD& dst, int64_t dst_offset, FD& src, int64_t src_offset, int64_t len) {
+  return CopyLoop(dst, src, len, &src_offset, &dst_offset);
+}
+
+CopyResult Clone(FD& dst, FD& src) {
+  constexpr CopyMethod kClone = CopyMethod::kClone;
+  internal::CopySyscalls& sys = internal::Installed();
+  if (!dst.WriteLock()) return CopyResult::Failed(kClone, 0, 0, Error::Closing());
+  if (!src.ReadLock()) {
+    dst.WriteUnlock();
+    return CopyResult::Failed(kClone, 0, 0, Error::Closing());
+  }
+  const int in_fd = src.SysfdForRead();
+  const int out_fd = dst.SysfdForWrite();
+  int64_t syscalls = 0;
+  const Errno err = internal::IgnoringEintr([&] {
+    ++syscalls;
+    return sys.Ficlone(out_fd, in_fd);
+  });
+  src.ReadUnlock();
+  dst.WriteUnlock();
+  if (err == Errno(ENOSYS)) {
+    // No FICLONE at all: qemu-user builds that do not know the request, or a
+    // sandbox that filters ioctls.
+    return CopyResult::FellBack(kClone, 0, syscalls, Fallback::kUnavailable, err);
+  }
+  if (CloneRefused(err)) return CopyResult::FellBack(kClone, 0, syscalls, Fallback::kRefused, err);
+  if (!err.ok()) return CopyResult::Failed(kClone, 0, syscalls, err);
+  // The clone took the source as it was at that moment: the destination's
+  // size is the exact count, whatever the source's size was before.
+  const syscall::Result<struct stat> st = dst.Fstat();
+  ++syscalls;
+  if (!st.ok()) return CopyResult::Failed(kClone, 0, syscalls, st.error());
+  return CopyResult::Ended(kClone, st.value().st_size, syscalls);
 }
 
 }  // namespace sysport::poll

@@ -8,6 +8,8 @@ std::string_view Name(CopyMethod method) {
   switch (method) {
     case CopyMethod::kCopyFileRange:
       return "copy_file_range";
+    case CopyMethod::kClone:
+      return "FICLONE";
   }
   return "unknown";
 }

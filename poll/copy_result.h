@@ -15,11 +15,12 @@ namespace sysport::poll {
 
 // The ways sysport can move bytes without them passing through user space.
 enum class CopyMethod : uint8_t {
-  kCopyFileRange,  // copy_file_range(2): file to file
+  kCopyFileRange,  // copy_file_range(2): file to file, at the file offsets or explicit ones
+  kClone,          // ioctl(FICLONE): the destination shares the source's extents (a reflink)
 };
-inline constexpr int kNumCopyMethods = 1;
+inline constexpr int kNumCopyMethods = 2;
 
-// "copy_file_range": the system call's name, as error messages print it.
+// "copy_file_range", "FICLONE": the system call's name, as error messages print it.
 std::string_view Name(CopyMethod method);
 
 // Why an in-kernel copy left (the rest of) a copy to the read/write loop. One

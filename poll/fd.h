@@ -2,6 +2,8 @@
 #define SYSPORT_POLL_FD_H_
 
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include <cstdint>
 
@@ -50,6 +52,12 @@ class FD {
   syscall::Result<struct stat> Fstat();
   // fsync(2).
   Error Fsync();
+  // ftruncate(2), fchmod(2), fchown(2), futimens(2) ({access, modification}):
+  // metadata calls, under a reference like Fstat. EINTR is retried.
+  Error Truncate(int64_t size);
+  Error Chmod(mode_t mode);
+  Error Chown(uid_t uid, gid_t gid);
+  Error SetTimes(const struct timespec& access, const struct timespec& modification);
 
   // The locks, for operations built outside this class (poll::CopyFileRange).
   // Each returns false if the FD is closed. Clang's -Wthread-safety checks that
@@ -73,6 +81,9 @@ class FD {
  private:
   // Runs close(2) once the last reference is gone.
   void Destroy();
+  // Runs call(fd) -> syscall::Errno under a reference, retrying EINTR.
+  template <typename Call>
+  Error WithRef(const Call& call);
 
   internal::FdMutex mu_;
   const int sysfd_;

@@ -16,6 +16,10 @@ namespace sysport::syscall::sysnum {
 inline constexpr std::string_view kTable = "mips64x";
 inline constexpr SyscallNumber kCopyFileRange{5320};
 
+// ioctl(2) FICLONE, _IOW(0x94, 9, int) in mips' own _IOC encoding
+// (arch/mips/include/uapi/asm/ioctl.h: write is 4, in bits 29-31).
+inline constexpr IoctlRequest kFiclone{0x80049409};
+
 }  // namespace sysport::syscall::sysnum
 
 #endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_MIPS64X_H_

@@ -16,6 +16,10 @@ namespace sysport::syscall::sysnum {
 inline constexpr std::string_view kTable = "ppc64x";
 inline constexpr SyscallNumber kCopyFileRange{379};
 
+// ioctl(2) FICLONE, _IOW(0x94, 9, int) in powerpc's own _IOC encoding
+// (arch/powerpc/include/uapi/asm/ioctl.h: write is 4, in bits 29-31).
+inline constexpr IoctlRequest kFiclone{0x80049409};
+
 }  // namespace sysport::syscall::sysnum
 
 #endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_PPC64X_H_

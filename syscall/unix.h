@@ -10,6 +10,7 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <array>
 #include <cstddef>
@@ -48,6 +49,22 @@ Result<struct stat> Fstat(int fd);
 
 // fsync(2).
 Errno Fsync(int fd);
+
+// ftruncate(2): sets the file's size; a longer file gains a hole.
+Errno Ftruncate(int fd, int64_t length);
+
+// fchmod(2), fchown(2), futimens(2): the metadata of an open file. futimens
+// takes {access time, modification time}.
+Errno Fchmod(int fd, mode_t mode);
+Errno Fchown(int fd, uid_t uid, gid_t gid);
+Errno Futimens(int fd, const std::array<struct timespec, 2>& times);
+
+// linkat(2), renameat(2), unlinkat(2): names in directories (AT_FDCWD for the
+// working directory). linkat with AT_EMPTY_PATH, or of "/proc/self/fd/N" with
+// AT_SYMLINK_FOLLOW, gives an O_TMPFILE file its first name.
+Errno Linkat(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path, int flags);
+Errno Renameat(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path);
+Errno Unlinkat(int dir_fd, const char* path, int flags);
 
 // fcntl(2) F_GETFL: the file status flags (O_APPEND, O_NONBLOCK, ...).
 Result<int> GetStatusFlags(int fd);

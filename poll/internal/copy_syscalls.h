@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "syscall/errno.h"
 #include "syscall/result.h"
 #include "syscall/unix.h"
 
@@ -35,6 +36,8 @@ class CopySyscalls {
 
   virtual syscall::Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd,
                                                 int64_t* out_off, size_t len, unsigned flags) = 0;
+  // ioctl(dst_fd, FICLONE, src_fd).
+  virtual syscall::Errno Ficlone(int dst_fd, int src_fd) = 0;
   virtual syscall::KernelVersion KernelVersion() = 0;
 
   std::atomic<CopyFileRangeSupport> copy_file_range_support{CopyFileRangeSupport::kUnknown};

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "poll/internal/copy_syscalls.h"
+#include "syscall/errno.h"
 #include "syscall/linux.h"
 #include "syscall/result.h"
 #include "syscall/unix.h"
@@ -15,6 +16,9 @@ class RealSyscalls final : public CopySyscalls {
   syscall::Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
                                         size_t len, unsigned flags) override {
     return syscall::CopyFileRange(in_fd, in_off, out_fd, out_off, len, flags);
+  }
+  syscall::Errno Ficlone(int dst_fd, int src_fd) override {
+    return syscall::Ficlone(dst_fd, src_fd);
   }
   syscall::KernelVersion KernelVersion() override { return syscall::GetKernelVersion(); }
 };

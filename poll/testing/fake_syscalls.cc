@@ -67,6 +67,11 @@ std::vector<FakeSyscalls::CopyFileRangeCall> FakeSyscalls::copy_file_range_calls
   return copy_file_range_calls_;
 }
 
+int FakeSyscalls::ficlone_calls() const {
+  absl::MutexLock lock(&mu_);
+  return ficlone_calls_;
+}
+
 int FakeSyscalls::probes() const {
   absl::MutexLock lock(&mu_);
   return probes_;
@@ -94,6 +99,16 @@ syscall::Result<size_t> FakeSyscalls::CopyFileRange(int in_fd, int64_t* in_off, 
   if (action.claim.has_value()) return syscall::Result<size_t>::Ok(*action.claim);
   return syscall::CopyFileRange(in_fd, in_off, out_fd, out_off, std::min(len, action.max_bytes),
                                 flags);
+}
+
+syscall::Errno FakeSyscalls::Ficlone(int dst_fd, int src_fd) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++ficlone_calls_;
+  }
+  const ScriptedCall::Action action = ficlone.NextRound();
+  if (action.fail.has_value()) return *action.fail;
+  return syscall::Ficlone(dst_fd, src_fd);
 }
 
 syscall::KernelVersion FakeSyscalls::KernelVersion() {

@@ -71,6 +71,9 @@ class FakeSyscalls final : public internal::CopySyscalls {
   FakeSyscalls& operator=(const FakeSyscalls&) = delete;
 
   ScriptedCall copy_file_range;
+  // FICLONE's rounds: FailRound scripts an errno; the others do not apply
+  // (a clone is all or nothing).
+  ScriptedCall ficlone;
 
   // What the probe copy_file_range(-1, NULL, -1, NULL, 1, 0) answers.
   // Default: the real kernel's answer.
@@ -79,11 +82,13 @@ class FakeSyscalls final : public internal::CopySyscalls {
   void SetKernelVersion(syscall::KernelVersion version);
 
   std::vector<CopyFileRangeCall> copy_file_range_calls() const;  // rounds only
+  int ficlone_calls() const;
   int probes() const;
   int kernel_version_queries() const;
 
   syscall::Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
                                         size_t len, unsigned flags) override;
+  syscall::Errno Ficlone(int dst_fd, int src_fd) override;
   syscall::KernelVersion KernelVersion() override;
 
  private:
@@ -92,6 +97,7 @@ class FakeSyscalls final : public internal::CopySyscalls {
   std::optional<syscall::KernelVersion> kernel_version_ ABSL_GUARDED_BY(mu_);
   std::vector<CopyFileRangeCall> copy_file_range_calls_ ABSL_GUARDED_BY(mu_);
   int probes_ ABSL_GUARDED_BY(mu_) = 0;
+  int ficlone_calls_ ABSL_GUARDED_BY(mu_) = 0;
   int kernel_version_queries_ ABSL_GUARDED_BY(mu_) = 0;
 
   internal::CopySyscalls* const previous_;
