@@ -30,6 +30,7 @@ void CopyCounters::OnKernelCopy(const poll::CopyResult& result) {
   absl::MutexLock lock(&mu_);
   MethodCounts& m = totals_.kernel[static_cast<size_t>(result.method())];
   const bool tried = result.syscalls() > 0;
+  ++m.reports;
   if (tried) ++m.attempts;
   m.syscalls += result.syscalls();
   m.bytes += result.n();
@@ -52,6 +53,12 @@ void CopyCounters::OnReadWrite(const ReadWriteCounts& counts) {
   totals_.read_write.writes += counts.writes;
 }
 
+void CopyCounters::OnHoles(int64_t bytes) {
+  absl::MutexLock lock(&mu_);
+  ++totals_.whole_file_copies;
+  totals_.hole_bytes += bytes;
+}
+
 CopyCounters::Totals CopyCounters::totals() const {
   absl::MutexLock lock(&mu_);
   return totals_;
@@ -68,6 +75,7 @@ std::string CopyCounters::Totals::ToString() const {
   for (int i = 0; i < poll::kNumCopyMethods; ++i) {
     const auto method = static_cast<poll::CopyMethod>(i);
     const MethodCounts& m = of(method);
+    if (m.reports == 0) continue;
     std::string line = absl::StrCat(
         poll::Name(method), ": ", Count(m.attempts, "attempt", "attempts"), ", ",
         Count(m.syscalls, "system call", "system calls"), ", ", Count(m.bytes, "byte", "bytes"));
@@ -89,6 +97,9 @@ std::string CopyCounters::Totals::ToString() const {
   lines.push_back(absl::StrCat("read/write: ", Count(read_write.reads, "read", "reads"), ", ",
                                Count(read_write.writes, "write", "writes"), ", ",
                                Count(read_write.bytes, "byte", "bytes")));
+  if (whole_file_copies > 0) {
+    lines.push_back(absl::StrCat("holes: ", Count(hole_bytes, "byte", "bytes"), " skipped"));
+  }
   return absl::StrJoin(lines, "\n");
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -32,10 +34,16 @@ void ScriptedCall::ReturnWithoutCopying(int round, size_t n) {
   claim_[round] = n;
 }
 
+void ScriptedCall::BeforeRound(int round, std::function<void()> action) {
+  absl::MutexLock lock(&mu_);
+  before_[round] = std::move(action);
+}
+
 ScriptedCall::Action ScriptedCall::NextRound() {
   absl::MutexLock lock(&mu_);
   const int round = ++rounds_;
   Action action;
+  if (auto it = before_.find(round); it != before_.end()) action.before = it->second;
   if (auto it = fail_.find(round); it != fail_.end()) {
     action.fail = it->second;
   } else if (fail_from_.has_value() && round >= fail_from_->first) {
@@ -95,6 +103,7 @@ syscall::Result<size_t> FakeSyscalls::CopyFileRange(int in_fd, int64_t* in_off, 
         {in_fd, in_off == nullptr, out_fd, out_off == nullptr, len, flags});
   }
   const ScriptedCall::Action action = copy_file_range.NextRound();
+  if (action.before) action.before();
   if (action.fail.has_value()) return syscall::Result<size_t>::Error(*action.fail);
   if (action.claim.has_value()) return syscall::Result<size_t>::Ok(*action.claim);
   return syscall::CopyFileRange(in_fd, in_off, out_fd, out_off, std::min(len, action.max_bytes),
@@ -107,6 +116,7 @@ syscall::Errno FakeSyscalls::Ficlone(int dst_fd, int src_fd) {
     ++ficlone_calls_;
   }
   const ScriptedCall::Action action = ficlone.NextRound();
+  if (action.before) action.before();
   if (action.fail.has_value()) return *action.fail;
   return syscall::Ficlone(dst_fd, src_fd);
 }

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <utility>
@@ -35,12 +36,16 @@ class ScriptedCall {
   void ShortRound(int round, size_t max_bytes);
   // Round k returns `n` without copying anything (a lying filesystem).
   void ReturnWithoutCopying(int round, size_t n);
+  // Runs `action` when round k arrives, before the round does what it was
+  // scripted to (e.g. changes the source's size during a copy).
+  void BeforeRound(int round, std::function<void()> action);
 
   // What the next round does. For FakeSyscalls.
   struct Action {
     std::optional<syscall::Errno> fail;
     std::optional<size_t> claim;  // return this without copying
     size_t max_bytes = SIZE_MAX;  // otherwise copy at most this
+    std::function<void()> before;  // run first, if set
   };
   Action NextRound();
 
@@ -51,6 +56,7 @@ class ScriptedCall {
   std::optional<std::pair<int, syscall::Errno>> fail_from_ ABSL_GUARDED_BY(mu_);
   std::map<int, size_t> short_ ABSL_GUARDED_BY(mu_);
   std::map<int, size_t> claim_ ABSL_GUARDED_BY(mu_);
+  std::map<int, std::function<void()>> before_ ABSL_GUARDED_BY(mu_);
 };
 
 class FakeSyscalls final : public internal::CopySyscalls {
