@@ -222,15 +222,25 @@ void Report(CopyObserver* observer, const Progress& p) {
   observer->OnHoles(p.holes());
 }
 
-// The plain copy of a source with no holes to keep: File::ReadFrom from the
-// start of both files, at most `size` bytes (all there is when the size is 0,
-// as procfs and sysfs report for files that have data).
-io::Result PlainCopy(File& src, File& dst, int64_t size) {
+// The plain copy of a source with no holes to keep, from the start of both
+// files, at most `size` bytes (all there is when the size is 0, as procfs and
+// sysfs report for files that have data): File::ReadFrom, or with
+// `use_kernel` false the read/write loop alone.
+io::Result PlainCopy(File& src, File& dst, int64_t size, bool use_kernel,
+                     CopyObserver* observer) {
+  const int64_t limit = size > 0 ? size : std::numeric_limits<int64_t>::max() / 2;
+  if (!use_kernel) {
+    Progress p;
+    absl::Status status = ReadWriteRange(src, dst, 0, limit, /*zeros_to_holes=*/false, p);
+    Report(observer, p);
+    return {p.end, status};
+  }
   if (absl::StatusOr<int64_t> r = src.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
   if (absl::StatusOr<int64_t> r = dst.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
-  if (size == 0) return dst.ReadFrom(src);
-  io::LimitedReader limited(src, size);
-  return dst.ReadFrom(limited);
+  io::LimitedReader limited(src, limit);
+  io::Result r = dst.ReadFrom(limited);  // reports to the observer itself
+  if (observer != nullptr) observer->OnHoles(0);
+  return r;
 }
 
 bool CopiesExtents(Sparse sparse, const FileInfo& src) {
@@ -320,22 +330,21 @@ io::Result CopyContents(File& src, File& dst, const FileInfo& info, const CopyFi
     ~Restore() { file.SetCopyObserver(observer); }
   } restore{dst, previous};
 
+  const bool zeros_to_holes = options.sparse == Sparse::kAlways;
+  // copy_file_range(2) is not used where the caller said no clones: it
+  // clones by itself on XFS, btrfs and NFS 4.2 (coreutils avoids it there
+  // too). Nor where zeros are to become holes: it would copy them blind, so
+  // cp --sparse=always reads the data instead.
+  const bool use_kernel = options.reflink != Reflink::kNever && !zeros_to_holes;
   if (!CopiesExtents(options.sparse, info)) {
-    io::Result r = PlainCopy(src, dst, info.size);
-    if (observer != nullptr) observer->OnHoles(0);
-    return r;
+    return PlainCopy(src, dst, info.size, use_kernel, observer);
   }
 
   Progress p;
-  const bool zeros_to_holes = options.sparse == Sparse::kAlways;
-  // cp --sparse=always reads the data to find its zeros; copy_file_range
-  // would copy them blind.
   const std::optional<absl::Status> extents =
-      CopyExtents(src, dst, info.size, /*use_kernel=*/!zeros_to_holes, zeros_to_holes, p);
+      CopyExtents(src, dst, info.size, use_kernel, zeros_to_holes, p);
   if (!extents.has_value()) {  // the source cannot say where its holes are
-    io::Result r = PlainCopy(src, dst, info.size);
-    if (observer != nullptr) observer->OnHoles(0);
-    return r;
+    return PlainCopy(src, dst, info.size, use_kernel, observer);
   }
   Report(observer, p);
   if (!extents->ok()) return {p.end, *extents};

@@ -36,7 +36,8 @@ struct CopyFileOptions {
   enum class Reflink : uint8_t {
     kAuto,    // clone where the filesystem can, else copy (cp's default since coreutils 9.0)
     kAlways,  // clone, or fail with nothing created or truncated
-    kNever,   // never clone
+    kNever,   // never clone, nor use copy_file_range(2), which clones by itself on XFS,
+              // btrfs and NFS 4.2 (coreutils avoids it too): the read/write loop copies
   };
   // What becomes a hole in the destination (cp's --sparse).
   enum class Sparse : uint8_t {

@@ -1,8 +1,12 @@
-// copy: copies SRC to DST with sysport's io::Copy, so the bytes take exactly
-// the library's paths: copy_file_range(2) when the kernel can, an ordinary
-// read/write loop when it cannot.
+// copy: copies SRC to DST with sysport, so the bytes take exactly the
+// library's paths. A whole-file copy (no --append, --skip, --seek, --count
+// or --progress, neither side "-") is os::CopyFile: a clone (FICLONE) where
+// the filesystem shares extents, the source's data extents only where it has
+// holes, copy_file_range(2) where the kernel can, an ordinary read/write loop
+// where it cannot. Any other copy is io::Copy.
 //
-//   copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST
+//   copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress]
+//        [--reflink=WHEN] [--sparse=WHEN] [--preserve=LIST] [--atomic] [--sync] SRC DST
 //
 // "-" is standard input (SRC) or standard output (DST). Errors print
 // "copy: <error>" and exit 1; bad flags or arguments exit 2.
@@ -39,7 +43,9 @@
 #include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
+#include "os/copy_file.h"
 #include "tools/copy_progress.h"
+#include "tools/whole_file_copy.h"
 
 ABSL_FLAG(bool, append, false, "Append to DST (opened with O_APPEND, not truncated).");
 ABSL_FLAG(
@@ -52,7 +58,21 @@ ABSL_FLAG(bool, stats, false,
           "Print to stderr the bytes, seconds, throughput, and which path carried the bytes "
           "(copy_file_range or read/write) with the reason for any fallback.");
 ABSL_FLAG(bool, progress, false,
-          "Show progress on stderr for copies that take more than about a second.");
+          "Show progress on stderr for copies that take more than about a second "
+          "(a whole-file copy then goes through io::Copy in chunks).");
+ABSL_FLAG(std::string, reflink, "auto",
+          "Whole-file copies: clone (share extents) where the filesystem can (auto), "
+          "clone or fail (always), or never clone (never). As cp's --reflink.");
+ABSL_FLAG(std::string, sparse, "auto",
+          "Whole-file copies: keep the source's holes (auto), also turn 4 KiB blocks of "
+          "zeros into holes (always), or write every byte (never). As cp's --sparse.");
+ABSL_FLAG(std::string, preserve, "",
+          "Whole-file copies: a comma-separated list of mode, timestamps, ownership, or all. "
+          "Without it, a new DST gets SRC's permission bits less the umask, as cp without -p.");
+ABSL_FLAG(bool, atomic, false,
+          "Whole-file copies: copy into a temporary file beside DST and rename it over DST "
+          "when complete, so a failure leaves the old DST as it was.");
+ABSL_FLAG(bool, sync, false, "Whole-file copies: fsync DST before finishing (before the rename).");
 
 namespace sysport::tools {
 namespace {
@@ -145,14 +165,34 @@ struct Options {
   std::optional<int64_t> count;
   bool stats = false;
   bool progress = false;
+  // Set for a whole-file copy, which os::CopyFile makes with these options.
+  std::optional<os::CopyFileOptions> whole_file;
 };
+
+// The whole-file flags, and whether any differs from its default.
+WholeFileFlags GetWholeFileFlags(bool* any_given) {
+  WholeFileFlags flags;
+  flags.reflink = absl::GetFlag(FLAGS_reflink);
+  flags.sparse = absl::GetFlag(FLAGS_sparse);
+  flags.preserve = absl::GetFlag(FLAGS_preserve);
+  flags.atomic = absl::GetFlag(FLAGS_atomic);
+  flags.sync = absl::GetFlag(FLAGS_sync);
+  const WholeFileFlags defaults;
+  *any_given = flags.reflink != defaults.reflink || flags.sparse != defaults.sparse ||
+               !flags.preserve.empty() || flags.atomic || flags.sync;
+  return flags;
+}
 
 Options ParseArgs(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "copies SRC to DST, in the kernel with copy_file_range(2) where it can.\n\n"
-      "Usage: copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress] SRC DST\n\n"
-      "'-' as SRC is standard input, as DST standard output. DST is created with mode\n"
-      "0666 (less the umask) and truncated, unless --append or --seek is given.\n"
+      "Usage: copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress]\n"
+      "            [--reflink=WHEN] [--sparse=WHEN] [--preserve=LIST] [--atomic] [--sync] SRC DST\n\n"
+      "'-' as SRC is standard input, as DST standard output. A whole-file copy (none of\n"
+      "--append, --skip, --seek, --count, --progress; no '-') replaces DST as cp does:\n"
+      "cloned where the filesystem can, holes kept, a new DST with SRC's permission bits\n"
+      "less the umask. Otherwise DST is created with mode 0666 (less the umask) and\n"
+      "truncated, unless --append or --seek is given.\n"
       "Exit status: 0 on success, 1 if the copy failed, 2 for bad flags or arguments.");
   for (const char* raw : absl::MakeConstSpan(argv, static_cast<size_t>(argc)).subspan(1)) {
     const std::string_view arg(raw);
@@ -185,6 +225,21 @@ Options ParseArgs(int argc, char** argv) {
   }
   if (o.append && o.seek.has_value()) UsageError("--append and --seek cannot be used together");
   if (o.src.empty() || o.dst.empty()) UsageError("SRC and DST must not be empty");
+
+  bool whole_file_flags_given = false;
+  const WholeFileFlags flags = GetWholeFileFlags(&whole_file_flags_given);
+  absl::StatusOr<os::CopyFileOptions> options = OptionsFromFlags(flags);
+  if (!options.ok()) UsageError(options.status().message());
+  const bool partial =
+      o.append || o.skip.has_value() || o.seek.has_value() || o.count.has_value();
+  const bool stream = o.src == "-" || o.dst == "-";
+  if (!partial && !stream && !o.progress) {
+    o.whole_file = *options;
+  } else if (whole_file_flags_given) {
+    UsageError(
+        "--reflink, --sparse, --preserve, --atomic and --sync are for whole-file copies: "
+        "not with --append, --skip, --seek, --count, --progress or '-'");
+  }
   return o;
 }
 
@@ -280,8 +335,22 @@ io::Result CopyWithProgress(io::Writer& dst, os::File& src, const Options& o, ab
   return result;
 }
 
+// A whole-file copy: os::CopyFile decides everything, from the paths.
+int RunWholeFile(const Options& o) {
+  os::CopyCounters counters;
+  os::CopyFileOptions options = *o.whole_file;
+  options.observer = &counters;
+  const absl::Time start = absl::Now();
+  const io::Result result = os::CopyFile(o.src, o.dst, options);
+  const absl::Duration elapsed = absl::Now() - start;
+  if (o.stats) std::cerr << StatsReport(result.n, elapsed, counters.totals());
+  if (!result.ok()) Fail(result.status);
+  return 0;
+}
+
 int Run(int argc, char** argv) {
   const Options o = ParseArgs(argc, argv);
+  if (o.whole_file.has_value()) return RunWholeFile(o);
   std::unique_ptr<os::File> src = OpenSource(o);
   CheckNotSameFile(*src, o);
   std::unique_ptr<os::File> dst = OpenDestination(o);
