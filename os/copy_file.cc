@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -87,18 +88,18 @@ struct Progress {
 // Copies [offset, offset + len) of src to the same place in dst with read(2)
 // and write(2); with `zeros_to_holes`, skips (leaves as holes) every aligned
 // kZeroBlock of zeros. Stops early where the source ends.
-absl::Status ReadWriteRange(File& src, File& dst, int64_t offset, int64_t len,
-                            bool zeros_to_holes, Progress& p) {
+absl::Status ReadWriteRange(File& src, File& dst, int64_t offset, int64_t len, bool zeros_to_holes,
+                            Progress& p) {
   poll::FD& in = internal::FileAccess::Fd(src);
   poll::FD& out = internal::FileAccess::Fd(dst);
   if (poll::IoResult r = in.Seek(offset, SEEK_SET); !r.ok()) return ErrorOf("seek", src, r.err);
   int64_t dst_pos = -1;  // unknown: seek before the first write
-  std::unique_ptr<char[]> buf(new char[static_cast<size_t>(kExtentBuffer)]);
+  std::vector<char> buf(static_cast<size_t>(kExtentBuffer));
   int64_t pos = offset;
   const int64_t end = offset + len;
   while (pos < end) {
     const int64_t want = std::min(kExtentBuffer, end - pos);
-    poll::IoResult got = in.Read(absl::MakeSpan(buf.get(), static_cast<size_t>(want)));
+    poll::IoResult got = in.Read(absl::MakeSpan(buf.data(), static_cast<size_t>(want)));
     ++p.read_write.reads;
     if (!got.ok()) return ErrorOf("read", src, got.err);
     if (got.n == 0) break;  // the source shrank: it ends here
@@ -108,7 +109,7 @@ absl::Status ReadWriteRange(File& src, File& dst, int64_t offset, int64_t len,
       const int64_t at = pos + done;
       const int64_t block_end = std::min((at / kZeroBlock + 1) * kZeroBlock, pos + got.n);
       const auto piece =
-          absl::MakeConstSpan(buf.get() + done, static_cast<size_t>(block_end - at));
+          absl::MakeConstSpan(buf.data() + done, static_cast<size_t>(block_end - at));
       if (!(zeros_to_holes && block_end - at == kZeroBlock && IsZero(piece))) {
         if (dst_pos != at) {
           if (poll::IoResult r = out.Seek(at, SEEK_SET); !r.ok()) {
@@ -192,9 +193,9 @@ std::optional<absl::Status> CopyExtents(File& src, File& dst, int64_t size, bool
     if (!hole.ok()) return ErrorOf("seek", src, hole.err);
     const int64_t data_end = std::min(hole.n, size);
     bool source_ended = false;
-    absl::Status status = CopyExtent(src, dst, data_start, data_end - data_start,
-                                     use_kernel && !p.kernel_stopped.has_value(), zeros_to_holes,
-                                     p, &source_ended);
+    absl::Status status =
+        CopyExtent(src, dst, data_start, data_end - data_start,
+                   use_kernel && !p.kernel_stopped.has_value(), zeros_to_holes, p, &source_ended);
     if (!status.ok() || source_ended) return status;
     offset = data_end;
   }
@@ -214,8 +215,8 @@ void Report(CopyObserver* observer, const Progress& p) {
       observer->OnKernelCopy(
           poll::CopyResult::Failed(kMethod, p.kernel_bytes, p.kernel_syscalls, stop->error()));
     } else {
-      observer->OnKernelCopy(poll::CopyResult::FellBack(
-          kMethod, p.kernel_bytes, p.kernel_syscalls, stop->fallback(), stop->fallback_errno()));
+      observer->OnKernelCopy(poll::CopyResult::FellBack(kMethod, p.kernel_bytes, p.kernel_syscalls,
+                                                        stop->fallback(), stop->fallback_errno()));
     }
   }
   if (p.read_write.reads > 0) observer->OnReadWrite(p.read_write);
@@ -226,7 +227,7 @@ void Report(CopyObserver* observer, const Progress& p) {
 // files, at most `size` bytes (all there is when the size is 0, as procfs and
 // sysfs report for files that have data): File::ReadFrom, or with
 // `use_kernel` false the read/write loop alone.
-io::Result PlainCopy(File& src, File& dst, int64_t size, bool use_kernel,
+io::Result PlainCopy(File& src, File& dst, int64_t size, bool use_kernel, bool at_start,
                      CopyObserver* observer) {
   const int64_t limit = size > 0 ? size : std::numeric_limits<int64_t>::max() / 2;
   if (!use_kernel) {
@@ -235,8 +236,10 @@ io::Result PlainCopy(File& src, File& dst, int64_t size, bool use_kernel,
     Report(observer, p);
     return {p.end, status};
   }
-  if (absl::StatusOr<int64_t> r = src.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
-  if (absl::StatusOr<int64_t> r = dst.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
+  if (!at_start) {
+    if (absl::StatusOr<int64_t> r = src.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
+    if (absl::StatusOr<int64_t> r = dst.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
+  }
   io::LimitedReader limited(src, limit);
   io::Result r = dst.ReadFrom(limited);  // reports to the observer itself
   if (observer != nullptr) observer->OnHoles(0);
@@ -270,8 +273,8 @@ absl::Status SetMetadata(File& dst, const FileInfo& src, const CopyFileOptions::
     }
   }
   if (keep.timestamps) {
-    const poll::Error err = out.SetTimes(absl::ToTimespec(src.access_time),
-                                         absl::ToTimespec(src.modification_time));
+    const poll::Error err =
+        out.SetTimes(absl::ToTimespec(src.access_time), absl::ToTimespec(src.modification_time));
     if (!err.ok()) return ErrorOf("utimes", dst, err);
   }
   return absl::OkStatus();
@@ -292,48 +295,74 @@ absl::Status SameFileError(const std::string& src, const std::string& dst) {
       absl::StrCat("copy ", src, " to ", dst, ": they are the same file"));
 }
 
-// The copy into an open regular destination of `dst_size` bytes that hold
-// nothing the copy must keep (truncated here unless a clone replaces them).
-io::Result CopyContents(File& src, File& dst, const FileInfo& info, int64_t dst_size,
-                        const CopyFileOptions& options, CopyObserver* observer) {
-  if (options.reflink != Reflink::kNever && options.sparse == Sparse::kAuto) {
-    const poll::CopyResult clone = internal::KernelClone(dst, src);
-    if (observer != nullptr) observer->OnKernelCopy(clone);
-    switch (clone.outcome()) {
-      case poll::CopyResult::Outcome::kEnded:
-        if (observer != nullptr) observer->OnHoles(0);
-        return {clone.n(), absl::OkStatus()};
-      case poll::CopyResult::Outcome::kFailed:
-        if (clone.error().closing()) return {0, ClosedError("write", dst.Name())};
-        return {0, PathError("write", dst.Name(), clone.error().errno_value(),
-                             poll::Name(clone.method()))};
-      case poll::CopyResult::Outcome::kFellBack:
-        if (options.reflink == Reflink::kAlways) {
-          // Decided without the kernel (the stub build, an appending
-          // destination): say so with the errno the kernel would give.
-          const syscall::Errno err = clone.fallback_errno().ok() ? syscall::Errno(EOPNOTSUPP)
-                                                                 : clone.fallback_errno();
-          return {0, PathError("clone", dst.Name(), err, poll::Name(clone.method()))};
-        }
-        break;
-    }
+// Where a copy starts from: the destination's size (what must be truncated
+// unless a clone replaces it) and whether both file offsets are known to be
+// 0 (files this copy opened), which saves two lseek(2)s.
+struct Start {
+  int64_t dst_size = 0;
+  bool offsets_at_zero = false;
+};
+
+// The copy into an open regular destination whose bytes hold nothing the
+// copy must keep.
+// Sets a File's observer for as long as it lives, then puts back the one it had.
+class ObserverRestorer {
+ public:
+  ObserverRestorer(File& file, CopyObserver* observer)
+      : file_(file), previous_(file.copy_observer()) {
+    file.SetCopyObserver(observer);
   }
+  ~ObserverRestorer() { file_.SetCopyObserver(previous_); }
+  ObserverRestorer(const ObserverRestorer&) = delete;
+  ObserverRestorer& operator=(const ObserverRestorer&) = delete;
+  ObserverRestorer(ObserverRestorer&&) = delete;
+  ObserverRestorer& operator=(ObserverRestorer&&) = delete;
+
+ private:
+  File& file_;
+  CopyObserver* previous_;
+};
+
+// The clone, where the options allow one: the copy's result if the clone
+// decided it (done, failed, or refused under reflink=always), else nullopt
+// and nothing changed.
+std::optional<io::Result> TryClone(File& src, File& dst, const CopyFileOptions& options,
+                                   CopyObserver* observer) {
+  if (options.reflink == Reflink::kNever || options.sparse != Sparse::kAuto) return std::nullopt;
+  const poll::CopyResult clone = internal::KernelClone(dst, src);
+  if (observer != nullptr) observer->OnKernelCopy(clone);
+  switch (clone.outcome()) {
+    case poll::CopyResult::Outcome::kEnded:
+      if (observer != nullptr) observer->OnHoles(0);
+      return io::Result{clone.n(), absl::OkStatus()};
+    case poll::CopyResult::Outcome::kFailed:
+      if (clone.error().closing()) return io::Result{0, ClosedError("write", dst.Name())};
+      return io::Result{0, PathError("write", dst.Name(), clone.error().errno_value(),
+                                     poll::Name(clone.method()))};
+    case poll::CopyResult::Outcome::kFellBack:
+      break;
+  }
+  if (options.reflink != Reflink::kAlways) return std::nullopt;
+  // Decided without the kernel (the stub build, an appending destination):
+  // say so with the errno the kernel would have given.
+  const syscall::Errno err =
+      clone.fallback_errno().ok() ? syscall::Errno(EOPNOTSUPP) : clone.fallback_errno();
+  return io::Result{0, PathError("clone", dst.Name(), err, poll::Name(clone.method()))};
+}
+
+io::Result CopyContents(File& src, File& dst, const FileInfo& info, Start start,
+                        const CopyFileOptions& options, CopyObserver* observer) {
+  if (std::optional<io::Result> cloned = TryClone(src, dst, options, observer)) return *cloned;
 
   poll::FD& out = internal::FileAccess::Fd(dst);
   // Not when empty already (a new file): on ext4, truncating a file to 0
   // makes its close(2) flush it (the auto_da_alloc heuristic for programs
-  // that replace files by truncation), 100 us for a 4 KiB copy.
-  if (dst_size != 0) {
+  // that replace files by truncation).
+  if (start.dst_size != 0) {
     if (poll::Error err = out.Truncate(0); !err.ok()) return {0, ErrorOf("truncate", dst, err)};
   }
   // The observer sees ReadFrom's own reports for the plain copy.
-  CopyObserver* const previous = dst.copy_observer();
-  dst.SetCopyObserver(observer);
-  struct Restore {
-    File& file;
-    CopyObserver* observer;
-    ~Restore() { file.SetCopyObserver(observer); }
-  } restore{dst, previous};
+  const ObserverRestorer restore(dst, observer);
 
   const bool zeros_to_holes = options.sparse == Sparse::kAlways;
   // copy_file_range(2) is not used where the caller said no clones: it
@@ -342,14 +371,14 @@ io::Result CopyContents(File& src, File& dst, const FileInfo& info, int64_t dst_
   // cp --sparse=always reads the data instead.
   const bool use_kernel = options.reflink != Reflink::kNever && !zeros_to_holes;
   if (!CopiesExtents(options.sparse, info)) {
-    return PlainCopy(src, dst, info.size, use_kernel, observer);
+    return PlainCopy(src, dst, info.size, use_kernel, start.offsets_at_zero, observer);
   }
 
   Progress p;
   const std::optional<absl::Status> extents =
       CopyExtents(src, dst, info.size, use_kernel, zeros_to_holes, p);
   if (!extents.has_value()) {  // the source cannot say where its holes are
-    return PlainCopy(src, dst, info.size, use_kernel, observer);
+    return PlainCopy(src, dst, info.size, use_kernel, /*at_start=*/false, observer);
   }
   Report(observer, p);
   if (!extents->ok()) return {p.end, *extents};
@@ -364,9 +393,9 @@ io::Result CopyContents(File& src, File& dst, const FileInfo& info, int64_t dst_
   return {p.end, absl::OkStatus()};
 }
 
-io::Result CopyOpen(File& src, File& dst, const FileInfo& src_info, int64_t dst_size,
+io::Result CopyOpen(File& src, File& dst, const FileInfo& src_info, Start start,
                     const CopyFileOptions& options, CopyObserver* observer) {
-  io::Result r = CopyContents(src, dst, src_info, dst_size, options, observer);
+  io::Result r = CopyContents(src, dst, src_info, start, options, observer);
   if (!r.ok()) return r;
   if (absl::Status s = SetMetadata(dst, src_info, options.preserve); !s.ok()) return {r.n, s};
   if (options.sync) {
@@ -395,12 +424,18 @@ std::string TempName(const std::string& dir, const std::string& base) {
 // A temporary file in dst's directory, and what it is called (empty while
 // it has no name).
 struct Temp {
-  std::unique_ptr<File> file;
-  std::string name;
+  Temp() = default;
   ~Temp() {
     if (file != nullptr) (void)file->Close();
     if (!name.empty()) (void)syscall::Unlinkat(AT_FDCWD, name.c_str(), 0);
   }
+  Temp(const Temp&) = delete;
+  Temp& operator=(const Temp&) = delete;
+  Temp(Temp&&) = delete;
+  Temp& operator=(Temp&&) = delete;
+
+  std::unique_ptr<File> file;
+  std::string name;
 };
 
 absl::Status OpenTemp(const std::string& dst_path, mode_t perm, Temp& temp) {
@@ -483,7 +518,8 @@ io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& ds
     // Where permitted (root, or the owner keeping a group of its own).
     (void)out.Chown(old->uid, old->gid);
   }
-  io::Result r = CopyOpen(src, *temp.file, src_info, /*dst_size=*/0, options, options.observer);
+  io::Result r = CopyOpen(src, *temp.file, src_info, {.dst_size = 0, .offsets_at_zero = true},
+                          options, options.observer);
   if (!r.ok()) return r;
   if (absl::Status s = Publish(temp, dst_path); !s.ok()) return {r.n, s};
   return r;
@@ -504,7 +540,8 @@ io::Result CopyFile(File& src, File& dst, const CopyFileOptions& options) {
     // A pipe, a device, an appending destination: a stream of bytes, not a file to replace.
     return dst.ReadFrom(src);
   }
-  return CopyOpen(src, dst, *src_info, dst_info->size, options, dst.copy_observer());
+  return CopyOpen(src, dst, *src_info, {.dst_size = dst_info->size, .offsets_at_zero = false},
+                  options, dst.copy_observer());
 }
 
 io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
@@ -537,12 +574,11 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
 
   io::Result r;
   if (!src_info->IsRegular() || !dst_info->IsRegular()) {
-    CopyObserver* const previous = (*dst)->copy_observer();
-    (*dst)->SetCopyObserver(options.observer);
+    const ObserverRestorer restore(**dst, options.observer);
     r = (*dst)->ReadFrom(**src);
-    (*dst)->SetCopyObserver(previous);
   } else {
-    r = CopyOpen(**src, **dst, *src_info, dst_info->size, options, options.observer);
+    r = CopyOpen(**src, **dst, *src_info, {.dst_size = dst_info->size, .offsets_at_zero = true},
+                 options, options.observer);
   }
   if (!r.ok() && created && r.n == 0 && options.reflink == Reflink::kAlways) {
     // Nothing was cloned into the file this copy made: leave nothing behind.

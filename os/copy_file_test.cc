@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -231,10 +232,11 @@ TEST_P(CopyFileTest, SparseNeverWritesEveryByte) {
 // cp --sparse=always: runs of zeros in the data become holes too, in whole
 // 4 KiB blocks; zeros that do not fill a block are written.
 TEST_P(CopyFileTest, SparseAlwaysTurnsZeroBlocksIntoHoles) {
-  std::string data = Pattern(16 * 4096);
-  data.replace(4096, 3 * 4096, 3 * 4096, '\0');   // three whole blocks of zeros
-  data.replace(8 * 4096 + 1, 4000, 4000, '\0');   // zeros inside one block
-  data.replace(13 * 4096, 3 * 4096, 3 * 4096, '\0');  // zeros to the end
+  constexpr size_t kBlock = 4096;
+  std::string data = Pattern(16 * kBlock);
+  data.replace(kBlock, 3 * kBlock, 3 * kBlock, '\0');       // three whole blocks of zeros
+  data.replace(8 * kBlock + 1, 4000, 4000, '\0');           // zeros inside one block
+  data.replace(13 * kBlock, 3 * kBlock, 3 * kBlock, '\0');  // zeros to the end
   Write(Path("src"), data);
   CopyCounters counters;
   CopyFileOptions options;
@@ -298,8 +300,8 @@ TEST_P(CopyFileTest, SameFileIsRefusedBeforeAnyChange) {
 TEST_P(CopyFileTest, PreserveModeTimesAndOwnership) {
   Write(Path("src"), "meta");
   ASSERT_EQ(::chmod(Path("src").c_str(), 02751), 0);
-  const struct timespec times[2] = {{1000000000, 111}, {1234567890, 987654321}};
-  ASSERT_EQ(::utimensat(AT_FDCWD, Path("src").c_str(), times, 0), 0);
+  const std::array<struct timespec, 2> times = {{{1000000000, 111}, {1234567890, 987654321}}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, Path("src").c_str(), times.data(), 0), 0);
   // Root outside a user namespace can give the file away; inside Bazel's
   // sandbox (a user namespace mapping only root), 1234 does not exist: EINVAL.
   const bool root = ::chown(Path("src").c_str(), 1234, 5678) == 0;
@@ -341,7 +343,7 @@ TEST_P(CopyFileTest, AtomicReplacesAndLeavesNoTemporary) {
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, 200000);
   ExpectBytes(Path("dst"), Pattern(200000));
-  EXPECT_NE(Stat(Path("dst")).st_ino, old_inode);  // a new file took the name
+  EXPECT_NE(Stat(Path("dst")).st_ino, old_inode);       // a new file took the name
   EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0604U);  // with the old file's mode
   EXPECT_EQ(Names(dir_), (std::vector<std::string>{"dst", "src"}));
   // And to a name that does not exist yet.
@@ -413,7 +415,7 @@ TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
   const CopyCounters::Totals t = counters.totals();
   EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).bytes, 4096);
   EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).attempts, 1);  // one report for all extents
-  EXPECT_EQ(t.fallbacks.size(), 2U) << t.ToString();         // FICLONE's and copy_file_range's
+  EXPECT_EQ(t.fallbacks.size(), 2U) << t.ToString();        // FICLONE's and copy_file_range's
   EXPECT_EQ(t.kernel_bytes() + t.read_write.bytes + t.hole_bytes, size);
   EXPECT_EQ(fake.copy_file_range_calls().size(), 2U);
   for (const auto& call : fake.copy_file_range_calls()) {
@@ -425,9 +427,8 @@ TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
 // arrives, with FICLONE refused so that the copy goes by extents.
 void ResizeOnFirstRound(FakeSyscalls& fake, const std::string& path, int64_t new_size) {
   fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
-  fake.copy_file_range.BeforeRound(1, [path, new_size] {
-    EXPECT_EQ(::truncate(path.c_str(), new_size), 0);
-  });
+  fake.copy_file_range.BeforeRound(
+      1, [path, new_size] { EXPECT_EQ(::truncate(path.c_str(), new_size), 0); });
 }
 
 TEST_P(CopyFileTest, SourceShrinkingDuringTheCopyEndsItExactly) {
@@ -511,8 +512,7 @@ TEST(CopyFileAcrossFilesystemsTest, TmpfsToTestDirectory) {
   EXPECT_EQ(t.hole_bytes, size - kMiB) << t.ToString();
   EXPECT_EQ(t.read_write.bytes, kMiB);
   if (kKernelCopy) {
-    EXPECT_EQ(t.fallbacks.count({CopyMethod::kClone, true, Fallback::kRefused, Errno(EXDEV)}),
-              1U)
+    EXPECT_EQ(t.fallbacks.count({CopyMethod::kClone, true, Fallback::kRefused, Errno(EXDEV)}), 1U)
         << t.ToString();
   }
   std::filesystem::remove_all(shm);

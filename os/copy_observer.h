@@ -56,9 +56,9 @@ class CopyCounters final : public CopyObserver {
   // gave one, its errno; separately for the times it tried first and the
   // times it was not tried at all.
   struct FallbackKey {
-    poll::CopyMethod method;
-    bool tried;
-    poll::Fallback reason;
+    poll::CopyMethod method = poll::CopyMethod::kCopyFileRange;
+    bool tried = false;
+    poll::Fallback reason = poll::Fallback::kRefused;
     syscall::Errno err;
     friend bool operator<(const FallbackKey& a, const FallbackKey& b) {
       return std::tuple(a.method, !a.tried, a.reason, a.err.value()) <

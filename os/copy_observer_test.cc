@@ -64,8 +64,8 @@ TEST(CopyCountersTest, UnavailableKeepsTheErrnoThatShowedIt) {
 TEST(CopyCountersTest, WholeFileCopyLinesAppearWhenReported) {
   CopyCounters c;
   EXPECT_EQ(c.totals().ToString(), "read/write: 0 reads, 0 writes, 0 bytes");
-  c.OnKernelCopy(CopyResult::FellBack(CopyMethod::kClone, 0, 1, Fallback::kRefused,
-                                      Errno(EOPNOTSUPP)));
+  c.OnKernelCopy(
+      CopyResult::FellBack(CopyMethod::kClone, 0, 1, Fallback::kRefused, Errno(EOPNOTSUPP)));
   c.OnKernelCopy(CopyResult::Ended(kCfr, 1 << 20, 3));
   c.OnHoles(0);
   c.OnHoles(3 << 20);

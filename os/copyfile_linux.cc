@@ -73,8 +73,7 @@ absl::StatusOr<std::unique_ptr<File>> OpenUnnamed(const std::string& dir, const 
     // filesystems, overlayfs before 4.x): EOPNOTSUPP. Kernels before 3.11
     // know no O_TMPFILE and see O_DIRECTORY with O_WRONLY: EISDIR.
     if (err == syscall::Errno(EOPNOTSUPP) || err == syscall::Errno(EISDIR)) {
-      return absl::UnimplementedError(
-          absl::StrCat("open ", dir, ": O_TMPFILE: ", err.Message()));
+      return absl::UnimplementedError(absl::StrCat("open ", dir, ": O_TMPFILE: ", err.Message()));
     }
     return PathError("open", dir, err, "O_TMPFILE");
   }

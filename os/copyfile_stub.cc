@@ -18,8 +18,7 @@
 namespace sysport::os::internal {
 
 poll::CopyResult KernelClone(File& /*dst*/, File& /*src*/) {
-  return poll::CopyResult::FellBack(poll::CopyMethod::kClone, 0, 0,
-                                    poll::Fallback::kNoKernelCopy);
+  return poll::CopyResult::FellBack(poll::CopyMethod::kClone, 0, 0, poll::Fallback::kNoKernelCopy);
 }
 
 poll::CopyResult KernelCopyRange(File& /*dst*/, int64_t /*dst_offset*/, File& /*src*/,

@@ -62,7 +62,8 @@ struct FileInfo {
 
   FileType type() const;
   // The permission bits (rwx for user, group and others, setuid, setgid, sticky).
-  uint32_t permissions() const { return mode & 07777U; }
+  static constexpr uint32_t kPermissionBits = 07777;
+  uint32_t permissions() const { return mode & kPermissionBits; }
   bool IsRegular() const { return type() == FileType::kRegular; }
   bool IsDirectory() const { return type() == FileType::kDirectory; }
 };

@@ -475,8 +475,7 @@ TEST(CopyFileRangeAtTest, UnavailableAfterTheFileOffsetLoopLearnedIt) {
   Files f(100);
   fake.copy_file_range.FailRound(1, Errno(ENOSYS));
   fake.SetProbeResult(Errno(ENOSYS));
-  ExpectFellBack(CopyFileRange(*f.dst, *f.src, kNoLimit), Fallback::kUnavailable, Errno(ENOSYS),
-                 0);
+  ExpectFellBack(CopyFileRange(*f.dst, *f.src, kNoLimit), Fallback::kUnavailable, Errno(ENOSYS), 0);
   // What one loop learned, the other knows: no further call.
   ExpectFellBack(CopyFileRangeAt(*f.dst, 0, *f.src, 0, 100), Fallback::kUnavailable, Errno(), 0);
   EXPECT_EQ(fake.copy_file_range_calls().size(), 1U);

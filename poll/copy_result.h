@@ -85,6 +85,8 @@ class [[nodiscard]] CopyResult {
   syscall::Errno fallback_errno() const { return fallback_errno_; }
 
  private:
+  // Private: the named factories above say which count is which.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
   CopyResult(Outcome outcome, CopyMethod method, int64_t n, int64_t syscalls)
       : outcome_(outcome), method_(method), n_(n), syscalls_(syscalls) {}
 

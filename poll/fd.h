@@ -3,9 +3,9 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include <cstdint>
+#include <ctime>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"

@@ -7,9 +7,9 @@
 
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
 #include <optional>

@@ -10,11 +10,11 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <string_view>
 
 #include "absl/types/span.h"

@@ -40,10 +40,10 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "io/io.h"
+#include "os/copy_file.h"
 #include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
-#include "os/copy_file.h"
 #include "tools/copy_progress.h"
 #include "tools/whole_file_copy.h"
 
@@ -187,7 +187,8 @@ Options ParseArgs(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "copies SRC to DST, in the kernel with copy_file_range(2) where it can.\n\n"
       "Usage: copy [--append] [--skip=N] [--seek=N] [--count=N] [--stats] [--progress]\n"
-      "            [--reflink=WHEN] [--sparse=WHEN] [--preserve=LIST] [--atomic] [--sync] SRC DST\n\n"
+      "            [--reflink=WHEN] [--sparse=WHEN] [--preserve=LIST] [--atomic] [--sync] SRC "
+      "DST\n\n"
       "'-' as SRC is standard input, as DST standard output. A whole-file copy (none of\n"
       "--append, --skip, --seek, --count, --progress; no '-') replaces DST as cp does:\n"
       "cloned where the filesystem can, holes kept, a new DST with SRC's permission bits\n"
@@ -230,8 +231,7 @@ Options ParseArgs(int argc, char** argv) {
   const WholeFileFlags flags = GetWholeFileFlags(&whole_file_flags_given);
   absl::StatusOr<os::CopyFileOptions> options = OptionsFromFlags(flags);
   if (!options.ok()) UsageError(options.status().message());
-  const bool partial =
-      o.append || o.skip.has_value() || o.seek.has_value() || o.count.has_value();
+  const bool partial = o.append || o.skip.has_value() || o.seek.has_value() || o.count.has_value();
   const bool stream = o.src == "-" || o.dst == "-";
   if (!partial && !stream && !o.progress) {
     o.whole_file = *options;

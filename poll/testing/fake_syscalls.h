@@ -43,8 +43,8 @@ class ScriptedCall {
   // What the next round does. For FakeSyscalls.
   struct Action {
     std::optional<syscall::Errno> fail;
-    std::optional<size_t> claim;  // return this without copying
-    size_t max_bytes = SIZE_MAX;  // otherwise copy at most this
+    std::optional<size_t> claim;   // return this without copying
+    size_t max_bytes = SIZE_MAX;   // otherwise copy at most this
     std::function<void()> before;  // run first, if set
   };
   Action NextRound();

@@ -107,7 +107,8 @@ std::string MakeSource(const std::string& dir, const std::string& name, int64_t 
   std::vector<char> chunk(size_t{4} << 20);
   for (const auto& [offset, length] : data) {
     for (int64_t done = 0; done < length;) {
-      const auto n = static_cast<size_t>(std::min<int64_t>(length - done, static_cast<int64_t>(chunk.size())));
+      const auto n =
+          static_cast<size_t>(std::min<int64_t>(length - done, static_cast<int64_t>(chunk.size())));
       for (size_t i = 0; i < n; i += 8) {
         const uint64_t r = random();
         std::memcpy(chunk.data() + i, &r, std::min<size_t>(8, n - i));
@@ -234,9 +235,9 @@ class MedianReporter final : public benchmark::ConsoleReporter {
       auto ratio = [&](double a, double b) {
         return a < 0 || b <= 0 ? std::string("-") : absl::StrFormat("%.3f", a / b);
       };
-      std::cout << "| " << row << " | " << cell(s) << " | " << cell(f) << " | " << cell(c)
-                << " | " << ratio(s, f) << " | " << ratio(s, c) << " | " << alloc("sysport")
-                << ", " << alloc("std_filesystem") << ", " << alloc("cp") << " |\n";
+      std::cout << "| " << row << " | " << cell(s) << " | " << cell(f) << " | " << cell(c) << " | "
+                << ratio(s, f) << " | " << ratio(s, c) << " | " << alloc("sysport") << ", "
+                << alloc("std_filesystem") << ", " << alloc("cp") << " |\n";
     }
   }
 
@@ -273,8 +274,9 @@ int Main(int argc, char** argv) {
     if (eq == std::string_view::npos) Die(absl::StrCat("--fs: want LABEL=DIR[:DST], got ", entry));
     const std::string_view dirs = entry.substr(eq + 1);
     const size_t colon = dirs.find(':');
-    targets.push_back({std::string(entry.substr(0, eq)), std::string(dirs.substr(0, colon)),
-                       std::string(colon == std::string_view::npos ? dirs : dirs.substr(colon + 1))});
+    targets.push_back(
+        {std::string(entry.substr(0, eq)), std::string(dirs.substr(0, colon)),
+         std::string(colon == std::string_view::npos ? dirs : dirs.substr(colon + 1))});
   }
   std::vector<int64_t> sizes;
   for (std::string_view text : absl::StrSplit(sizes_flag, ',', absl::SkipEmpty())) {
@@ -285,8 +287,7 @@ int Main(int argc, char** argv) {
   const std::vector<std::string> sparse_on = absl::StrSplit(sparse_flag, ',', absl::SkipEmpty());
 
   std::vector<std::string> sources;
-  auto add = [&](const std::string& family, const Target& t, const std::string& src,
-                 int64_t size) {
+  auto add = [&](const std::string& family, const Target& t, const std::string& src, int64_t size) {
     for (Impl impl : kImpls) {
       benchmark::RegisterBenchmark(
           absl::StrCat(family, "/", t.label, "/", SizeName(size), "/", ImplName(impl)).c_str(),
