@@ -116,10 +116,18 @@ bool MeansFallBack(Errno err) {
   }
 }
 
+// Where CopyFileRangeAt reads and writes; the kernel advances both by what
+// it copies.
+struct ExplicitOffsets {
+  int64_t src = 0;
+  int64_t dst = 0;
+};
+
 // The copy_file_range(2) loop behind both entry points: at the file offsets
-// when `src_off` and `dst_off` are null, else at *src_off and *dst_off, which
-// the kernel advances by what it copies.
-CopyResult CopyLoop(FD& dst, FD& src, int64_t remain, int64_t* src_off, int64_t* dst_off) {
+// when `at` is null, else at *at.
+CopyResult CopyLoop(FD& dst, FD& src, int64_t remain, ExplicitOffsets* at) {
+  int64_t* const src_off = at != nullptr ? &at->src : nullptr;
+  int64_t* const dst_off = at != nullptr ? &at->dst : nullptr;
   if (remain <= 0) return CopyResult::Ended(kMethod, 0, 0);
   internal::CopySyscalls& sys = internal::Installed();
   switch (Support(sys)) {
@@ -218,11 +226,12 @@ bool CloneRefused(Errno err) {
 }  // namespace
 
 CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
-  return CopyLoop(dst, src, remain, nullptr, nullptr);
+  return CopyLoop(dst, src, remain, nullptr);
 }
 
 CopyResult CopyFileRangeAt(FD& dst, int64_t dst_offset, FD& src, int64_t src_offset, int64_t len) {
-  return CopyLoop(dst, src, len, &src_offset, &dst_offset);
+  ExplicitOffsets at{.src = src_offset, .dst = dst_offset};
+  return CopyLoop(dst, src, len, &at);
 }
 
 CopyResult Clone(FD& dst, FD& src) {
