@@ -56,7 +56,7 @@ constexpr int64_t kZeroBlock = 4096;
 
 // The read/write loop's buffer for data extents: io::Copy's own size, a
 // multiple of kZeroBlock.
-constexpr int64_t kExtentBuffer = int64_t{128} << 10;
+constexpr auto kExtentBuffer = static_cast<int64_t>(io::kCopyBufferSize);
 static_assert(kExtentBuffer % kZeroBlock == 0);
 
 absl::Status ErrorOf(const char* op, const File& file, const poll::Error& err) {
@@ -95,39 +95,51 @@ absl::Status ReadWriteRange(File& src, File& dst, int64_t offset, int64_t len, b
   if (poll::IoResult r = in.Seek(offset, SEEK_SET); !r.ok()) return ErrorOf("seek", src, r.err);
   int64_t dst_pos = -1;  // unknown: seek before the first write
   std::vector<char> buf(static_cast<size_t>(kExtentBuffer));
-  int64_t pos = offset;
+  int64_t pos = offset;  // the source offset of buf[0]
+  // Writes buf[from, to) to its place in dst with one write(2) (two, with a
+  // seek, after a hole).
+  auto write_run = [&](int64_t from, int64_t to) -> absl::Status {
+    if (from == to) return absl::OkStatus();
+    const int64_t at = pos + from;
+    if (dst_pos != at) {
+      if (poll::IoResult r = out.Seek(at, SEEK_SET); !r.ok()) return ErrorOf("seek", dst, r.err);
+    }
+    ++p.read_write.writes;
+    const poll::IoResult w =
+        out.Write(absl::MakeConstSpan(buf.data() + from, static_cast<size_t>(to - from)));
+    p.read_write.bytes += w.n;
+    if (!w.ok()) {
+      p.end = at + w.n;
+      return ErrorOf("write", dst, w.err);
+    }
+    dst_pos = pos + to;
+    p.end = dst_pos;
+    return absl::OkStatus();
+  };
   const int64_t end = offset + len;
   while (pos < end) {
     const int64_t want = std::min(kExtentBuffer, end - pos);
-    poll::IoResult got = in.Read(absl::MakeSpan(buf.data(), static_cast<size_t>(want)));
+    const poll::IoResult got = in.Read(absl::MakeSpan(buf.data(), static_cast<size_t>(want)));
     ++p.read_write.reads;
     if (!got.ok()) return ErrorOf("read", src, got.err);
     if (got.n == 0) break;  // the source shrank: it ends here
-    // Blocks aligned to file offsets, so a hole covers whole filesystem blocks.
-    int64_t done = 0;
-    while (done < got.n) {
-      const int64_t at = pos + done;
-      const int64_t block_end = std::min((at / kZeroBlock + 1) * kZeroBlock, pos + got.n);
-      const auto piece =
-          absl::MakeConstSpan(buf.data() + done, static_cast<size_t>(block_end - at));
-      if (!(zeros_to_holes && block_end - at == kZeroBlock && IsZero(piece))) {
-        if (dst_pos != at) {
-          if (poll::IoResult r = out.Seek(at, SEEK_SET); !r.ok()) {
-            return ErrorOf("seek", dst, r.err);
-          }
+    int64_t run = 0;        // where the data not yet written starts in buf
+    if (zeros_to_holes) {
+      // Blocks aligned to file offsets, so a hole covers whole filesystem blocks.
+      for (int64_t done = 0; done < got.n;) {
+        const int64_t at = pos + done;
+        const int64_t block_end = std::min((at / kZeroBlock + 1) * kZeroBlock, pos + got.n);
+        const auto block =
+            absl::MakeConstSpan(buf.data() + done, static_cast<size_t>(block_end - at));
+        if (block_end - at == kZeroBlock && IsZero(block)) {
+          if (absl::Status s = write_run(run, done); !s.ok()) return s;
+          run = block_end - pos;
+          p.end = block_end;
         }
-        ++p.read_write.writes;
-        poll::IoResult w = out.Write(piece);
-        p.read_write.bytes += w.n;
-        if (!w.ok()) {
-          p.end = at + w.n;
-          return ErrorOf("write", dst, w.err);
-        }
-        dst_pos = block_end;
+        done = block_end - pos;
       }
-      p.end = block_end;
-      done = block_end - pos;
     }
+    if (absl::Status s = write_run(run, got.n); !s.ok()) return s;
     pos += got.n;
   }
   return absl::OkStatus();

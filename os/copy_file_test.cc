@@ -111,6 +111,13 @@ void ExpectBytes(const std::string& path, const std::string& want) {
       << path << " differs from byte " << (diff.first - got.begin());
 }
 
+// CopyFile with `options`, reporting to `counters`.
+io::Result CopyCounted(const std::string& src, const std::string& dst, CopyCounters& counters,
+                       CopyFileOptions options = {}) {
+  options.observer = &counters;
+  return CopyFile(src, dst, options);
+}
+
 // The test directory's filesystem and tmpfs, where there is one.
 std::vector<std::string> Parents() {
   std::vector<std::string> parents = {testutil::TempDir()};
@@ -138,9 +145,7 @@ TEST_P(CopyFileTest, PlainFileBytesCountAndNewMode) {
   Write(Path("src"), data, 0754);
   const mode_t old_umask = ::umask(027);
   CopyCounters counters;
-  CopyFileOptions options;
-  options.observer = &counters;
-  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters);
   ::umask(old_umask);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, 300000);
@@ -185,9 +190,7 @@ TEST_P(CopyFileTest, SparseSourceKeepsItsHoles) {
   const struct stat src = Stat(Path("src"));
   ASSERT_LT(src.st_blocks * 512, size / 2) << "this filesystem made no holes";
   CopyCounters counters;
-  CopyFileOptions options;
-  options.observer = &counters;
-  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, size);
   const struct stat dst = Stat(Path("dst"));
@@ -215,8 +218,7 @@ TEST_P(CopyFileTest, SparseNeverWritesEveryByte) {
   CopyFileOptions options;
   options.sparse = Sparse::kNever;
   options.reflink = Reflink::kNever;
-  options.observer = &counters;
-  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, size);
   ExpectBytes(Path("dst"), bytes);
@@ -241,8 +243,7 @@ TEST_P(CopyFileTest, SparseAlwaysTurnsZeroBlocksIntoHoles) {
   CopyCounters counters;
   CopyFileOptions options;
   options.sparse = Sparse::kAlways;
-  options.observer = &counters;
-  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, static_cast<int64_t>(data.size()));
   ExpectBytes(Path("dst"), data);
@@ -406,9 +407,7 @@ TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
       WriteSparse(Path("src"), size, {{kMiB, 256 << 10}, {8 * kMiB, 256 << 10}});
   ASSERT_LT(Stat(Path("src")).st_blocks * 512, size / 2);
   CopyCounters counters;
-  CopyFileOptions options;
-  options.observer = &counters;
-  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, size);
   ExpectBytes(Path("dst"), bytes);
@@ -501,9 +500,7 @@ TEST(CopyFileAcrossFilesystemsTest, TmpfsToTestDirectory) {
   const int64_t size = 32 * kMiB;
   const std::string bytes = WriteSparse(shm + "/src", size, {{4 * kMiB, kMiB}});
   CopyCounters counters;
-  CopyFileOptions options;
-  options.observer = &counters;
-  io::Result r = CopyFile(shm + "/src", dir + "/dst", options);
+  io::Result r = CopyCounted(shm + "/src", dir + "/dst", counters);
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(r.n, size);
   ExpectBytes(dir + "/dst", bytes);
