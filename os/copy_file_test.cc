@@ -185,8 +185,9 @@ TEST_P(CopyFileTest, EmptySource) {
 // The holes stay holes: the copy allocates no more than the source, reads
 // no hole, and says how many bytes were holes.
 TEST_P(CopyFileTest, SparseSourceKeepsItsHoles) {
-  const int64_t size = 64 * kMiB;
-  const std::string bytes = WriteSparse(Path("src"), size, {{8 * kMiB, kMiB}, {size - 100, 100}});
+  const int64_t size = 8 * kMiB;
+  const std::string bytes =
+      WriteSparse(Path("src"), size, {{2 * kMiB, 256 << 10}, {size - 100, 100}});
   const struct stat src = Stat(Path("src"));
   ASSERT_LT(src.st_blocks * 512, size / 2) << "this filesystem made no holes";
   CopyCounters counters;
@@ -202,7 +203,7 @@ TEST_P(CopyFileTest, SparseSourceKeepsItsHoles) {
   if (t.of(CopyMethod::kClone).bytes == size) return;  // cloned: holes shared as they are
   // The data extents as the filesystem reports them: at least the data
   // written, at most its blocks.
-  EXPECT_GE(data, kMiB + 100);
+  EXPECT_GE(data, (256 << 10) + 100);
   EXPECT_LE(data, src.st_blocks * 512);
   EXPECT_EQ(t.hole_bytes, size - data);
   if (kKernelCopy) {
@@ -212,7 +213,7 @@ TEST_P(CopyFileTest, SparseSourceKeepsItsHoles) {
 }
 
 TEST_P(CopyFileTest, SparseNeverWritesEveryByte) {
-  const int64_t size = 8 * kMiB;
+  const int64_t size = 2 * kMiB;
   const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, 4096}});
   CopyCounters counters;
   CopyFileOptions options;
@@ -402,9 +403,9 @@ TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
   fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
   fake.copy_file_range.ShortRound(1, 4096);
   fake.copy_file_range.FailRound(2, Errno(EXDEV));
-  const int64_t size = 16 * kMiB;
+  const int64_t size = 4 * kMiB;
   const std::string bytes =
-      WriteSparse(Path("src"), size, {{kMiB, 256 << 10}, {8 * kMiB, 256 << 10}});
+      WriteSparse(Path("src"), size, {{kMiB / 2, 64 << 10}, {2 * kMiB, 64 << 10}});
   ASSERT_LT(Stat(Path("src")).st_blocks * 512, size / 2);
   CopyCounters counters;
   io::Result r = CopyCounted(Path("src"), Path("dst"), counters);
@@ -432,8 +433,8 @@ void ResizeOnFirstRound(FakeSyscalls& fake, const std::string& path, int64_t new
 
 TEST_P(CopyFileTest, SourceShrinkingDuringTheCopyEndsItExactly) {
   if (!kKernelCopy) GTEST_SKIP() << "the source is resized from inside copy_file_range";
-  const int64_t size = 16 * kMiB;
-  const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, kMiB}, {8 * kMiB, kMiB}});
+  const int64_t size = 4 * kMiB;
+  const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, kMiB}, {3 * kMiB, 4096}});
   FakeSyscalls fake;
   ResizeOnFirstRound(fake, Path("src"), kMiB + 4096);
   io::Result r = CopyFile(Path("src"), Path("dst"));
@@ -445,7 +446,7 @@ TEST_P(CopyFileTest, SourceShrinkingDuringTheCopyEndsItExactly) {
 
 TEST_P(CopyFileTest, SourceGrowingDuringTheCopyIsNotFollowed) {
   if (!kKernelCopy) GTEST_SKIP() << "the source is resized from inside copy_file_range";
-  const int64_t size = 16 * kMiB;
+  const int64_t size = 4 * kMiB;
   const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, kMiB}, {size - 10, 10}});
   FakeSyscalls fake;
   ResizeOnFirstRound(fake, Path("src"), 2 * size);
@@ -497,8 +498,8 @@ TEST(CopyFileAcrossFilesystemsTest, TmpfsToTestDirectory) {
   const std::string shm = FreshDir("/dev/shm");
   const std::string dir = FreshDir(testutil::TempDir());
   if (Stat(shm).st_dev == Stat(dir).st_dev) GTEST_SKIP() << "one filesystem";
-  const int64_t size = 32 * kMiB;
-  const std::string bytes = WriteSparse(shm + "/src", size, {{4 * kMiB, kMiB}});
+  const int64_t size = 8 * kMiB;
+  const std::string bytes = WriteSparse(shm + "/src", size, {{2 * kMiB, kMiB}});
   CopyCounters counters;
   io::Result r = CopyCounted(shm + "/src", dir + "/dst", counters);
   ASSERT_TRUE(r.ok()) << r.status;
