@@ -32,6 +32,7 @@ void CopyCounters::OnKernelCopy(const poll::CopyResult& result) {
   absl::MutexLock lock(&mu_);
   MethodCounts& m = totals_.kernel[static_cast<size_t>(result.method())];
   const bool tried = result.syscalls() > 0;
+  ++m.reports;
   if (tried) ++m.attempts;
   m.syscalls += result.syscalls();
   m.bytes += result.n();
@@ -54,6 +55,12 @@ void CopyCounters::OnReadWrite(const ReadWriteCounts& counts) {
   totals_.read_write.writes += counts.writes;
 }
 
+void CopyCounters::OnHoles(int64_t bytes) {
+  absl::MutexLock lock(&mu_);
+  ++totals_.whole_file_copies;
+  totals_.hole_bytes += bytes;
+}
+
 CopyCounters::Totals CopyCounters::totals() const {
   absl::MutexLock lock(&mu_);
   return totals_;
@@ -69,12 +76,8 @@ std::string CopyCounters::Totals::ToString() const {
   for (int i = 0; i < poll::kNumCopyMethods; ++i) {
     const auto method = static_cast<poll::CopyMethod>(i);
     const MethodCounts& m = of(method);
-    const bool decided = std::any_of(fallbacks.begin(), fallbacks.end(),
-                                     [method](const auto& f) { return f.first.method == method; });
-    // A method nothing was decided about (not the pair's, not tried) says nothing.
-    if (m.attempts == 0 && m.syscalls == 0 && m.bytes == 0 && m.failures == 0 && !decided) {
-      continue;
-    }
+    // A method nothing was reported about (not the pair's, not tried) says nothing.
+    if (m.reports == 0) continue;
     std::string line = absl::StrCat(
         poll::Name(method), ": ", Count(m.attempts, "attempt", "attempts"), ", ",
         Count(m.syscalls, "system call", "system calls"), ", ", Count(m.bytes, "byte", "bytes"));
@@ -96,6 +99,9 @@ std::string CopyCounters::Totals::ToString() const {
   lines.push_back(absl::StrCat("read/write: ", Count(read_write.reads, "read", "reads"), ", ",
                                Count(read_write.writes, "write", "writes"), ", ",
                                Count(read_write.bytes, "byte", "bytes")));
+  if (whole_file_copies > 0) {
+    lines.push_back(absl::StrCat("holes: ", Count(hole_bytes, "byte", "bytes"), " skipped"));
+  }
   return absl::StrJoin(lines, "\n");
 }
 

@@ -36,12 +36,17 @@ class CopyObserver {
   virtual void OnKernelCopy(const poll::CopyResult& result) = 0;
   // The read/write loop that carried what no in-kernel method did.
   virtual void OnReadWrite(const ReadWriteCounts& counts) = 0;
+  // A whole-file copy (os::CopyFile), once per copy: how many bytes of the
+  // destination are holes it skipped rather than wrote (the source's holes,
+  // and with CopyFileOptions::Sparse::kAlways its runs of zeros too).
+  virtual void OnHoles(int64_t bytes) = 0;
 };
 
 // Adds up what it is told, from any number of threads.
 class CopyCounters final : public CopyObserver {
  public:
   struct MethodCounts {
+    int64_t reports = 0;   // decisions reported, tried or not
     int64_t attempts = 0;  // decisions that made at least one system call
     int64_t syscalls = 0;  // the system calls themselves, retries and probes included
     int64_t bytes = 0;
@@ -64,22 +69,27 @@ class CopyCounters final : public CopyObserver {
     std::array<MethodCounts, poll::kNumCopyMethods> kernel;
     std::map<FallbackKey, int64_t> fallbacks;
     ReadWriteCounts read_write;
+    int64_t whole_file_copies = 0;  // OnHoles reports
+    int64_t hole_bytes = 0;
 
     const MethodCounts& of(poll::CopyMethod method) const {
       return kernel[static_cast<size_t>(method)];
     }
     // The bytes all in-kernel methods moved.
     int64_t kernel_bytes() const;
-    // One line per method something was decided about, in CopyMethod's
-    // order, and one for the read/write loop, e.g.
+    // One line per method something was reported about (tried or not), in
+    // CopyMethod's order, one for the read/write loop, and one for holes
+    // after a whole-file copy, e.g.
     //   copy_file_range: 1 attempt, 1 system call, 0 bytes; fell back: EXDEV (...) 1x
     //   sendfile: 1 attempt, 3 system calls, 1048576 bytes
     //   read/write: 0 reads, 0 writes, 0 bytes
+    //   holes: 4293918720 bytes skipped
     std::string ToString() const;
   };
 
   void OnKernelCopy(const poll::CopyResult& result) override;
   void OnReadWrite(const ReadWriteCounts& counts) override;
+  void OnHoles(int64_t bytes) override;
 
   Totals totals() const;
 

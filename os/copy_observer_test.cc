@@ -84,6 +84,26 @@ TEST(CopyCountersTest, EachMethodDecidedAboutHasItsLine) {
             "read/write: 2 reads, 1 write, 10 bytes");
 }
 
+TEST(CopyCountersTest, WholeFileCopyLinesAppearWhenReported) {
+  CopyCounters c;
+  EXPECT_EQ(c.totals().ToString(), "read/write: 0 reads, 0 writes, 0 bytes");
+  c.OnKernelCopy(
+      CopyResult::FellBack(CopyMethod::kClone, {.bytes = 0, .syscalls = 1}, Fallback::kRefused,
+                           Errno(EOPNOTSUPP)));
+  c.OnKernelCopy(CopyResult::Ended(kCfr, {.bytes = 1 << 20, .syscalls = 3}));
+  c.OnHoles(0);
+  c.OnHoles(3 << 20);
+  const CopyCounters::Totals t = c.totals();
+  EXPECT_EQ(t.whole_file_copies, 2);
+  EXPECT_EQ(t.hole_bytes, 3 << 20);
+  EXPECT_EQ(t.ToString(),
+            "copy_file_range: 1 attempt, 3 system calls, 1048576 bytes\n"
+            "FICLONE: 1 attempt, 1 system call, 0 bytes; fell back: EOPNOTSUPP (operation not "
+            "supported) 1x\n"
+            "read/write: 0 reads, 0 writes, 0 bytes\n"
+            "holes: 3145728 bytes skipped");
+}
+
 TEST(CopyCountersTest, ManyThreadsAddUp) {
   CopyCounters c;
   std::vector<std::thread> threads;

@@ -230,7 +230,7 @@ absl::StatusOr<FileInfo> File::Stat() {
 absl::Status File::Sync() { return WrapError("sync", name_, pfd_->Fsync()); }
 
 absl::Status File::Truncate(int64_t size) {
-  return WrapError("truncate", name_, pfd_->Ftruncate(size));
+  return WrapError("truncate", name_, pfd_->Truncate(size));
 }
 
 namespace {

@@ -1,6 +1,8 @@
 #ifndef SYSPORT_POLL_COPY_FILE_RANGE_H_
 #define SYSPORT_POLL_COPY_FILE_RANGE_H_
 
+// The in-kernel file-to-file copies: copy_file_range(2) loops and FICLONE.
+
 #include <cstdint>
 
 #include "poll/copy_result.h"
@@ -23,6 +25,22 @@ inline constexpr int64_t kMaxCopyFileRangeRound = 0x7ffff000;
 //
 // remain <= 0 ends at once, with no system call.
 CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain);
+
+// The same loop at explicit offsets: copies at most `len` bytes of src from
+// `src_offset` to dst at `dst_offset` (pread/pwrite-like; neither file offset
+// moves), with the same errno policy and the same outcomes. A whole-file copy
+// calls it once per data extent. Ends early, with the exact count, where the
+// source ends (it may have shrunk since its size was read); never copies
+// past src_offset + len, even when the source has grown.
+CopyResult CopyFileRangeAt(FD& dst, int64_t dst_offset, FD& src, int64_t src_offset, int64_t len);
+
+// ioctl(FICLONE): makes dst's whole contents share src's extents (a reflink on
+// XFS, btrfs, bcachefs, OCFS2, NFS 4.2), in one call whatever the size. All or
+// nothing: ended with n = dst's size afterwards (an fstat(2), counted in
+// syscalls), or fell back with nothing changed and the errno: kRefused where
+// the filesystems or files cannot share extents, kUnavailable where the
+// ioctl itself is unknown (ENOSYS). Other errnos (ENOSPC, EDQUOT, EIO) fail.
+CopyResult Clone(FD& dst, FD& src);
 
 // Whether a CopyFileRange that fell back leaves two regular files that an
 // in-kernel copy through the page cache (poll::SendFile) can still move:

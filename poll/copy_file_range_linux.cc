@@ -1,7 +1,9 @@
-// poll::CopyFileRange: the chunked copy_file_range(2) loop that decides, errno
-// by errno, whether the kernel handled a copy. The counterpart of Go's
-// internal/poll/copy_file_range_linux.go; the loop itself is shared with
-// sendfile and splice (poll/internal/copy_rounds.h).
+// poll::CopyFileRange and CopyFileRangeAt: the chunked copy_file_range(2)
+// loop that decides, errno by errno, whether the kernel handled a copy (the
+// counterpart of Go's internal/poll/copy_file_range_linux.go), and
+// poll::Clone, the whole-file FICLONE.
+
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -12,7 +14,9 @@
 #include "poll/fd.h"
 #include "poll/internal/copy_rounds.h"
 #include "poll/internal/copy_syscalls.h"
+#include "poll/internal/eintr.h"
 #include "syscall/errno.h"
+#include "syscall/result.h"
 
 namespace sysport::poll {
 namespace {
@@ -88,6 +92,40 @@ bool MeansFallBack(Errno err) {
   }
 }
 
+// Whether an errno from FICLONE means "these files cannot share extents,
+// copy them another way" rather than "the copy failed". The kernel checks in
+// this order (fs/remap_range.c, fs/ioctl.c, 4.5 and later).
+bool CloneRefused(Errno err) {
+  switch (err.value()) {
+    case EXDEV:
+      // Source and destination on different mounts (ioctl_file_clone), or
+      // on different superblocks (vfs_clone_file_range).
+    case EOPNOTSUPP:
+      // The filesystem has no remap_file_range (ext4, tmpfs, ...), or has it
+      // but this one cannot share extents (XFS made without reflink=1,
+      // NFS servers before 4.2).
+    case ENOTTY:
+      // A filesystem whose ioctl handler knows no FICLONE: kernels before 4.5
+      // outside btrfs, some FUSE filesystems.
+    case EINVAL:
+      // Not two regular files (a pipe, a device), or a range the filesystem
+      // cannot clone (unaligned ends that are not the end of the file).
+    case EISDIR:
+      // A directory on either side.
+    case EBADF:
+      // The destination is open for appending (generic_file_rw_checks), or
+      // not open for writing; the ordinary copy gives the authoritative error.
+    case EPERM:
+      // An immutable or append-only destination, or a seccomp profile that
+      // forbids the ioctl; the ordinary copy gives the authoritative error.
+    case ETXTBSY:
+      // Either file is an active swap file (generic_remap_checks).
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool PageCacheCopyMayWork(const CopyResult& result) {
@@ -119,7 +157,16 @@ bool PageCacheCopyMayWork(const CopyResult& result) {
   }
 }
 
-CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
+namespace {
+
+// The copy_file_range(2) loop behind both entry points: at the file offsets
+// when `at` is null, else at *at, which the kernel advances by what it copies.
+struct ExplicitOffsets {
+  int64_t src = 0;
+  int64_t dst = 0;
+};
+
+CopyResult CopyLoop(FD& dst, FD& src, int64_t remain, ExplicitOffsets* at) {
   if (remain <= 0) return CopyResult::Ended(kMethod, {});
   internal::CopySyscalls& sys = internal::Installed();
   if (CheckKernel(sys) == KernelCheck::kTooOld) {
@@ -132,17 +179,64 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
       .zero_first_round_falls_back = true,
       .means_fall_back = MeansFallBack,
   };
-  // One round: file offsets owned by the kernel (null offset pointers). Both
-  // ends are regular files, which never answer EAGAIN.
-  const auto round = [&sys](int in_fd, int out_fd, size_t len, int64_t& syscalls) {
+  int64_t* const src_off = at != nullptr ? &at->src : nullptr;
+  int64_t* const dst_off = at != nullptr ? &at->dst : nullptr;
+  // One round: the file offsets (null offset pointers) or the explicit ones.
+  // Both ends are regular files, which never answer EAGAIN.
+  const auto round = [&sys, src_off, dst_off](int in_fd, int out_fd, size_t len,
+                                              int64_t& syscalls) {
     return internal::FromCall(internal::CallWaiting(
-        sys, [&] { return sys.CopyFileRange(in_fd, nullptr, out_fd, nullptr, len, 0); }, {},
+        sys, [&] { return sys.CopyFileRange(in_fd, src_off, out_fd, dst_off, len, 0); }, {},
         syscalls));
   };
   const auto probe = [&sys] {
     return sys.CopyFileRange(-1, nullptr, -1, nullptr, 1, 0).error();
   };
   return internal::CopyInRounds(dst, src, remain, method, round, probe);
+}
+
+}  // namespace
+
+CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
+  return CopyLoop(dst, src, remain, nullptr);
+}
+
+CopyResult CopyFileRangeAt(FD& dst, int64_t dst_offset, FD& src, int64_t src_offset, int64_t len) {
+  ExplicitOffsets at{.src = src_offset, .dst = dst_offset};
+  return CopyLoop(dst, src, len, &at);
+}
+
+CopyResult Clone(FD& dst, FD& src) {
+  constexpr CopyMethod kClone = CopyMethod::kClone;
+  internal::CopySyscalls& sys = internal::Installed();
+  CopyProgress done;
+  if (!dst.WriteLock()) return CopyResult::Failed(kClone, done, Error::Closing());
+  if (!src.ReadLock()) {
+    dst.WriteUnlock();
+    return CopyResult::Failed(kClone, done, Error::Closing());
+  }
+  const int in_fd = src.SysfdForRead();
+  const int out_fd = dst.SysfdForWrite();
+  const Errno err = internal::IgnoringEintr([&] {
+    ++done.syscalls;
+    return sys.Ficlone(out_fd, in_fd);
+  });
+  src.ReadUnlock();
+  dst.WriteUnlock();
+  if (err == Errno(ENOSYS)) {
+    // No FICLONE at all: qemu-user builds that do not know the request, or a
+    // sandbox that filters ioctls.
+    return CopyResult::FellBack(kClone, done, Fallback::kUnavailable, err);
+  }
+  if (CloneRefused(err)) return CopyResult::FellBack(kClone, done, Fallback::kRefused, err);
+  if (!err.ok()) return CopyResult::Failed(kClone, done, err);
+  // The clone took the source as it was at that moment: the destination's
+  // size is the exact count, whatever the source's size was before.
+  const syscall::Result<struct stat> st = dst.Fstat();
+  ++done.syscalls;
+  if (!st.ok()) return CopyResult::Failed(kClone, done, st.error());
+  done.bytes = st.value().st_size;
+  return CopyResult::Ended(kClone, done);
 }
 
 }  // namespace sysport::poll

@@ -376,6 +376,149 @@ TEST(CopyFileRangeTest, RealCopies) {
 
 TEST(CopyFileRangeTest, MethodName) {
   EXPECT_EQ(Name(CopyMethod::kCopyFileRange), "copy_file_range");
+  EXPECT_EQ(Name(CopyMethod::kClone), "FICLONE");
+}
+
+// --- CopyFileRangeAt: explicit offsets, the same policy ---
+
+TEST(CopyFileRangeAtTest, CopiesARangeAndLeavesFileOffsetsAlone) {
+  FakeSyscalls fake;
+  Files f(10000);
+  CopyResult r = CopyFileRangeAt(*f.dst, 5000, *f.src, 3000, 2000);
+  EXPECT_EQ(r.outcome(), Outcome::kEnded);
+  EXPECT_EQ(r.n(), 2000);
+  EXPECT_EQ(r.syscalls(), 1);  // no round after the length is reached
+  EXPECT_EQ(Offset(*f.src), 0);
+  EXPECT_EQ(Offset(*f.dst), 0);
+  const std::string got = Contents(f.dst_path);
+  ASSERT_EQ(got.size(), 7000U);
+  EXPECT_EQ(got.substr(0, 5000), std::string(5000, '\0'));
+  EXPECT_EQ(got.substr(5000), f.data.substr(3000, 2000));
+  auto calls = fake.copy_file_range_calls();
+  ASSERT_EQ(calls.size(), 1U);
+  EXPECT_FALSE(calls[0].in_off_null);
+  EXPECT_FALSE(calls[0].out_off_null);
+}
+
+// The source ends before the range does (it shrank after its size was
+// read): the count is what was there, and the end is not a fallback.
+TEST(CopyFileRangeAtTest, SourceEndingEarlyEndsWithTheExactCount) {
+  FakeSyscalls fake;
+  Files f(3000);
+  CopyResult r = CopyFileRangeAt(*f.dst, 1000, *f.src, 1000, 5000);
+  EXPECT_EQ(r.outcome(), Outcome::kEnded);
+  EXPECT_EQ(r.n(), 2000);
+  EXPECT_EQ(r.syscalls(), 2);
+  EXPECT_EQ(Contents(f.dst_path).substr(1000), f.data.substr(1000));
+}
+
+// Short rounds continue at the advanced offsets; a refusal midway falls back
+// with the exact count, as the file-offset loop does.
+TEST(CopyFileRangeAtTest, ShortRoundThenRefusalKeepsTheExactCount) {
+  FakeSyscalls fake;
+  Files f(10000);
+  fake.copy_file_range.ShortRound(1, 1000);
+  fake.copy_file_range.FailRound(2, Errno(EXDEV));
+  CopyResult r = CopyFileRangeAt(*f.dst, 100, *f.src, 200, 5000);
+  ExpectFellBack(r, Fallback::kRefused, Errno(EXDEV), 1000);
+  EXPECT_EQ(Contents(f.dst_path).substr(100), f.data.substr(200, 1000));
+}
+
+TEST(CopyFileRangeAtTest, RealErrorFailsWithTheCount) {
+  FakeSyscalls fake;
+  Files f(10000);
+  fake.copy_file_range.ShortRound(1, 4096);
+  fake.copy_file_range.FailRound(2, Errno(ENOSPC));
+  CopyResult r = CopyFileRangeAt(*f.dst, 0, *f.src, 0, 10000);
+  EXPECT_EQ(r.outcome(), Outcome::kFailed);
+  EXPECT_EQ(r.n(), 4096);
+  EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
+}
+
+TEST(CopyFileRangeAtTest, UnavailableAfterTheFileOffsetLoopLearnedIt) {
+  FakeSyscalls fake;
+  Files f(100);
+  fake.copy_file_range.FailRound(1, Errno(ENOSYS));
+  fake.SetProbeResult(Errno(ENOSYS));
+  ExpectFellBack(CopyFileRange(*f.dst, *f.src, kNoLimit), Fallback::kUnavailable, Errno(ENOSYS), 0);
+  // What one loop learned, the other knows: no further call.
+  ExpectFellBack(CopyFileRangeAt(*f.dst, 0, *f.src, 0, 100), Fallback::kUnavailable, Errno(), 0);
+  EXPECT_EQ(fake.copy_file_range_calls().size(), 1U);
+}
+
+// --- Clone: FICLONE, all or nothing ---
+
+void ExpectCloneFellBack(const CopyResult& r, Fallback reason, Errno err) {
+  EXPECT_EQ(r.method(), CopyMethod::kClone);
+  EXPECT_EQ(r.outcome(), Outcome::kFellBack);
+  EXPECT_EQ(r.fallback(), reason) << Describe(r.fallback());
+  EXPECT_EQ(r.fallback_errno(), err) << r.fallback_errno().Name();
+  EXPECT_EQ(r.n(), 0);
+  EXPECT_EQ(r.syscalls(), 1);
+}
+
+TEST(CloneTest, RefusalsFallBackWithTheErrno) {
+  for (int e : {EXDEV, EOPNOTSUPP, ENOTTY, EINVAL, EISDIR, EBADF, EPERM, ETXTBSY}) {
+    FakeSyscalls fake;
+    Files f(100);
+    fake.ficlone.FailRound(1, Errno(e));
+    ExpectCloneFellBack(Clone(*f.dst, *f.src), Fallback::kRefused, Errno(e));
+    EXPECT_EQ(Contents(f.dst_path), "");
+  }
+}
+
+TEST(CloneTest, EnosysMeansUnavailable) {
+  FakeSyscalls fake;
+  Files f(100);
+  fake.ficlone.FailRound(1, Errno(ENOSYS));
+  ExpectCloneFellBack(Clone(*f.dst, *f.src), Fallback::kUnavailable, Errno(ENOSYS));
+}
+
+TEST(CloneTest, OtherErrorsFail) {
+  for (int e : {ENOSPC, EDQUOT, EIO}) {
+    FakeSyscalls fake;
+    Files f(100);
+    fake.ficlone.FailRound(1, Errno(e));
+    CopyResult r = Clone(*f.dst, *f.src);
+    EXPECT_EQ(r.outcome(), Outcome::kFailed);
+    EXPECT_EQ(r.error(), Error(Errno(e)));
+    EXPECT_EQ(r.n(), 0);
+  }
+}
+
+TEST(CloneTest, EintrIsRetried) {
+  FakeSyscalls fake;
+  Files f(100);
+  fake.ficlone.FailRound(1, Errno(EINTR));
+  fake.ficlone.FailRound(2, Errno(EXDEV));
+  CopyResult r = Clone(*f.dst, *f.src);
+  EXPECT_EQ(r.fallback_errno(), Errno(EXDEV));
+  EXPECT_EQ(r.syscalls(), 2);
+  EXPECT_EQ(fake.ficlone_calls(), 2);
+}
+
+TEST(CloneTest, ClosedFilesFailWithTheClosingError) {
+  FakeSyscalls fake;
+  Files f(10);
+  ASSERT_TRUE(f.src->Close().ok());
+  EXPECT_EQ(Clone(*f.dst, *f.src).error(), Error::Closing());
+  EXPECT_EQ(fake.ficlone_calls(), 0);
+}
+
+// The real kernel: the test directory clones (XFS, btrfs) or refuses (ext4,
+// tmpfs); either way the answer is a decided outcome, never ENOSYS.
+TEST(CloneTest, RealKernelAnswers) {
+  Files f(10000);
+  CopyResult r = Clone(*f.dst, *f.src);
+  if (r.outcome() == Outcome::kEnded) {
+    EXPECT_EQ(r.n(), 10000);
+    EXPECT_EQ(r.syscalls(), 2);  // the ioctl and the fstat
+    EXPECT_EQ(Contents(f.dst_path), f.data);
+  } else {
+    ExpectCloneFellBack(r, Fallback::kRefused, r.fallback_errno());
+    EXPECT_TRUE(r.fallback_errno() == Errno(EOPNOTSUPP) || r.fallback_errno() == Errno(EXDEV))
+        << r.fallback_errno().Name();
+  }
 }
 
 }  // namespace

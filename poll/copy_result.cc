@@ -12,6 +12,8 @@ std::string_view Name(CopyMethod method) {
       return "sendfile";
     case CopyMethod::kSplice:
       return "splice";
+    case CopyMethod::kClone:
+      return "FICLONE";
   }
   return "unknown";
 }

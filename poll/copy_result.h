@@ -15,14 +15,15 @@ namespace sysport::poll {
 
 // The ways sysport can move bytes without them passing through user space.
 enum class CopyMethod : uint8_t {
-  kCopyFileRange,  // copy_file_range(2): file to file
+  kCopyFileRange,  // copy_file_range(2): file to file, at the file offsets or explicit ones
   kSendfile,       // sendfile(2): from a file's page cache to anything (socket, pipe, other file)
   kSplice,         // splice(2): from a pipe or socket, through a pipe where neither end is one
+  kClone,          // ioctl(FICLONE): the destination shares the source's extents (a reflink)
 };
-inline constexpr int kNumCopyMethods = 3;
+inline constexpr int kNumCopyMethods = 4;
 
-// "copy_file_range", "sendfile", "splice": the system call's name, as error
-// messages print it.
+// "copy_file_range", "sendfile", "splice", "FICLONE": the system call's name,
+// as error messages print it.
 std::string_view Name(CopyMethod method);
 
 // Why an in-kernel copy left (the rest of) a copy to another method or to the

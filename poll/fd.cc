@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <array>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -142,21 +143,36 @@ syscall::Result<struct stat> FD::Fstat() {
   return r;
 }
 
-Error FD::Fsync() {
+// One metadata call `call(fd)` (returning an Errno) under a reference,
+// retried on EINTR.
+template <typename Call>
+Error FD::WithRef(const Call& call) {
   if (!Incref()) return Error::Closing();
   const int fd = SysfdForRef();
-  const syscall::Errno err = internal::IgnoringEintr([fd] { return syscall::Fsync(fd); });
+  const syscall::Errno err = internal::IgnoringEintr([&] { return call(fd); });
   Decref();
   return err;
 }
 
-Error FD::Ftruncate(int64_t length) {
-  if (!Incref()) return Error::Closing();
-  const int fd = SysfdForRef();
-  const syscall::Errno err =
-      internal::IgnoringEintr([&] { return syscall::Ftruncate(fd, length); });
-  Decref();
-  return err;
+Error FD::Fsync() {
+  return WithRef([](int fd) { return syscall::Fsync(fd); });
+}
+
+Error FD::Truncate(int64_t size) {
+  return WithRef([size](int fd) { return syscall::Ftruncate(fd, size); });
+}
+
+Error FD::Chmod(mode_t mode) {
+  return WithRef([mode](int fd) { return syscall::Fchmod(fd, mode); });
+}
+
+Error FD::Chown(uid_t uid, gid_t gid) {
+  return WithRef([uid, gid](int fd) { return syscall::Fchown(fd, uid, gid); });
+}
+
+Error FD::SetTimes(const struct timespec& access, const struct timespec& modification) {
+  const std::array<struct timespec, 2> times = {access, modification};
+  return WithRef([&times](int fd) { return syscall::Futimens(fd, times); });
 }
 
 syscall::Result<int> FD::StatusFlags() {

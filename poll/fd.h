@@ -2,8 +2,10 @@
 #define SYSPORT_POLL_FD_H_
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <cstdint>
+#include <ctime>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -52,8 +54,12 @@ class FD {
   syscall::Result<struct stat> Fstat();
   // fsync(2).
   Error Fsync();
-  // ftruncate(2).
-  Error Ftruncate(int64_t length);
+  // ftruncate(2), fchmod(2), fchown(2), futimens(2) ({access, modification}):
+  // metadata calls, under a reference like Fstat. EINTR is retried.
+  Error Truncate(int64_t size);
+  Error Chmod(mode_t mode);
+  Error Chown(uid_t uid, gid_t gid);
+  Error SetTimes(const struct timespec& access, const struct timespec& modification);
   // fcntl(2) F_GETFL: the access mode and status flags; Error::Closing()
   // maps to EBADF, as for Fstat.
   syscall::Result<int> StatusFlags();
@@ -80,6 +86,9 @@ class FD {
  private:
   // Runs close(2) once the last reference is gone.
   void Destroy();
+  // Runs call(fd) -> syscall::Errno under a reference, retrying EINTR.
+  template <typename Call>
+  Error WithRef(const Call& call);
 
   internal::FdMutex mu_;
   const int sysfd_;

@@ -76,9 +76,9 @@ TEST(FDTest, ReadWriteSeekFstatFsync) {
 
 TEST(FDTest, FtruncateAndStatusFlags) {
   auto fd = OpenFD(MakeFile("hello, world"), O_WRONLY | O_APPEND);
-  EXPECT_TRUE(fd->Ftruncate(5).ok());
+  EXPECT_TRUE(fd->Truncate(5).ok());
   EXPECT_EQ(fd->Fstat().value().st_size, 5);
-  EXPECT_EQ(fd->Ftruncate(-1), Error(syscall::Errno(EINVAL)));
+  EXPECT_EQ(fd->Truncate(-1), Error(syscall::Errno(EINVAL)));
   syscall::Result<int> flags = fd->StatusFlags();
   ASSERT_TRUE(flags.ok());
   EXPECT_EQ(flags.value() & O_ACCMODE, O_WRONLY);
@@ -143,7 +143,7 @@ TEST(FDTest, EveryOperationAfterCloseFails) {
   EXPECT_EQ(fd->Seek(0, SEEK_SET).err, Error::Closing());
   EXPECT_EQ(fd->Fsync(), Error::Closing());
   EXPECT_EQ(fd->Fstat().error(), syscall::Errno(EBADF));
-  EXPECT_EQ(fd->Ftruncate(0), Error::Closing());
+  EXPECT_EQ(fd->Truncate(0), Error::Closing());
   EXPECT_EQ(fd->StatusFlags().error(), syscall::Errno(EBADF));
   EXPECT_EQ(fd->Close(), Error::Closing());
   EXPECT_EQ(Error::Closing().Message(), "use of closed file");

@@ -1,12 +1,15 @@
 #include "syscall/linux.h"
 
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 
+#include "syscall/errno.h"
 #include "syscall/internal/from_return.h"
 #include "syscall/sysnum.h"
 
@@ -39,6 +42,15 @@ Result<size_t> Splice(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off, 
                       unsigned flags) {
   return internal::FromReturn<size_t>(
       RawSyscall(sysnum::kSplice, in_fd, in_off, out_fd, out_off, len, flags));
+}
+
+Errno Ficlone(int dst_fd, int src_fd) {
+  // ioctl(2) is variadic; this is the one place sysport calls it.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg,google-runtime-int)
+  if (::ioctl(dst_fd, static_cast<unsigned long>(sysnum::kFiclone), src_fd) < 0) {
+    return Errno(errno);
+  }
+  return Errno();
 }
 
 }  // namespace sysport::syscall

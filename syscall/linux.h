@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "syscall/errno.h"
 #include "syscall/result.h"
 
 namespace sysport::syscall {
@@ -37,6 +38,11 @@ Result<size_t> SendFile(int out_fd, int in_fd, int64_t* offset, size_t count);
 // shut down, the end of a file).
 Result<size_t> Splice(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off, size_t len,
                       unsigned flags);
+// ioctl(dst_fd, FICLONE, src_fd): makes dst's contents share src's extents
+// (a reflink), replacing what dst held, in one call whatever the size. The
+// request number comes from the target's table (syscall/sysnum.h), not from
+// <linux/fs.h>, so it is the one sysnum_test checks.
+Errno Ficlone(int dst_fd, int src_fd);
 
 }  // namespace sysport::syscall
 

@@ -1,7 +1,8 @@
 #ifndef SYSPORT_SYSCALL_SYSNUM_H_
 #define SYSPORT_SYSCALL_SYSNUM_H_
 
-// Linux system-call numbers of the target architecture, as typed constants.
+// Linux system-call numbers (and ioctl request numbers) of the target
+// architecture, as typed constants.
 //
 // As in Go's internal/syscall/unix (sysnum_linux_$GOARCH.go), each
 // architecture family has one small file of constants. The build picks the
@@ -19,6 +20,12 @@ namespace sysport::syscall {
 // A system-call number. Its own type, so that only the constants below can be
 // passed where a number is expected.
 enum class SyscallNumber : long {};  // NOLINT(google-runtime-int): syscall(2) takes long
+
+// An ioctl(2) request number. Its encoding (_IOC: direction, size, type and
+// number bits) differs between architectures, so requests live in the same
+// per-architecture tables as the system-call numbers.
+enum class IoctlRequest : unsigned long {
+};  // NOLINT(google-runtime-int): ioctl(2) takes unsigned long
 
 }  // namespace sysport::syscall
 

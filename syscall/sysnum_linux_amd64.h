@@ -19,6 +19,10 @@ inline constexpr SyscallNumber kCopyFileRange{326};
 inline constexpr SyscallNumber kSendfile{40};
 inline constexpr SyscallNumber kSplice{275};
 
+// ioctl(2) FICLONE, _IOW(0x94, 9, int) in the generic _IOC encoding
+// (include/uapi/asm-generic/ioctl.h: write is 1, in bits 30-31).
+inline constexpr IoctlRequest kFiclone{0x40049409};
+
 }  // namespace sysport::syscall::sysnum
 
 #endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_AMD64_H_

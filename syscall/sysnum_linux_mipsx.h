@@ -19,6 +19,10 @@ inline constexpr SyscallNumber kCopyFileRange{4360};
 inline constexpr SyscallNumber kSendfile{4237};
 inline constexpr SyscallNumber kSplice{4304};
 
+// ioctl(2) FICLONE, _IOW(0x94, 9, int) in mips' own _IOC encoding
+// (arch/mips/include/uapi/asm/ioctl.h: write is 4, in bits 29-31).
+inline constexpr IoctlRequest kFiclone{0x80049409};
+
 }  // namespace sysport::syscall::sysnum
 
 #endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_MIPSX_H_

@@ -19,6 +19,10 @@ inline constexpr SyscallNumber kCopyFileRange{379};
 inline constexpr SyscallNumber kSendfile{186};
 inline constexpr SyscallNumber kSplice{283};
 
+// ioctl(2) FICLONE, _IOW(0x94, 9, int) in powerpc's own _IOC encoding
+// (arch/powerpc/include/uapi/asm/ioctl.h: write is 4, in bits 29-31).
+inline constexpr IoctlRequest kFiclone{0x80049409};
+
 }  // namespace sysport::syscall::sysnum
 
 #endif  // SYSPORT_SYSCALL_SYSNUM_LINUX_PPC64X_H_

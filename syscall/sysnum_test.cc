@@ -1,5 +1,5 @@
 // Compares the table the build picked with the kernel headers of the
-// architecture being built: <asm/unistd.h> comes from the target toolchain's
+// architecture being built: <asm/unistd.h> and <linux/fs.h> come from the target toolchain's
 // Linux uapi headers (linux-libc-dev for the host, the cross compiler's own
 // for other targets), never from sysport. A wrong number is a compile error
 // (the static_asserts) for that architecture's build only; the tests repeat
@@ -8,6 +8,7 @@
 #include "syscall/sysnum.h"
 
 #include <asm/unistd.h>
+#include <linux/fs.h>
 
 #include "gtest/gtest.h"
 
@@ -42,6 +43,19 @@ TEST(SysnumTest, SendfileWith64BitOffsetMatchesKernelHeaders) {
 
 TEST(SysnumTest, SpliceMatchesKernelHeaders) {
   EXPECT_EQ(Number(sysnum::kSplice), __NR_splice)
+      << "table sysnum_linux_" << sysnum::kTable << ".h";
+}
+
+// The request number's direction and size bits are encoded per architecture
+// (mips and powerpc differ from the rest), so a wrong table entry fails the
+// build here, before any test runs.
+static_assert(static_cast<unsigned long>(sysnum::kFiclone) ==  // NOLINT(google-runtime-int)
+                  static_cast<unsigned long>(FICLONE),         // NOLINT(google-runtime-int)
+              "sysnum::kFiclone differs from <linux/fs.h> FICLONE for this target");
+
+TEST(SysnumTest, FicloneMatchesKernelHeaders) {
+  EXPECT_EQ(static_cast<unsigned long>(sysnum::kFiclone),  // NOLINT(google-runtime-int)
+            static_cast<unsigned long>(FICLONE))           // NOLINT(google-runtime-int)
       << "table sysnum_linux_" << sysnum::kTable << ".h";
 }
 

@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
 #include <optional>
@@ -53,14 +56,38 @@ Result<struct stat> Stat(const char* path) {
   return Result<struct stat>::Ok(st);
 }
 
-Errno Ftruncate(int fd, int64_t length) {
-  if (::ftruncate(fd, length) < 0) return Errno(errno);
-  return Errno();
-}
-
 Errno Fsync(int fd) {
   if (::fsync(fd) < 0) return Errno(errno);
   return Errno();
+}
+
+namespace {
+
+Errno ErrnoOf(int ret) { return ret < 0 ? Errno(errno) : Errno(); }
+
+}  // namespace
+
+Errno Ftruncate(int fd, int64_t length) { return ErrnoOf(::ftruncate(fd, length)); }
+
+Errno Fchmod(int fd, mode_t mode) { return ErrnoOf(::fchmod(fd, mode)); }
+
+Errno Fchown(int fd, uid_t uid, gid_t gid) { return ErrnoOf(::fchown(fd, uid, gid)); }
+
+Errno Futimens(int fd, const std::array<struct timespec, 2>& times) {
+  return ErrnoOf(::futimens(fd, times.data()));
+}
+
+Errno Linkat(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path,
+             int flags) {
+  return ErrnoOf(::linkat(old_dir_fd, old_path, new_dir_fd, new_path, flags));
+}
+
+Errno Renameat(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path) {
+  return ErrnoOf(::renameat(old_dir_fd, old_path, new_dir_fd, new_path));
+}
+
+Errno Unlinkat(int dir_fd, const char* path, int flags) {
+  return ErrnoOf(::unlinkat(dir_fd, path, flags));
 }
 
 Result<int> GetStatusFlags(int fd) {

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <string_view>
 
 #include "absl/types/span.h"
@@ -50,11 +51,24 @@ Result<struct stat> Fstat(int fd);
 // stat(2): follows symbolic links, as open(2) does.
 Result<struct stat> Stat(const char* path);
 
-// ftruncate(2).
-Errno Ftruncate(int fd, int64_t length);
-
 // fsync(2).
 Errno Fsync(int fd);
+
+// ftruncate(2): sets the file's size; a longer file gains a hole.
+Errno Ftruncate(int fd, int64_t length);
+
+// fchmod(2), fchown(2), futimens(2): the metadata of an open file. futimens
+// takes {access time, modification time}.
+Errno Fchmod(int fd, mode_t mode);
+Errno Fchown(int fd, uid_t uid, gid_t gid);
+Errno Futimens(int fd, const std::array<struct timespec, 2>& times);
+
+// linkat(2), renameat(2), unlinkat(2): names in directories (AT_FDCWD for the
+// working directory). linkat with AT_EMPTY_PATH, or of "/proc/self/fd/N" with
+// AT_SYMLINK_FOLLOW, gives an O_TMPFILE file its first name.
+Errno Linkat(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path, int flags);
+Errno Renameat(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path);
+Errno Unlinkat(int dir_fd, const char* path, int flags);
 
 // fcntl(2) F_GETFL: the file status flags (O_APPEND, O_NONBLOCK, ...).
 Result<int> GetStatusFlags(int fd);

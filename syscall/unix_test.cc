@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -358,6 +360,89 @@ TEST(UnixTest, FtruncateShrinksAndGrows) {
   const Errno err = Ftruncate(read_only.fd(), 0);
   EXPECT_TRUE(err == Errno(EINVAL) || err == Errno(EBADF)) << err.Name();
   EXPECT_EQ(read_only.Contents(), "abc");
+}
+
+TEST(UnixTest, FchmodFchownFutimens) {
+  TempFile f("x");
+  ASSERT_TRUE(Fchmod(f.fd(), 0640).ok());
+  EXPECT_EQ(Fstat(f.fd()).value().st_mode & 07777, 0640U);
+  const struct stat before = Fstat(f.fd()).value();
+  // Giving a file to its own owner and group is allowed to anyone.
+  EXPECT_TRUE(Fchown(f.fd(), before.st_uid, before.st_gid).ok());
+  const std::array<struct timespec, 2> times = {{{1000000000, 5}, {1234567890, 123456789}}};
+  ASSERT_TRUE(Futimens(f.fd(), times).ok());
+  const struct stat after = Fstat(f.fd()).value();
+  EXPECT_EQ(after.st_atim.tv_sec, 1000000000);
+  EXPECT_EQ(after.st_mtim.tv_sec, 1234567890);
+  EXPECT_EQ(after.st_mtim.tv_nsec, 123456789);
+  EXPECT_EQ(Fchmod(-1, 0600), Errno(EBADF));
+  EXPECT_EQ(Fchown(-1, 0, 0), Errno(EBADF));
+  EXPECT_EQ(Futimens(-1, times), Errno(EBADF));
+}
+
+TEST(UnixTest, LinkRenameUnlink) {
+  const std::string dir = testutil::TempDir();
+  const std::string a = testutil::MakeFile("linked");
+  const std::string b = dir + "/unix_test_link_b";
+  const std::string c = dir + "/unix_test_link_c";
+  (void)Unlinkat(AT_FDCWD, b.c_str(), 0);
+  (void)Unlinkat(AT_FDCWD, c.c_str(), 0);
+  ASSERT_TRUE(Linkat(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), 0).ok());
+  EXPECT_EQ(Linkat(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), 0), Errno(EEXIST));
+  ASSERT_TRUE(Renameat(AT_FDCWD, b.c_str(), AT_FDCWD, c.c_str()).ok());
+  EXPECT_EQ(testutil::Contents(c), "linked");
+  EXPECT_EQ(Renameat(AT_FDCWD, b.c_str(), AT_FDCWD, c.c_str()), Errno(ENOENT));
+  EXPECT_TRUE(Unlinkat(AT_FDCWD, c.c_str(), 0).ok());
+  EXPECT_EQ(Unlinkat(AT_FDCWD, c.c_str(), 0), Errno(ENOENT));
+}
+
+// An O_TMPFILE file has no name until linkat gives it one through
+// /proc/self/fd (which needs no privilege, unlike AT_EMPTY_PATH).
+TEST(UnixTest, TmpfileGetsANameThroughProc) {
+  const std::string dir = testutil::TempDir();
+  auto fd = Open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (!fd.ok() && fd.error() == Errno(EOPNOTSUPP)) GTEST_SKIP() << "no O_TMPFILE on " << dir;
+  ASSERT_TRUE(fd.ok()) << fd.error().Name();
+  ASSERT_TRUE(Write(fd.value(), std::string_view("tmp")).ok());
+  const std::string name = dir + "/unix_test_tmpfile";
+  (void)Unlinkat(AT_FDCWD, name.c_str(), 0);
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd.value());
+  ASSERT_TRUE(Linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW).ok());
+  EXPECT_EQ(testutil::Contents(name), "tmp");
+  EXPECT_TRUE(Close(fd.value()).ok());
+  EXPECT_TRUE(Unlinkat(AT_FDCWD, name.c_str(), 0).ok());
+}
+
+// FICLONE's request number reaches the kernel (qemu-user answers ENOSYS for
+// one it does not know): two files on a filesystem without reflinks give
+// EOPNOTSUPP (ext4, tmpfs), or succeed where the test directory can clone
+// (XFS, btrfs); a pipe is EINVAL and a bad descriptor EBADF.
+TEST(FicloneTest, RequestIsPassedAndAnswered) {
+  TempFile src(Pattern(10000));
+  TempFile dst("");
+  const Errno err = Ficlone(dst.fd(), src.fd());
+  EXPECT_NE(err, Errno(ENOSYS)) << "FICLONE request number unknown to the kernel or emulator";
+  EXPECT_NE(err, Errno(ENOTTY)) << "FICLONE request number wrong for this architecture";
+  if (err.ok()) {
+    EXPECT_EQ(dst.Contents().size(), 4096U);  // Contents() reads the first 4 KiB
+  } else {
+    EXPECT_TRUE(err == Errno(EOPNOTSUPP) || err == Errno(EXDEV) || err == Errno(EINVAL))
+        << err.Name();
+  }
+  EXPECT_EQ(Ficlone(dst.fd(), -1), Errno(EBADF));
+}
+
+// Across filesystems (the test directory and /dev/shm) the kernel refuses
+// before asking either filesystem: EXDEV everywhere.
+TEST(FicloneTest, AcrossFilesystemsIsExdev) {
+  auto shm = Open("/dev/shm", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (!shm.ok()) GTEST_SKIP() << "no O_TMPFILE in /dev/shm: " << shm.error().Name();
+  TempFile src(Pattern(100));
+  const struct stat a = Fstat(src.fd()).value();
+  const struct stat b = Fstat(shm.value()).value();
+  if (a.st_dev == b.st_dev) GTEST_SKIP() << "the test directory is on /dev/shm's filesystem";
+  EXPECT_EQ(Ficlone(shm.value(), src.fd()), Errno(EXDEV));
+  EXPECT_TRUE(Close(shm.value()).ok());
 }
 
 TEST(UnixTest, OpenMissingIsEnoent) {

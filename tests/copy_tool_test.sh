@@ -153,7 +153,7 @@ set +e
 "$COPY" --help >help.txt 2>&1; rc=$?
 set -e
 check "--help exit 0" test "$rc" = 0
-for flag in --append --skip --seek --count --stats --progress; do
+for flag in --append --skip --seek --count --stats --progress --reflink --sparse --preserve --atomic --sync; do
   check "--help documents $flag" grep -q -- "$flag" help.txt
 done
 

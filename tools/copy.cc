@@ -1,7 +1,11 @@
-// copy: copies SRC to DST with sysport's io::Copy, so the bytes take exactly
-// the library's paths: copy_file_range(2), sendfile(2) or splice(2) when the
-// kernel can (a pipe or socket as "-" included), an ordinary read/write loop
-// when it cannot.
+// copy: copies SRC to DST with sysport, so the bytes take exactly the
+// library's paths. A whole-file copy (no --append, --skip, --seek, --count
+// or --progress, neither side "-") is os::CopyFile: a clone (FICLONE) where
+// the filesystem shares extents, the source's data extents only where it has
+// holes, copy_file_range(2) where the kernel can, an ordinary read/write loop
+// where it cannot. Any other copy is io::Copy: copy_file_range(2), sendfile(2)
+// or splice(2) when the kernel can (a pipe or socket as "-" included), the
+// read/write loop when it cannot.
 //
 //   copy [OPTION]... SRC DST          (copy --help: the options)
 //
@@ -35,6 +39,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "io/io.h"
+#include "os/copy_file.h"
 #include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
@@ -164,6 +169,12 @@ io::Result Transfer(const CopyFiles& files, const CopyOptions& o, const Diagnost
   return io::Copy(*files.dst, limited);
 }
 
+// How far a failed copy got, after its message: DST keeps what was written,
+// as with cp and dd.
+std::string AfterSuffix(int64_t bytes) {
+  return absl::StrCat(" (after ", bytes, bytes == 1 ? " byte)" : " bytes)");
+}
+
 // --help and --version: written to standard output, whose errors count
 // (`copy --help >/dev/full` fails, as in coreutils).
 int PrintToStdout(std::string_view text, const os::ClosedStandardDescriptors& closed,
@@ -179,6 +190,32 @@ int PrintToStdout(std::string_view text, const os::ClosedStandardDescriptors& cl
   }
   if (status.ok()) return 0;
   diagnostics.Error(status);
+  return kExitFailure;
+}
+
+// A whole-file copy: os::CopyFile opens and checks both files (a directory
+// or the same file refused before DST is touched), and decides the rest.
+int RunWholeFile(const CopyOptions& o, Diagnostics& diagnostics) {
+  // `copy SRC DST 2>>DST`: the shell has created DST already.
+  if (absl::StatusOr<os::FileInfo> dst = os::Stat(o.dst); dst.ok()) {
+    diagnostics.WithholdIfWritingInto(*dst);
+  }
+  os::CopyCounters counters;
+  os::CopyFileOptions options = o.whole_file_options;
+  options.observer = &counters;
+  const absl::Time start = absl::Now();
+  const io::Result result = os::CopyFile(o.src, o.dst, options);
+  const absl::Duration elapsed = absl::Now() - start;
+  const os::CopyCounters::Totals totals = counters.totals();
+  if (o.stats) diagnostics.Print(StatsReport(result.n, elapsed, totals));
+  if (result.ok()) return 0;
+  // A copy refused before any byte moved (a directory, the same file, a
+  // name that cannot be opened) left nothing to count.
+  const bool started = result.n > 0 || totals.read_write.reads > 0 ||
+                       totals.read_write.writes > 0 ||
+                       std::any_of(totals.kernel.begin(), totals.kernel.end(),
+                                   [](const auto& m) { return m.attempts > 0; });
+  diagnostics.Error(result.status, started ? AfterSuffix(result.n) : "");
   return kExitFailure;
 }
 
@@ -214,6 +251,7 @@ int Run(int argc, char** argv) {
       break;
   }
   const CopyOptions& o = command->options;
+  if (o.whole_file()) return RunWholeFile(o, diagnostics);
 
   absl::StatusOr<CopyFiles> files = OpenCopyFiles(o, *closed);
   if (!files.ok()) {
@@ -239,8 +277,7 @@ int Run(int argc, char** argv) {
   if (o.stats) diagnostics.Print(StatsReport(result.n, elapsed, counters.totals()));
   if (status.ok()) return 0;
   // DST keeps what was written, as with cp and dd; say how much that was.
-  diagnostics.Error(status,
-                    absl::StrCat(" (after ", result.n, result.n == 1 ? " byte)" : " bytes)"));
+  diagnostics.Error(status, AfterSuffix(result.n));
   return kExitFailure;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "os/copy_file.h"
 #include "absl/types/span.h"
 #include "os/quote.h"
 #include "tools/human_bytes.h"
@@ -39,7 +40,37 @@ absl::Status SetSize(std::string_view value, std::optional<int64_t>& field) {
   return absl::OkStatus();
 }
 
-constexpr std::array<Option, 6> kOptions = {{
+// cp's values for --reflink and --sparse.
+template <typename When>
+absl::StatusOr<When> ParseAutoAlwaysNever(std::string_view value) {
+  if (value == "auto") return When::kAuto;
+  if (value == "always") return When::kAlways;
+  if (value == "never") return When::kNever;
+  return absl::InvalidArgumentError("want auto, always or never");
+}
+
+// cp's --preserve list: "mode", "timestamps", "ownership", "all", separated
+// by commas.
+absl::StatusOr<os::CopyFileOptions::Preserve> ParsePreserve(std::string_view value) {
+  os::CopyFileOptions::Preserve preserve;
+  for (std::string_view item : absl::StrSplit(value, ',')) {
+    if (item == "mode") {
+      preserve.mode = true;
+    } else if (item == "timestamps") {
+      preserve.timestamps = true;
+    } else if (item == "ownership") {
+      preserve.ownership = true;
+    } else if (item == "all") {
+      preserve = {.mode = true, .timestamps = true, .ownership = true};
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat(os::QuoteNameAlways(item), " is not one of mode, timestamps, ownership, all"));
+    }
+  }
+  return preserve;
+}
+
+constexpr std::array<Option, 11> kOptions = {{
     {"append", "", "Append to DST (opened with O_APPEND, not truncated).",
      [](std::string_view, CopyOptions& o) {
        o.append = true;
@@ -70,6 +101,51 @@ constexpr std::array<Option, 6> kOptions = {{
        o.progress = true;
        return absl::OkStatus();
      }},
+    {"reflink", "WHEN",
+     "Whole-file copies: clone (share extents) where the filesystem can (auto, the default), "
+     "clone or fail with nothing changed (always), or never clone (never). As cp's --reflink.",
+     [](std::string_view value, CopyOptions& o) {
+       absl::StatusOr<os::CopyFileOptions::Reflink> reflink = ParseAutoAlwaysNever<os::CopyFileOptions::Reflink>(value);
+       if (!reflink.ok()) return reflink.status();
+       o.whole_file_options.reflink = *reflink;
+       o.whole_file_option_given = true;
+       return absl::OkStatus();
+     }},
+    {"sparse", "WHEN",
+     "Whole-file copies: keep the source's holes (auto, the default), also turn 4 KiB blocks "
+     "of zeros into holes (always), or write every byte (never). As cp's --sparse.",
+     [](std::string_view value, CopyOptions& o) {
+       absl::StatusOr<os::CopyFileOptions::Sparse> sparse = ParseAutoAlwaysNever<os::CopyFileOptions::Sparse>(value);
+       if (!sparse.ok()) return sparse.status();
+       o.whole_file_options.sparse = *sparse;
+       o.whole_file_option_given = true;
+       return absl::OkStatus();
+     }},
+    {"preserve", "LIST",
+     "Whole-file copies: what DST takes from SRC besides its bytes, a comma-separated list of "
+     "mode, timestamps, ownership, or all. Without it, a new DST gets SRC's permission bits "
+     "less the umask, as cp without -p.",
+     [](std::string_view value, CopyOptions& o) {
+       absl::StatusOr<os::CopyFileOptions::Preserve> preserve = ParsePreserve(value);
+       if (!preserve.ok()) return preserve.status();
+       o.whole_file_options.preserve = *preserve;
+       o.whole_file_option_given = true;
+       return absl::OkStatus();
+     }},
+    {"atomic", "",
+     "Whole-file copies: copy into a temporary file beside DST and rename it over DST when "
+     "complete, so a failure leaves the old DST as it was.",
+     [](std::string_view, CopyOptions& o) {
+       o.whole_file_options.atomic = true;
+       o.whole_file_option_given = true;
+       return absl::OkStatus();
+     }},
+    {"sync", "", "Whole-file copies: fsync DST before finishing (before the rename).",
+     [](std::string_view, CopyOptions& o) {
+       o.whole_file_options.sync = true;
+       o.whole_file_option_given = true;
+       return absl::OkStatus();
+     }},
 }};
 
 const Option* FindOption(std::string_view name) {
@@ -80,21 +156,24 @@ const Option* FindOption(std::string_view name) {
 
 absl::Status UsageError(std::string_view message) { return absl::InvalidArgumentError(message); }
 
-// `text` wrapped to lines of at most `width` columns, each but the first
-// indented by `indent` spaces.
-std::string Wrap(std::string_view text, size_t indent, size_t width) {
+// `text` wrapped to lines of at most `width` columns, the first starting at
+// column `start`, each other indented by `indent` spaces.
+std::string Wrap(std::string_view text, size_t start, size_t indent, size_t width) {
   std::string out;
-  size_t column = indent;
+  size_t column = start;
+  bool line_empty = true;
   for (std::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
-    if (column > indent && column + 1 + word.size() > width) {
+    if (!line_empty && column + 1 + word.size() > width) {
       absl::StrAppend(&out, "\n", std::string(indent, ' '));
       column = indent;
-    } else if (column > indent) {
+      line_empty = true;
+    } else if (!line_empty) {
       out += ' ';
       ++column;
     }
     absl::StrAppend(&out, word);
     column += word.size();
+    line_empty = false;
   }
   return out;
 }
@@ -105,7 +184,7 @@ std::string HelpLine(std::string_view usage, std::string_view help) {
   constexpr size_t kWidth = 80;
   std::string line = absl::StrCat("  ", usage);
   line.resize(std::max(line.size() + 2, kHelpColumn), ' ');
-  absl::StrAppend(&line, Wrap(help, kHelpColumn, kWidth), "\n");
+  absl::StrAppend(&line, Wrap(help, line.size(), kHelpColumn, kWidth), "\n");
   return line;
 }
 
@@ -179,6 +258,15 @@ absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const char* const> args)
   if (o.src.empty() || o.dst.empty()) return UsageError("SRC and DST must not be empty");
   if (o.append && o.seek.has_value()) {
     return UsageError("--append and --seek cannot be used together");
+  }
+  if (o.whole_file_option_given && !o.whole_file()) {
+    return UsageError(
+        "--reflink, --sparse, --preserve, --atomic and --sync are for whole-file copies: "
+        "not with --append, --skip, --seek, --count, --progress or '-'");
+  }
+  if (o.whole_file_options.reflink == os::CopyFileOptions::Reflink::kAlways &&
+      o.whole_file_options.sparse != os::CopyFileOptions::Sparse::kAuto) {
+    return UsageError("--reflink=always can be used only with --sparse=auto");  // as cp
   }
   return command;
 }

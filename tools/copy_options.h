@@ -24,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "os/copy_file.h"
 
 namespace sysport::tools {
 
@@ -37,12 +38,23 @@ struct CopyOptions {
   std::optional<int64_t> count;
   bool stats = false;
   bool progress = false;
+  // --reflink, --sparse, --preserve, --atomic, --sync (cp's names and
+  // defaults): for whole-file copies only.
+  os::CopyFileOptions whole_file_options;
+  bool whole_file_option_given = false;
 
   bool src_is_stdin() const { return src == "-"; }
   bool dst_is_stdout() const { return dst == "-"; }
   // Whether DST is emptied before the copy: a path, without --append or
   // --seek. Standard output never is: its shell's > or >> has decided.
   bool truncates_dst() const { return !dst_is_stdout() && !append && !seek.has_value(); }
+  // Whether this is a whole-file copy, which os::CopyFile makes: two paths,
+  // and none of --append, --skip, --seek, --count, --progress (which copies
+  // in chunks to report between them).
+  bool whole_file() const {
+    return !src_is_stdin() && !dst_is_stdout() && !append && !skip.has_value() &&
+           !seek.has_value() && !count.has_value() && !progress;
+  }
 };
 
 // What the command line asks for.

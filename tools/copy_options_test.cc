@@ -149,5 +149,51 @@ TEST(CopyOptionsTest, VersionIsTheModulesVersion) {
   EXPECT_FALSE(kVersion.empty());
 }
 
+TEST(CopyOptionsTest, WholeFileOptionsTakeCpsValues) {
+  using Reflink = os::CopyFileOptions::Reflink;
+  using Sparse = os::CopyFileOptions::Sparse;
+  const CopyOptions defaults = Copy({"a", "b"});
+  EXPECT_TRUE(defaults.whole_file());
+  EXPECT_EQ(defaults.whole_file_options.reflink, Reflink::kAuto);
+  EXPECT_EQ(defaults.whole_file_options.sparse, Sparse::kAuto);
+  EXPECT_FALSE(defaults.whole_file_options.atomic);
+  const CopyOptions o = Copy({"--reflink=never", "--sparse", "always", "--preserve=mode,timestamps",
+                              "--atomic", "--sync", "a", "b"});
+  EXPECT_EQ(o.whole_file_options.reflink, Reflink::kNever);
+  EXPECT_EQ(o.whole_file_options.sparse, Sparse::kAlways);
+  EXPECT_TRUE(o.whole_file_options.preserve.mode);
+  EXPECT_TRUE(o.whole_file_options.preserve.timestamps);
+  EXPECT_FALSE(o.whole_file_options.preserve.ownership);
+  EXPECT_TRUE(o.whole_file_options.atomic);
+  EXPECT_TRUE(o.whole_file_options.sync);
+  const CopyOptions all = Copy({"--preserve=all", "--reflink=always", "a", "b"});
+  EXPECT_TRUE(all.whole_file_options.preserve.ownership);
+  EXPECT_EQ(all.whole_file_options.reflink, Reflink::kAlways);
+}
+
+TEST(CopyOptionsTest, WholeFileOptionsRefuseWhatCpRefuses) {
+  EXPECT_EQ(Error({"--reflink=yes", "a", "b"}), "invalid --reflink 'yes': want auto, always or never");
+  EXPECT_EQ(Error({"--sparse=", "a", "b"}), "invalid --sparse '': want auto, always or never");
+  EXPECT_EQ(Error({"--sparse=Always", "a", "b"}),
+            "invalid --sparse 'Always': want auto, always or never");
+  EXPECT_EQ(Error({"--preserve=mode,links", "a", "b"}),
+            "invalid --preserve 'mode,links': 'links' is not one of mode, timestamps, ownership, "
+            "all");
+  EXPECT_EQ(Error({"--preserve=mode,", "a", "b"}),
+            "invalid --preserve 'mode,': '' is not one of mode, timestamps, ownership, all");
+  EXPECT_EQ(Error({"--reflink=always", "--sparse=never", "a", "b"}),
+            "--reflink=always can be used only with --sparse=auto");
+  // Partial and stream copies are io::Copy's, which has no such choices.
+  for (const char* partial : {"--append", "--count=1", "--skip=1", "--seek=1", "--progress"}) {
+    EXPECT_EQ(Error({"--atomic", partial, "a", "b"}),
+              "--reflink, --sparse, --preserve, --atomic and --sync are for whole-file copies: "
+              "not with --append, --skip, --seek, --count, --progress or '-'")
+        << partial;
+    EXPECT_FALSE(Copy({partial, "a", "b"}).whole_file()) << partial;
+  }
+  EXPECT_FALSE(Error({"--sync", "-", "b"}).empty());
+  EXPECT_FALSE(Copy({"a", "-"}).whole_file());
+}
+
 }  // namespace
 }  // namespace sysport::tools

@@ -22,11 +22,15 @@ std::string Rate(int64_t bytes, absl::Duration elapsed) {
   return absl::StrCat(HumanBytes(static_cast<int64_t>(static_cast<double>(bytes) / seconds)), "/s");
 }
 
-// "copy_file_range 100%", "copy_file_range 42%, read/write 58%", ...: each
-// path's share of the bytes the copy's File::ReadFrom calls moved.
+// "copy_file_range 100%", "copy_file_range 42%, read/write 58%", "FICLONE
+// 100%", ...: each path's share of the bytes the copy moved (holes, which
+// nothing moved, are on the counters' own "holes:" line).
 std::string PathLine(int64_t bytes, const os::CopyCounters::Totals& totals) {
   const int64_t carried = totals.kernel_bytes() + totals.read_write.bytes;
-  if (carried == 0) return bytes == 0 ? "no bytes moved" : "not through os::File::ReadFrom";
+  if (carried == 0) {
+    if (bytes == 0) return "no bytes moved";
+    return totals.hole_bytes == bytes ? "holes only" : "not through os::File::ReadFrom";
+  }
   std::vector<std::pair<std::string, int64_t>> shares;
   for (int i = 0; i < poll::kNumCopyMethods; ++i) {
     const auto method = static_cast<poll::CopyMethod>(i);

@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
+#include "syscall/errno.h"
 #include "syscall/result.h"
 #include "syscall/unix.h"
 
@@ -93,6 +94,8 @@ class CopySyscalls {
   virtual syscall::Result<int> SetPipeSize(int fd, int size) = 0;
   virtual syscall::Result<int> GetPipeSize(int fd) = 0;
   virtual syscall::Result<int> Poll(absl::Span<struct pollfd> fds, int timeout_ms) = 0;
+  // ioctl(dst_fd, FICLONE, src_fd).
+  virtual syscall::Errno Ficlone(int dst_fd, int src_fd) = 0;
   virtual syscall::KernelVersion KernelVersion() = 0;
 
   std::atomic<KernelCheck> copy_file_range_kernel{KernelCheck::kUnknown};

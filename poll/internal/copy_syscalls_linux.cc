@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "poll/internal/copy_syscalls.h"
+#include "syscall/errno.h"
 #include "syscall/linux.h"
 #include "syscall/result.h"
 #include "syscall/unix.h"
@@ -37,6 +38,9 @@ class RealSyscalls final : public CopySyscalls {
   syscall::Result<int> GetPipeSize(int fd) override { return syscall::GetPipeSize(fd); }
   syscall::Result<int> Poll(absl::Span<struct pollfd> fds, int timeout_ms) override {
     return syscall::Poll(fds, timeout_ms);
+  }
+  syscall::Errno Ficlone(int dst_fd, int src_fd) override {
+    return syscall::Ficlone(dst_fd, src_fd);
   }
   syscall::KernelVersion KernelVersion() override { return syscall::GetKernelVersion(); }
 };

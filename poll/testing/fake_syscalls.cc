@@ -123,6 +123,11 @@ std::vector<FakeSyscalls::CopyFileRangeCall> FakeSyscalls::copy_file_range_calls
   return copy_file_range_calls_;
 }
 
+int FakeSyscalls::ficlone_calls() const {
+  absl::MutexLock lock(&mu_);
+  return ficlone_calls_;
+}
+
 std::vector<FakeSyscalls::SendFileCall> FakeSyscalls::sendfile_calls() const {
   absl::MutexLock lock(&mu_);
   return sendfile_calls_;
@@ -212,6 +217,17 @@ syscall::Result<int> FakeSyscalls::Poll(absl::Span<struct pollfd> fds, int timeo
     }
   }
   return FailOrPass<int>(poll, [=] { return syscall::Poll(fds, timeout_ms); });
+}
+
+syscall::Errno FakeSyscalls::Ficlone(int dst_fd, int src_fd) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++ficlone_calls_;
+  }
+  const ScriptedCall::Action action = ficlone.NextRound();
+  if (action.before) action.before();
+  if (action.fail.has_value()) return *action.fail;
+  return syscall::Ficlone(dst_fd, src_fd);
 }
 
 syscall::KernelVersion FakeSyscalls::KernelVersion() {

@@ -117,6 +117,9 @@ class FakeSyscalls final : public internal::CopySyscalls {
   ScriptedCall pipe;
   ScriptedCall set_pipe_size;
   ScriptedCall poll;
+  // FICLONE's rounds: FailRound scripts an errno; the others do not apply
+  // (a clone is all or nothing).
+  ScriptedCall ficlone;
 
   // copy_file_range's probe answer and count (as copy_file_range.SetProbeResult).
   void SetProbeResult(syscall::Errno err) { copy_file_range.SetProbeResult(err); }
@@ -130,6 +133,7 @@ class FakeSyscalls final : public internal::CopySyscalls {
   std::vector<SpliceCall> splice_calls() const;
   std::vector<PollCall> poll_calls() const;
   int pipes_made() const;
+  int ficlone_calls() const;
   int kernel_version_queries() const;
 
   syscall::Result<size_t> CopyFileRange(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off,
@@ -141,6 +145,7 @@ class FakeSyscalls final : public internal::CopySyscalls {
   syscall::Result<int> SetPipeSize(int fd, int size) override;
   syscall::Result<int> GetPipeSize(int fd) override;
   syscall::Result<int> Poll(absl::Span<struct pollfd> fds, int timeout_ms) override;
+  syscall::Errno Ficlone(int dst_fd, int src_fd) override;
   syscall::KernelVersion KernelVersion() override;
 
  private:
@@ -151,6 +156,7 @@ class FakeSyscalls final : public internal::CopySyscalls {
   std::vector<SpliceCall> splice_calls_ ABSL_GUARDED_BY(mu_);
   std::vector<PollCall> poll_calls_ ABSL_GUARDED_BY(mu_);
   int pipes_made_ ABSL_GUARDED_BY(mu_) = 0;
+  int ficlone_calls_ ABSL_GUARDED_BY(mu_) = 0;
   int kernel_version_queries_ ABSL_GUARDED_BY(mu_) = 0;
 
   internal::CopySyscalls* const previous_;

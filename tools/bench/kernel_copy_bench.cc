@@ -44,7 +44,7 @@
 #include "io/io.h"
 #include "os/copy_observer.h"
 #include "os/file.h"
-#include "tools/bench/reader_only.h"
+#include "tools/bench/copy_paths.h"
 
 namespace sysport::bench {
 namespace {

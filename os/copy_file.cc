@@ -1,0 +1,614 @@
+// os::CopyFile: the whole-file copy (see os/copy_file.h). The decisions are
+// made here, each once, from what fstat(2) and lseek(2) say; the in-kernel
+// methods and unnamed temporary files are the platform part
+// (os/internal/kernel_copy_file.h).
+
+#include "os/copy_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "io/io.h"
+#include "os/copy_observer.h"
+#include "os/error.h"
+#include "os/file.h"
+#include "os/quote.h"
+#include "os/internal/file_access.h"
+#include "os/internal/kernel_copy_file.h"
+#include "poll/copy_result.h"
+#include "poll/error.h"
+#include "poll/fd.h"
+#include "syscall/errno.h"
+#include "syscall/unix.h"
+
+namespace sysport::os {
+namespace {
+
+using Reflink = CopyFileOptions::Reflink;
+using Sparse = CopyFileOptions::Sparse;
+
+// st_blocks counts 512-byte units on Linux whatever the filesystem's block size.
+constexpr int64_t kStatBlockSize = 512;
+
+// The granule of zero detection (Sparse::kAlways): a run of zeros becomes a
+// hole only in whole, aligned blocks of this size, the page and block size of
+// every common Linux filesystem, so the holes are real ones.
+constexpr int64_t kZeroBlock = 4096;
+
+// The read/write loop's buffer for data extents: io::Copy's own size, a
+// multiple of kZeroBlock.
+constexpr auto kExtentBuffer = static_cast<int64_t>(io::kCopyBufferSize);
+static_assert(kExtentBuffer % kZeroBlock == 0);
+
+absl::Status ErrorOf(const char* op, const File& file, const poll::Error& err) {
+  if (err.ok()) return absl::OkStatus();
+  if (err.closing()) return ClosedError(op, file.Name());
+  return PathError(op, file.Name(), err.errno_value());
+}
+
+bool IsZero(absl::Span<const char> block) {
+  return std::all_of(block.begin(), block.end(), [](char c) { return c == 0; });
+}
+
+// What the extent copy did, for the result and the observer. Every byte of
+// the destination up to `end` was written by one of the two methods or left
+// as a hole, so the holes are what the counts do not cover.
+struct Progress {
+  int64_t end = 0;  // how far the destination holds the source: data and holes
+  // copy_file_range(2)'s share, summed over the extents, and the outcome
+  // that stopped it (a fallback sends the rest to the read/write loop).
+  bool kernel_tried = false;
+  int64_t kernel_bytes = 0;
+  int64_t kernel_syscalls = 0;
+  std::optional<poll::CopyResult> kernel_stopped;
+  ReadWriteCounts read_write;
+
+  int64_t holes() const { return end - kernel_bytes - read_write.bytes; }
+};
+
+// Copies [offset, offset + len) of src to the same place in dst with read(2)
+// and write(2); with `zeros_to_holes`, skips (leaves as holes) every aligned
+// kZeroBlock of zeros. Stops early where the source ends.
+absl::Status ReadWriteRange(File& src, File& dst, int64_t offset, int64_t len, bool zeros_to_holes,
+                            Progress& p) {
+  poll::FD& in = internal::FileAccess::Fd(src);
+  poll::FD& out = internal::FileAccess::Fd(dst);
+  if (poll::IoResult r = in.Seek(offset, SEEK_SET); !r.ok()) return ErrorOf("seek", src, r.err);
+  int64_t dst_pos = -1;  // unknown: seek before the first write
+  std::vector<char> buf(static_cast<size_t>(kExtentBuffer));
+  int64_t pos = offset;  // the source offset of buf[0]
+  // Writes buf[from, to) to its place in dst with one write(2) (two, with a
+  // seek, after a hole).
+  auto write_run = [&](int64_t from, int64_t to) -> absl::Status {
+    if (from == to) return absl::OkStatus();
+    const int64_t at = pos + from;
+    if (dst_pos != at) {
+      if (poll::IoResult r = out.Seek(at, SEEK_SET); !r.ok()) return ErrorOf("seek", dst, r.err);
+    }
+    ++p.read_write.writes;
+    const poll::IoResult w =
+        out.Write(absl::MakeConstSpan(buf.data() + from, static_cast<size_t>(to - from)));
+    p.read_write.bytes += w.n;
+    if (!w.ok()) {
+      p.end = at + w.n;
+      return ErrorOf("write", dst, w.err);
+    }
+    dst_pos = pos + to;
+    p.end = dst_pos;
+    return absl::OkStatus();
+  };
+  const int64_t end = offset + len;
+  while (pos < end) {
+    const int64_t want = std::min(kExtentBuffer, end - pos);
+    const poll::IoResult got = in.Read(absl::MakeSpan(buf.data(), static_cast<size_t>(want)));
+    ++p.read_write.reads;
+    if (!got.ok()) return ErrorOf("read", src, got.err);
+    if (got.n == 0) break;  // the source shrank: it ends here
+    int64_t run = 0;        // where the data not yet written starts in buf
+    if (zeros_to_holes) {
+      // Blocks aligned to file offsets, so a hole covers whole filesystem blocks.
+      for (int64_t done = 0; done < got.n;) {
+        const int64_t at = pos + done;
+        const int64_t block_end = std::min((at / kZeroBlock + 1) * kZeroBlock, pos + got.n);
+        const auto block =
+            absl::MakeConstSpan(buf.data() + done, static_cast<size_t>(block_end - at));
+        if (block_end - at == kZeroBlock && IsZero(block)) {
+          if (absl::Status s = write_run(run, done); !s.ok()) return s;
+          run = block_end - pos;
+          p.end = block_end;
+        }
+        done = block_end - pos;
+      }
+    }
+    if (absl::Status s = write_run(run, got.n); !s.ok()) return s;
+    pos += got.n;
+  }
+  return absl::OkStatus();
+}
+
+// One data extent [offset, offset + len): copy_file_range(2) while the
+// kernel takes it, the read/write loop for the rest. Sets *source_ended if
+// the source ended before the extent did.
+absl::Status CopyExtent(File& src, File& dst, int64_t offset, int64_t len, bool use_kernel,
+                        bool zeros_to_holes, Progress& p, bool* source_ended) {
+  int64_t done = 0;
+  if (use_kernel) {
+    const poll::CopyResult r = internal::KernelCopyRange(dst, offset, src, offset, len);
+    p.kernel_tried = true;
+    p.kernel_bytes += r.n();
+    p.kernel_syscalls += r.syscalls();
+    done = r.n();
+    p.end = offset + done;
+    switch (r.outcome()) {
+      case poll::CopyResult::Outcome::kEnded:
+        *source_ended = done < len;
+        return absl::OkStatus();
+      case poll::CopyResult::Outcome::kFailed:
+        p.kernel_stopped = r;
+        if (r.error().closing()) return ClosedError("write", dst.Name());
+        return PathError("write", dst.Name(), r.error().errno_value(), poll::Name(r.method()));
+      case poll::CopyResult::Outcome::kFellBack:
+        p.kernel_stopped = r;
+        break;
+    }
+  }
+  absl::Status status = ReadWriteRange(src, dst, offset + done, len - done, zeros_to_holes, p);
+  if (status.ok() && p.end < offset + len) *source_ended = true;
+  return status;
+}
+
+// The extent copy: the data between the source's holes (lseek SEEK_DATA and
+// SEEK_HOLE), up to `size`, the size the source had when the copy began.
+// nullopt if the source's filesystem cannot say where its data is (EINVAL:
+// SEEK_DATA unknown) before anything was copied: the caller copies plainly.
+std::optional<absl::Status> CopyExtents(File& src, File& dst, int64_t size, bool use_kernel,
+                                        bool zeros_to_holes, Progress& p) {
+  poll::FD& in = internal::FileAccess::Fd(src);
+  int64_t offset = 0;
+  while (offset < size) {
+    const poll::IoResult data = in.Seek(offset, SEEK_DATA);
+    int64_t data_start = size;
+    if (data.ok()) {
+      data_start = std::min(data.n, size);
+    } else if (data.err == poll::Error(syscall::Errno(ENXIO))) {
+      // No data at or after offset: the rest, up to the size the copy
+      // began with, is a hole (or the source shrank, which the size that
+      // ftruncate sets cannot tell apart; either way nothing is read past it).
+    } else if (offset == 0 && data.err == poll::Error(syscall::Errno(EINVAL))) {
+      // SEEK_DATA unknown (Linux before 3.1, some FUSE filesystems).
+      return std::nullopt;
+    } else {
+      return ErrorOf("seek", src, data.err);
+    }
+    p.end = data_start;
+    if (data_start >= size) break;
+    const poll::IoResult hole = in.Seek(data_start, SEEK_HOLE);
+    if (!hole.ok()) return ErrorOf("seek", src, hole.err);
+    const int64_t data_end = std::min(hole.n, size);
+    bool source_ended = false;
+    absl::Status status =
+        CopyExtent(src, dst, data_start, data_end - data_start,
+                   use_kernel && !p.kernel_stopped.has_value(), zeros_to_holes, p, &source_ended);
+    if (!status.ok() || source_ended) return status;
+    offset = data_end;
+  }
+  return absl::OkStatus();
+}
+
+// One report per decision, however many extents it took: copy_file_range's
+// bytes and calls over all extents, with the outcome that stopped it.
+void Report(CopyObserver* observer, const Progress& p) {
+  if (observer == nullptr) return;
+  if (p.kernel_tried) {
+    constexpr poll::CopyMethod kMethod = poll::CopyMethod::kCopyFileRange;
+    const std::optional<poll::CopyResult>& stop = p.kernel_stopped;
+    const poll::CopyProgress done{.bytes = p.kernel_bytes, .syscalls = p.kernel_syscalls};
+    if (!stop.has_value()) {
+      observer->OnKernelCopy(poll::CopyResult::Ended(kMethod, done));
+    } else if (stop->outcome() == poll::CopyResult::Outcome::kFailed) {
+      observer->OnKernelCopy(
+          poll::CopyResult::Failed(kMethod, done, stop->error()));
+    } else {
+      observer->OnKernelCopy(poll::CopyResult::FellBack(kMethod, done, stop->fallback(),
+                                                        stop->fallback_errno()));
+    }
+  }
+  if (p.read_write.reads > 0) observer->OnReadWrite(p.read_write);
+  observer->OnHoles(p.holes());
+}
+
+// The plain copy of a source with no holes to keep, from the start of both
+// files, at most `size` bytes (all there is when the size is 0, as procfs and
+// sysfs report for files that have data): File::ReadFrom, or with
+// `use_kernel` false the read/write loop alone.
+io::Result PlainCopy(File& src, File& dst, int64_t size, bool use_kernel, bool at_start,
+                     CopyObserver* observer) {
+  const int64_t limit = size > 0 ? size : std::numeric_limits<int64_t>::max() / 2;
+  if (!use_kernel) {
+    Progress p;
+    absl::Status status = ReadWriteRange(src, dst, 0, limit, /*zeros_to_holes=*/false, p);
+    Report(observer, p);
+    return {p.end, status};
+  }
+  if (!at_start) {
+    if (absl::StatusOr<int64_t> r = src.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
+    if (absl::StatusOr<int64_t> r = dst.Seek(0, SEEK_SET); !r.ok()) return {0, r.status()};
+  }
+  io::LimitedReader limited(src, limit);
+  io::Result r = dst.ReadFrom(limited);  // reports to the observer itself
+  if (observer != nullptr) observer->OnHoles(0);
+  return r;
+}
+
+bool CopiesExtents(Sparse sparse, const FileInfo& src) {
+  // The source has holes: fewer 512-byte units allocated than its size
+  // needs (coreutils' infer_scantype). A source without holes gains nothing
+  // from SEEK_DATA and its two extra system calls, unless zeros are to
+  // become holes.
+  if (sparse == Sparse::kAlways) return true;
+  return sparse == Sparse::kAuto && src.blocks * kStatBlockSize < src.size;
+}
+
+absl::Status SetMetadata(File& dst, const FileInfo& src, const CopyFileOptions::Preserve& keep) {
+  poll::FD& out = internal::FileAccess::Fd(dst);
+  if (keep.ownership) {
+    poll::Error err = out.Chown(src.uid, src.gid);
+    // Only root (CAP_CHOWN) gives files away; an owner may still set the
+    // group to one of its own groups. Neither is an error, as in cp.
+    if (err == poll::Error(syscall::Errno(EPERM))) {
+      err = out.Chown(static_cast<uid_t>(-1), src.gid);
+    }
+    if (!err.ok() && err != poll::Error(syscall::Errno(EPERM))) return ErrorOf("chown", dst, err);
+  }
+  // After chown, which clears setuid and setgid.
+  if (keep.mode) {
+    if (poll::Error err = out.Chmod(src.permissions()); !err.ok()) {
+      return ErrorOf("chmod", dst, err);
+    }
+  }
+  if (keep.timestamps) {
+    const poll::Error err =
+        out.SetTimes(absl::ToTimespec(src.access_time), absl::ToTimespec(src.modification_time));
+    if (!err.ok()) return ErrorOf("utimes", dst, err);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOptions(const CopyFileOptions& options) {
+  if (options.reflink == Reflink::kAlways && options.sparse != Sparse::kAuto) {
+    // cp refuses the same pair.
+    return absl::InvalidArgumentError(
+        "a clone shares the source's extents as they are, holes and zeros alike: "
+        "reflink=always needs sparse=auto");
+  }
+  return absl::OkStatus();
+}
+
+// cp's message, with names quoted as coreutils quotes them.
+absl::Status SameFileError(const std::string& src, const std::string& dst) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(QuoteNameAlways(src), " and ", QuoteNameAlways(dst), " are the same file"));
+}
+
+// Where a copy starts from: the destination's size (what must be truncated
+// unless a clone replaces it) and whether both file offsets are known to be
+// 0 (files this copy opened), which saves two lseek(2)s.
+struct Start {
+  int64_t dst_size = 0;
+  bool offsets_at_zero = false;
+};
+
+// The copy into an open regular destination whose bytes hold nothing the
+// copy must keep.
+// Sets a File's observer for as long as it lives, then puts back the one it had.
+class ObserverRestorer {
+ public:
+  ObserverRestorer(File& file, CopyObserver* observer)
+      : file_(file), previous_(file.copy_observer()) {
+    file.SetCopyObserver(observer);
+  }
+  ~ObserverRestorer() { file_.SetCopyObserver(previous_); }
+  ObserverRestorer(const ObserverRestorer&) = delete;
+  ObserverRestorer& operator=(const ObserverRestorer&) = delete;
+  ObserverRestorer(ObserverRestorer&&) = delete;
+  ObserverRestorer& operator=(ObserverRestorer&&) = delete;
+
+ private:
+  File& file_;
+  CopyObserver* previous_;
+};
+
+// The clone, where the options allow one: the copy's result if the clone
+// decided it (done, failed, or refused under reflink=always), else nullopt
+// and nothing changed.
+std::optional<io::Result> TryClone(File& src, File& dst, const CopyFileOptions& options,
+                                   CopyObserver* observer) {
+  if (options.reflink == Reflink::kNever || options.sparse != Sparse::kAuto) return std::nullopt;
+  const poll::CopyResult clone = internal::KernelClone(dst, src);
+  if (observer != nullptr) observer->OnKernelCopy(clone);
+  switch (clone.outcome()) {
+    case poll::CopyResult::Outcome::kEnded:
+      if (observer != nullptr) observer->OnHoles(0);
+      return io::Result{clone.n(), absl::OkStatus()};
+    case poll::CopyResult::Outcome::kFailed:
+      if (clone.error().closing()) return io::Result{0, ClosedError("write", dst.Name())};
+      return io::Result{0, PathError("write", dst.Name(), clone.error().errno_value(),
+                                     poll::Name(clone.method()))};
+    case poll::CopyResult::Outcome::kFellBack:
+      break;
+  }
+  if (options.reflink != Reflink::kAlways) return std::nullopt;
+  // Decided without the kernel (the stub build, an appending destination):
+  // say so with the errno the kernel would have given.
+  const syscall::Errno err =
+      clone.fallback_errno().ok() ? syscall::Errno(EOPNOTSUPP) : clone.fallback_errno();
+  return io::Result{0, PathError("clone", dst.Name(), err, poll::Name(clone.method()))};
+}
+
+io::Result CopyContents(File& src, File& dst, const FileInfo& info, Start start,
+                        const CopyFileOptions& options, CopyObserver* observer) {
+  if (std::optional<io::Result> cloned = TryClone(src, dst, options, observer)) return *cloned;
+
+  poll::FD& out = internal::FileAccess::Fd(dst);
+  // Not when empty already (a new file): on ext4, truncating a file to 0
+  // makes its close(2) flush it (the auto_da_alloc heuristic for programs
+  // that replace files by truncation).
+  if (start.dst_size != 0) {
+    if (poll::Error err = out.Truncate(0); !err.ok()) return {0, ErrorOf("truncate", dst, err)};
+  }
+  // The observer sees ReadFrom's own reports for the plain copy.
+  const ObserverRestorer restore(dst, observer);
+
+  const bool zeros_to_holes = options.sparse == Sparse::kAlways;
+  // copy_file_range(2) is not used where the caller said no clones: it
+  // clones by itself on XFS, btrfs and NFS 4.2 (coreutils avoids it there
+  // too). Nor where zeros are to become holes: it would copy them blind, so
+  // cp --sparse=always reads the data instead.
+  const bool use_kernel = options.reflink != Reflink::kNever && !zeros_to_holes;
+  if (!CopiesExtents(options.sparse, info)) {
+    return PlainCopy(src, dst, info.size, use_kernel, start.offsets_at_zero, observer);
+  }
+
+  Progress p;
+  const std::optional<absl::Status> extents =
+      CopyExtents(src, dst, info.size, use_kernel, zeros_to_holes, p);
+  if (!extents.has_value()) {  // the source cannot say where its holes are
+    return PlainCopy(src, dst, info.size, use_kernel, /*at_start=*/false, observer);
+  }
+  Report(observer, p);
+  if (!extents->ok()) return {p.end, *extents};
+  // The size, and with it the holes at the end; the holes inside are there
+  // already, where nothing was written.
+  if (poll::Error err = out.Truncate(p.end); !err.ok()) {
+    return {p.end, ErrorOf("truncate", dst, err)};
+  }
+  // Leave both offsets at the end, as after a sequential copy.
+  (void)src.Seek(p.end, SEEK_SET);
+  (void)dst.Seek(p.end, SEEK_SET);
+  return {p.end, absl::OkStatus()};
+}
+
+io::Result CopyOpen(File& src, File& dst, const FileInfo& src_info, Start start,
+                    const CopyFileOptions& options, CopyObserver* observer) {
+  io::Result r = CopyContents(src, dst, src_info, start, options, observer);
+  if (!r.ok()) return r;
+  if (absl::Status s = SetMetadata(dst, src_info, options.preserve); !s.ok()) return {r.n, s};
+  if (options.sync) {
+    if (absl::Status s = dst.Sync(); !s.ok()) return {r.n, s};
+  }
+  return r;
+}
+
+// --- the path overload ---
+
+std::pair<std::string, std::string> SplitPath(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return {".", path};
+  if (slash == 0) return {"/", path.substr(1)};
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+// "DIR/.NAME.<pid>-<n>.tmp", unique within this process and, with the
+// process id, among processes; O_EXCL settles any clash that remains.
+std::string TempName(const std::string& dir, const std::string& base) {
+  static std::atomic<uint64_t> counter{0};
+  const uint64_t n = counter.fetch_add(1) ^ static_cast<uint64_t>(absl::GetCurrentTimeNanos());
+  return absl::StrFormat("%s/.%s.%d-%x.tmp", dir, base, static_cast<int>(::getpid()), n);
+}
+
+// A temporary file in dst's directory, and what it is called (empty while
+// it has no name).
+struct Temp {
+  Temp() = default;
+  ~Temp() {
+    if (file != nullptr) (void)file->Close();
+    if (!name.empty()) (void)syscall::Unlinkat(AT_FDCWD, name.c_str(), 0);
+  }
+  Temp(const Temp&) = delete;
+  Temp& operator=(const Temp&) = delete;
+  Temp(Temp&&) = delete;
+  Temp& operator=(Temp&&) = delete;
+
+  std::unique_ptr<File> file;
+  std::string name;
+};
+
+absl::Status OpenTemp(const std::string& dst_path, mode_t perm, Temp& temp) {
+  const auto [dir, base] = SplitPath(dst_path);
+  absl::StatusOr<std::unique_ptr<File>> unnamed = internal::OpenUnnamed(dir, dst_path, perm);
+  if (unnamed.ok()) {
+    temp.file = *std::move(unnamed);
+    return absl::OkStatus();
+  }
+  if (!absl::IsUnimplemented(unnamed.status())) return unnamed.status();
+  // Bounded: a clash needs another file of the same process id and counter.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string name = TempName(dir, base);
+    absl::StatusOr<std::unique_ptr<File>> named =
+        File::OpenFile(name, O_WRONLY | O_CREAT | O_EXCL, perm);
+    if (named.ok()) {
+      temp.file = *std::move(named);
+      temp.name = std::move(name);
+      return absl::OkStatus();
+    }
+    if (ErrnoOf(named.status()) != EEXIST) return named.status();
+  }
+  return PathError("open", dst_path, syscall::Errno(EEXIST), "temporary file");
+}
+
+// Names the finished temporary file if it has no name yet, closes it (NFS
+// reports write errors at close) and renames it over dst.
+absl::Status Publish(Temp& temp, const std::string& dst_path) {
+  if (temp.name.empty()) {
+    const auto [dir, base] = SplitPath(dst_path);
+    for (int attempt = 0;; ++attempt) {
+      std::string name = TempName(dir, base);
+      absl::Status linked = internal::LinkUnnamed(*temp.file, name);
+      if (linked.ok()) {
+        temp.name = std::move(name);
+        break;
+      }
+      if (ErrnoOf(linked) != EEXIST || attempt == 100) return linked;
+    }
+  }
+  absl::Status closed = temp.file->Close();
+  temp.file.reset();
+  if (!closed.ok()) return closed;
+  const syscall::Errno err =
+      syscall::Renameat(AT_FDCWD, temp.name.c_str(), AT_FDCWD, dst_path.c_str());
+  if (!err.ok()) return PathError("rename", temp.name, err);
+  temp.name.clear();  // it is dst now
+  return absl::OkStatus();
+}
+
+// The regular file (or none) at `path`, without opening it for reading or
+// writing: O_PATH opens a FIFO without waiting for a writer.
+std::optional<FileInfo> StatPath(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<File>> f = File::OpenFile(path, O_PATH, 0);
+  if (!f.ok()) return std::nullopt;
+  absl::StatusOr<FileInfo> info = (*f)->Stat();
+  if (!info.ok()) return std::nullopt;
+  return *info;
+}
+
+bool Same(const FileInfo& a, const FileInfo& b) {
+  return a.device == b.device && a.inode == b.inode;
+}
+
+io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& dst_path,
+                      const CopyFileOptions& options) {
+  const std::optional<FileInfo> old = StatPath(dst_path);
+  if (old.has_value() && Same(*old, src_info)) return {0, SameFileError(src.Name(), dst_path)};
+  // The new file looks as the old one did (cp keeps an existing
+  // destination's mode and owner), or as a new copy would.
+  const mode_t perm = old.has_value() ? old->permissions() : (src_info.permissions() & 0777);
+  Temp temp;
+  if (absl::Status s = OpenTemp(dst_path, perm, temp); !s.ok()) return {0, s};
+  if (old.has_value()) {
+    poll::FD& out = internal::FileAccess::Fd(*temp.file);
+    // The umask applied at open; the old file's bits are what it had.
+    if (poll::Error err = out.Chmod(old->permissions()); !err.ok()) {
+      return {0, ErrorOf("chmod", *temp.file, err)};
+    }
+    // Where permitted (root, or the owner keeping a group of its own).
+    (void)out.Chown(old->uid, old->gid);
+  }
+  io::Result r = CopyOpen(src, *temp.file, src_info, {.dst_size = 0, .offsets_at_zero = true},
+                          options, options.observer);
+  if (!r.ok()) return r;
+  if (absl::Status s = Publish(temp, dst_path); !s.ok()) return {r.n, s};
+  return r;
+}
+
+}  // namespace
+
+io::Result CopyFile(File& src, File& dst, const CopyFileOptions& options) {
+  if (absl::Status s = CheckOptions(options); !s.ok()) return {0, s};
+  absl::StatusOr<FileInfo> src_info = src.Stat();
+  if (!src_info.ok()) return {0, src_info.status()};
+  absl::StatusOr<FileInfo> dst_info = dst.Stat();
+  if (!dst_info.ok()) return {0, dst_info.status()};
+  if (Same(*src_info, *dst_info) && src_info->IsRegular()) {
+    return {0, SameFileError(src.Name(), dst.Name())};
+  }
+  if (!src_info->IsRegular() || !dst_info->IsRegular() || internal::FileAccess::AppendMode(dst)) {
+    // A pipe, a device, an appending destination: a stream of bytes, not a file to replace.
+    return dst.ReadFrom(src);
+  }
+  return CopyOpen(src, dst, *src_info, {.dst_size = dst_info->size, .offsets_at_zero = false},
+                  options, dst.copy_observer());
+}
+
+io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
+                    const CopyFileOptions& options) {
+  if (absl::Status s = CheckOptions(options); !s.ok()) return {0, s};
+  // By name first: opening a FIFO waits for a writer, so `copy ff ff` must be
+  // refused before. The open files are compared again below.
+  if (absl::StatusOr<FileInfo> a = Stat(src_path), b = Stat(dst_path);
+      a.ok() && b.ok() && Same(*a, *b)) {
+    return {0, SameFileError(src_path, dst_path)};
+  }
+  absl::StatusOr<std::unique_ptr<File>> src = File::Open(src_path);
+  if (!src.ok()) return {0, src.status()};
+  absl::StatusOr<FileInfo> src_info = (*src)->Stat();
+  if (!src_info.ok()) return {0, src_info.status()};
+  if (src_info->IsDirectory()) {
+    return {0, PathError("read", src_path, syscall::Errno(EISDIR))};
+  }
+  if (options.atomic) return CopyAtomic(**src, *src_info, dst_path, options);
+
+  // Create the destination only if it is not there, and truncate nothing
+  // yet: a refused reflink=always, or the same file under another name,
+  // must leave it as it was.
+  bool created = true;
+  const mode_t new_perm = src_info->permissions() & 0777;
+  absl::StatusOr<std::unique_ptr<File>> dst =
+      File::OpenFile(dst_path, O_WRONLY | O_CREAT | O_EXCL, new_perm);
+  if (!dst.ok() && ErrnoOf(dst.status()) == EEXIST) {
+    created = false;
+    dst = File::OpenFile(dst_path, O_WRONLY, 0);
+  }
+  if (!dst.ok()) return {0, dst.status()};
+  absl::StatusOr<FileInfo> dst_info = (*dst)->Stat();
+  if (!dst_info.ok()) return {0, dst_info.status()};
+  if (Same(*src_info, *dst_info)) return {0, SameFileError(src_path, dst_path)};
+
+  io::Result r;
+  if (!src_info->IsRegular() || !dst_info->IsRegular()) {
+    const ObserverRestorer restore(**dst, options.observer);
+    r = (*dst)->ReadFrom(**src);
+  } else {
+    r = CopyOpen(**src, **dst, *src_info, {.dst_size = dst_info->size, .offsets_at_zero = true},
+                 options, options.observer);
+  }
+  if (!r.ok() && created && r.n == 0 && options.reflink == Reflink::kAlways) {
+    // Nothing was cloned into the file this copy made: leave nothing behind.
+    (void)(*dst)->Close();
+    (void)syscall::Unlinkat(AT_FDCWD, dst_path.c_str(), 0);
+    return r;
+  }
+  if (absl::Status s = (*dst)->Close(); !s.ok() && r.ok()) return {r.n, s};
+  return r;
+}
+
+}  // namespace sysport::os

@@ -1,0 +1,97 @@
+#ifndef SYSPORT_OS_COPY_FILE_H_
+#define SYSPORT_OS_COPY_FILE_H_
+
+// Whole-file copies, as GNU cp makes them and better: a sequence of
+// decisions, each made once.
+//
+//   1. Clone (ioctl FICLONE) where the filesystem shares extents (XFS with
+//      reflink=1, btrfs, bcachefs, OCFS2, NFS 4.2): one call, any size.
+//   2. Else, for a source with holes (fewer blocks allocated than its size),
+//      copy only its data extents (lseek SEEK_DATA/SEEK_HOLE), each with
+//      copy_file_range(2) at explicit offsets and, for what the kernel
+//      refuses, a read/write loop; the holes stay holes, and ftruncate(2)
+//      sets the final size.
+//   3. Else File::ReadFrom: copy_file_range(2), then the read/write loop.
+//
+// Only the size the source had when the copy began is copied: a source that
+// grows meanwhile is not followed, one that shrinks ends the copy where its
+// data ends. With `atomic`, the copy is made in a temporary file beside the
+// destination and renamed over it only when complete.
+//
+// Like every type in os/file.h, these have one layout whatever the user's
+// compiler flags.
+
+#include <cstdint>
+#include <string>
+
+#include "io/io.h"
+#include "os/file.h"
+
+namespace sysport::os {
+
+class CopyObserver;
+
+struct CopyFileOptions {
+  // Whether to clone (cp's --reflink).
+  enum class Reflink : uint8_t {
+    kAuto,    // clone where the filesystem can, else copy (cp's default since coreutils 9.0)
+    kAlways,  // clone, or fail with nothing created or truncated
+    kNever,   // never clone, nor use copy_file_range(2), which clones by itself on XFS,
+              // btrfs and NFS 4.2 (coreutils avoids it too): the read/write loop copies
+  };
+  // What becomes a hole in the destination (cp's --sparse).
+  enum class Sparse : uint8_t {
+    kAuto,    // the source's holes (cp's default)
+    kAlways,  // the source's holes, and every 4 KiB block of zeros in its data
+    kNever,   // nothing: every byte is written
+  };
+  // What the destination takes from the source besides its bytes (cp's
+  // --preserve). Without any, a destination that is created gets the source's
+  // permission bits (not setuid, setgid or sticky) less the umask, and one
+  // that exists keeps its own, as cp without -p.
+  struct Preserve {
+    bool mode = false;        // all permission bits, setuid, setgid and sticky included
+    bool timestamps = false;  // access and modification times, to the nanosecond
+    bool ownership = false;   // owner and group, where the process may give them
+  };
+
+  Reflink reflink = Reflink::kAuto;
+  Sparse sparse = Sparse::kAuto;
+  Preserve preserve;
+  // Copy into a temporary file in the destination's directory (O_TMPFILE
+  // where the filesystem has it, else a unique name ".NAME.XXXXXX.tmp"), then
+  // rename it over the destination (rsync's way; cp has none). A failure,
+  // including ENOSPC midway, leaves the old destination as it was and removes
+  // the temporary file. A process killed midway leaves nothing with O_TMPFILE
+  // and the unique name otherwise (nothing else can remove it). Path overload only.
+  bool atomic = false;
+  // fsync(2) the destination before returning (before the rename, with atomic).
+  bool sync = false;
+  // Where the copy reports its decisions (path overload; the File overload
+  // reports to the destination's observer). Not owned; may be nullptr.
+  CopyObserver* observer = nullptr;
+};
+
+// Copies the file at `src_path` to `dst_path`, creating it if needed.
+//
+// The result's n is the destination's size when the copy ends: the bytes
+// written plus the bytes left as holes (the observer's OnHoles tells the
+// two apart). On an error, n is exactly how much of the source, from its
+// start, the destination holds (data and holes), and the status says what
+// failed ("write /dst: copy_file_range: no space left on device"); with
+// atomic, the destination is as it was. Refuses, before changing anything,
+// to copy a file onto itself.
+io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
+                    const CopyFileOptions& options = {});
+
+// The same on open files: src must be readable, dst writable. The whole of
+// src, from its start whatever its offset, replaces the whole of dst (a dst
+// that is not a regular file, or is open for appending, is written at its
+// offset through File::ReadFrom); afterwards both offsets are at the end of
+// what was copied. dst keeps its permission bits unless preserve.mode.
+// Reports to dst's observer. `atomic` does not apply.
+io::Result CopyFile(File& src, File& dst, const CopyFileOptions& options = {});
+
+}  // namespace sysport::os
+
+#endif  // SYSPORT_OS_COPY_FILE_H_

@@ -1,0 +1,521 @@
+// os::CopyFile on real files, on the test directory's filesystem (ext4 here,
+// whatever CI's is) and on tmpfs (/dev/shm): the bytes, the holes (st_blocks),
+// the metadata, the path each byte took (the observer), and what a failure
+// leaves. Loop-mounted XFS and btrfs images, ENOSPC on a small filesystem
+// and a killed process are in tests/copy_file_fs_test.sh.
+//
+// The same tests run in the forced-stub build (--//os:readfrom_stub): no
+// clone and no copy_file_range there, and atomic copies use a unique name.
+
+#include "os/copy_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "io/io.h"
+#include "os/copy_observer.h"
+#include "os/error.h"
+#include "os/file.h"
+#include "poll/copy_result.h"
+#include "poll/testing/fake_syscalls.h"
+#include "syscall/errno.h"
+#include "testutil/testutil.h"
+
+namespace sysport::os {
+namespace {
+
+using poll::CopyMethod;
+using poll::Fallback;
+using poll::testing::FakeSyscalls;
+using syscall::Errno;
+using testutil::Contents;
+using testutil::Pattern;
+using Reflink = CopyFileOptions::Reflink;
+using Sparse = CopyFileOptions::Sparse;
+
+constexpr bool kKernelCopy = SYSPORT_TEST_KERNEL_COPY != 0;
+constexpr int64_t kMiB = int64_t{1} << 20;
+
+// A fresh directory for one test, on the test directory's filesystem or on
+// tmpfs, so that what a copy leaves behind can be listed.
+std::string FreshDir(const std::string& parent) {
+  std::string dir = parent + "/copy_file_test-XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp in " << parent;
+    std::abort();
+  }
+  return dir;
+}
+
+std::vector<std::string> Names(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+struct stat Stat(const std::string& path) {
+  struct stat st = {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st;
+}
+
+void Write(const std::string& path, const std::string& data, mode_t mode = 0644) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  ASSERT_GE(fd, 0) << path;
+  ASSERT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  ASSERT_EQ(::close(fd), 0);
+}
+
+// A sparse file: `size` bytes, data only in the given [offset, length) pieces
+// (pattern bytes), holes elsewhere. Returns the file's bytes as a string.
+std::string WriteSparse(const std::string& path, int64_t size,
+                        const std::vector<std::pair<int64_t, int64_t>>& data) {
+  std::string bytes(static_cast<size_t>(size), '\0');
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  EXPECT_GE(fd, 0) << path;
+  for (const auto& [offset, length] : data) {
+    const std::string piece = Pattern(static_cast<size_t>(length), static_cast<unsigned>(offset));
+    EXPECT_EQ(::pwrite(fd, piece.data(), piece.size(), offset), length);
+    bytes.replace(static_cast<size_t>(offset), piece.size(), piece);
+  }
+  EXPECT_EQ(::ftruncate(fd, size), 0);
+  EXPECT_EQ(::close(fd), 0);
+  return bytes;
+}
+
+// Compares a file with the bytes it should hold, saying where they first
+// differ rather than printing megabytes.
+void ExpectBytes(const std::string& path, const std::string& want) {
+  const std::string got = Contents(path);
+  EXPECT_EQ(got.size(), want.size()) << path;
+  const auto diff = std::mismatch(got.begin(), got.end(), want.begin(), want.end());
+  EXPECT_TRUE(diff.first == got.end() && diff.second == want.end())
+      << path << " differs from byte " << (diff.first - got.begin());
+}
+
+// CopyFile with `options`, reporting to `counters`.
+io::Result CopyCounted(const std::string& src, const std::string& dst, CopyCounters& counters,
+                       CopyFileOptions options = {}) {
+  options.observer = &counters;
+  return CopyFile(src, dst, options);
+}
+
+// The test directory's filesystem and tmpfs, where there is one.
+std::vector<std::string> Parents() {
+  std::vector<std::string> parents = {testutil::TempDir()};
+  if (::access("/dev/shm", W_OK) == 0) parents.emplace_back("/dev/shm");
+  return parents;
+}
+
+class CopyFileTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { dir_ = FreshDir(GetParam()); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+
+  std::string dir_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Filesystems, CopyFileTest, ::testing::ValuesIn(Parents()),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param == "/dev/shm" ? std::string("tmpfs")
+                                                            : std::string("testdir");
+                         });
+
+TEST_P(CopyFileTest, PlainFileBytesCountAndNewMode) {
+  const std::string data = Pattern(300000);
+  Write(Path("src"), data, 0754);
+  const mode_t old_umask = ::umask(027);
+  CopyCounters counters;
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters);
+  ::umask(old_umask);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 300000);
+  ExpectBytes(Path("dst"), data);
+  // cp without -p: the source's bits less the umask.
+  EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0750U);
+  const CopyCounters::Totals t = counters.totals();
+  EXPECT_EQ(t.whole_file_copies, 1);
+  EXPECT_EQ(t.hole_bytes, 0);
+  EXPECT_EQ(t.kernel_bytes() + t.read_write.bytes, 300000);
+  if (kKernelCopy) {
+    // This filesystem either clones (XFS, btrfs) or says it cannot.
+    EXPECT_EQ(t.of(CopyMethod::kClone).attempts, 1);
+  }
+}
+
+TEST_P(CopyFileTest, ExistingDestinationIsReplacedAndKeepsItsMode) {
+  Write(Path("src"), "new", 0600);
+  Write(Path("dst"), Pattern(100000), 0640);
+  ASSERT_EQ(::chmod(Path("dst").c_str(), 0640), 0);
+  io::Result r = CopyFile(Path("src"), Path("dst"));
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 3);
+  EXPECT_EQ(Contents(Path("dst")), "new");
+  EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0640U);
+}
+
+TEST_P(CopyFileTest, EmptySource) {
+  Write(Path("src"), "");
+  Write(Path("dst"), "old");
+  io::Result r = CopyFile(Path("src"), Path("dst"));
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 0);
+  EXPECT_EQ(Stat(Path("dst")).st_size, 0);
+}
+
+// The holes stay holes: the copy allocates no more than the source, reads
+// no hole, and says how many bytes were holes.
+TEST_P(CopyFileTest, SparseSourceKeepsItsHoles) {
+  const int64_t size = 8 * kMiB;
+  const std::string bytes =
+      WriteSparse(Path("src"), size, {{2 * kMiB, 256 << 10}, {size - 100, 100}});
+  const struct stat src = Stat(Path("src"));
+  ASSERT_LT(src.st_blocks * 512, size / 2) << "this filesystem made no holes";
+  CopyCounters counters;
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, size);
+  const struct stat dst = Stat(Path("dst"));
+  EXPECT_EQ(dst.st_size, size);
+  EXPECT_LE(dst.st_blocks, src.st_blocks);
+  ExpectBytes(Path("dst"), bytes);
+  const CopyCounters::Totals t = counters.totals();
+  const int64_t data = t.kernel_bytes() - t.of(CopyMethod::kClone).bytes + t.read_write.bytes;
+  if (t.of(CopyMethod::kClone).bytes == size) return;  // cloned: holes shared as they are
+  // The data extents as the filesystem reports them: at least the data
+  // written, at most its blocks.
+  EXPECT_GE(data, (256 << 10) + 100);
+  EXPECT_LE(data, src.st_blocks * 512);
+  EXPECT_EQ(t.hole_bytes, size - data);
+  if (kKernelCopy) {
+    EXPECT_EQ(t.read_write.bytes, 0) << t.ToString();
+    EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).bytes, data);
+  }
+}
+
+TEST_P(CopyFileTest, SparseNeverWritesEveryByte) {
+  const int64_t size = 2 * kMiB;
+  const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, 4096}});
+  CopyCounters counters;
+  CopyFileOptions options;
+  options.sparse = Sparse::kNever;
+  options.reflink = Reflink::kNever;
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, size);
+  ExpectBytes(Path("dst"), bytes);
+  const CopyCounters::Totals t = counters.totals();
+  EXPECT_EQ(t.hole_bytes, 0);
+  // No clone, and no copy_file_range either, which could clone by itself.
+  EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0);
+  EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).reports, 0);
+  EXPECT_EQ(t.read_write.bytes, size);
+  EXPECT_GE(Stat(Path("dst")).st_blocks * 512, size);
+}
+
+// cp --sparse=always: runs of zeros in the data become holes too, in whole
+// 4 KiB blocks; zeros that do not fill a block are written.
+TEST_P(CopyFileTest, SparseAlwaysTurnsZeroBlocksIntoHoles) {
+  constexpr size_t kBlock = 4096;
+  std::string data = Pattern(16 * kBlock);
+  data.replace(kBlock, 3 * kBlock, 3 * kBlock, '\0');       // three whole blocks of zeros
+  data.replace(8 * kBlock + 1, 4000, 4000, '\0');           // zeros inside one block
+  data.replace(13 * kBlock, 3 * kBlock, 3 * kBlock, '\0');  // zeros to the end
+  Write(Path("src"), data);
+  CopyCounters counters;
+  CopyFileOptions options;
+  options.sparse = Sparse::kAlways;
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, static_cast<int64_t>(data.size()));
+  ExpectBytes(Path("dst"), data);
+  const CopyCounters::Totals t = counters.totals();
+  EXPECT_EQ(t.hole_bytes, 6 * 4096);
+  EXPECT_EQ(t.read_write.bytes, 10 * 4096);
+  EXPECT_EQ(t.kernel_bytes(), 0);  // zeros are found by reading
+  EXPECT_LE(Stat(Path("dst")).st_blocks * 512, 10 * 4096);
+}
+
+// reflink=always where the filesystem cannot clone (or the build has no
+// clone): an error, and nothing created or truncated.
+TEST_P(CopyFileTest, ReflinkAlwaysRefusedChangesNothing) {
+  Write(Path("src"), Pattern(10000));
+  CopyFileOptions options;
+  options.reflink = Reflink::kAlways;
+  io::Result r = CopyFile(Path("src"), Path("new"), options);
+  if (r.ok()) {  // a filesystem that clones (XFS, btrfs as the test directory)
+    ExpectBytes(Path("new"), Pattern(10000));
+    return;
+  }
+  EXPECT_EQ(r.n, 0);
+  EXPECT_NE(std::string(r.status.message()).find("FICLONE"), std::string::npos) << r.status;
+  EXPECT_FALSE(std::filesystem::exists(Path("new")));
+  Write(Path("old"), "keep me");
+  r = CopyFile(Path("src"), Path("old"), options);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(Contents(Path("old")), "keep me");
+}
+
+TEST_P(CopyFileTest, ReflinkAlwaysNeedsSparseAuto) {
+  Write(Path("src"), "x");
+  CopyFileOptions options;
+  options.reflink = Reflink::kAlways;
+  options.sparse = Sparse::kNever;
+  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(Path("dst")));
+}
+
+TEST_P(CopyFileTest, SameFileIsRefusedBeforeAnyChange) {
+  const std::string data = Pattern(5000);
+  Write(Path("src"), data);
+  ASSERT_EQ(::link(Path("src").c_str(), Path("hard").c_str()), 0);
+  for (const bool atomic : {false, true}) {
+    CopyFileOptions options;
+    options.atomic = atomic;
+    io::Result r = CopyFile(Path("src"), Path("hard"), options);
+    EXPECT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument) << r.status;
+    ExpectBytes(Path("src"), data);
+  }
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{"hard", "src"}));
+}
+
+TEST_P(CopyFileTest, PreserveModeTimesAndOwnership) {
+  Write(Path("src"), "meta");
+  ASSERT_EQ(::chmod(Path("src").c_str(), 02751), 0);
+  const std::array<struct timespec, 2> times = {{{1000000000, 111}, {1234567890, 987654321}}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, Path("src").c_str(), times.data(), 0), 0);
+  // Root outside a user namespace can give the file away; inside Bazel's
+  // sandbox (a user namespace mapping only root), 1234 does not exist: EINVAL.
+  const bool root = ::chown(Path("src").c_str(), 1234, 5678) == 0;
+  if (root) {
+    ASSERT_EQ(::chmod(Path("src").c_str(), 02751), 0);  // chown cleared setgid
+  }
+  CopyFileOptions options;
+  options.preserve = {.mode = true, .timestamps = true, .ownership = true};
+  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  ASSERT_TRUE(r.ok()) << r.status;
+  const struct stat dst = Stat(Path("dst"));
+  EXPECT_EQ(dst.st_mtim.tv_sec, 1234567890);
+  EXPECT_EQ(dst.st_mtim.tv_nsec, 987654321);
+  EXPECT_EQ(dst.st_atim.tv_sec, 1000000000);
+  if (root) {
+    EXPECT_EQ(dst.st_uid, 1234U);
+    EXPECT_EQ(dst.st_gid, 5678U);
+    EXPECT_EQ(dst.st_mode & 07777, 02751U);
+  } else {
+    // Not permitted to give the file away: not an error, the owner is ours.
+    EXPECT_EQ(dst.st_uid, ::geteuid());
+  }
+  // Without preserve: the bits less the umask, no setgid, the times of now.
+  r = CopyFile(Path("src"), Path("plain"));
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(Stat(Path("plain")).st_mode & 07000, 0U);
+  EXPECT_GT(Stat(Path("plain")).st_mtim.tv_sec, 1234567890);
+}
+
+TEST_P(CopyFileTest, AtomicReplacesAndLeavesNoTemporary) {
+  Write(Path("src"), Pattern(200000));
+  Write(Path("dst"), "old contents");
+  ASSERT_EQ(::chmod(Path("dst").c_str(), 0604), 0);
+  const ino_t old_inode = Stat(Path("dst")).st_ino;
+  CopyFileOptions options;
+  options.atomic = true;
+  options.sync = true;
+  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 200000);
+  ExpectBytes(Path("dst"), Pattern(200000));
+  EXPECT_NE(Stat(Path("dst")).st_ino, old_inode);       // a new file took the name
+  EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0604U);  // with the old file's mode
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{"dst", "src"}));
+  // And to a name that does not exist yet.
+  r = CopyFile(Path("src"), Path("fresh"), options);
+  ASSERT_TRUE(r.ok()) << r.status;
+  ExpectBytes(Path("fresh"), Pattern(200000));
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{"dst", "fresh", "src"}));
+}
+
+// A copy that fails midway (ENOSPC from the kernel on its second round) leaves
+// the old destination as it was, and no temporary file.
+TEST_P(CopyFileTest, AtomicFailureMidwayLeavesTheOldFile) {
+  if (!kKernelCopy) GTEST_SKIP() << "the fault is injected into copy_file_range";
+  FakeSyscalls fake;
+  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
+  fake.copy_file_range.ShortRound(1, 65536);
+  fake.copy_file_range.FailRound(2, Errno(ENOSPC));
+  Write(Path("src"), Pattern(300000));
+  Write(Path("dst"), "old contents");
+  CopyFileOptions options;
+  options.atomic = true;
+  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  EXPECT_EQ(ErrnoOf(r.status), ENOSPC) << r.status;
+  EXPECT_EQ(r.n, 65536);
+  EXPECT_EQ(Contents(Path("dst")), "old contents");
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{"dst", "src"}));
+  // Without atomic, the same failure leaves the partial copy (as cp does).
+  options.atomic = false;
+  FakeSyscalls again;
+  again.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
+  again.copy_file_range.ShortRound(1, 65536);
+  again.copy_file_range.FailRound(2, Errno(ENOSPC));
+  r = CopyFile(Path("src"), Path("dst"), options);
+  EXPECT_EQ(ErrnoOf(r.status), ENOSPC) << r.status;
+  EXPECT_EQ(r.n, 65536);
+  ExpectBytes(Path("dst"), Pattern(65536));
+}
+
+TEST_P(CopyFileTest, AtomicWithABadSourceCreatesNothing) {
+  Write(Path("dst"), "old");
+  CopyFileOptions options;
+  options.atomic = true;
+  io::Result r = CopyFile(Path("missing"), Path("dst"), options);
+  EXPECT_EQ(ErrnoOf(r.status), ENOENT);
+  EXPECT_EQ(Contents(Path("dst")), "old");
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{"dst"}));
+}
+
+// An extent the kernel refuses midway (EXDEV on the second round) is
+// finished by the read/write loop, and later extents go there directly; the
+// count, the bytes and the holes stay exact.
+TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
+  if (!kKernelCopy) GTEST_SKIP() << "the fault is injected into copy_file_range";
+  FakeSyscalls fake;
+  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
+  fake.copy_file_range.ShortRound(1, 4096);
+  fake.copy_file_range.FailRound(2, Errno(EXDEV));
+  const int64_t size = 4 * kMiB;
+  const std::string bytes =
+      WriteSparse(Path("src"), size, {{kMiB / 2, 64 << 10}, {2 * kMiB, 64 << 10}});
+  ASSERT_LT(Stat(Path("src")).st_blocks * 512, size / 2);
+  CopyCounters counters;
+  io::Result r = CopyCounted(Path("src"), Path("dst"), counters);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, size);
+  ExpectBytes(Path("dst"), bytes);
+  const CopyCounters::Totals t = counters.totals();
+  EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).bytes, 4096);
+  EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).attempts, 1);  // one report for all extents
+  EXPECT_EQ(t.fallbacks.size(), 2U) << t.ToString();        // FICLONE's and copy_file_range's
+  EXPECT_EQ(t.kernel_bytes() + t.read_write.bytes + t.hole_bytes, size);
+  EXPECT_EQ(fake.copy_file_range_calls().size(), 2U);
+  for (const auto& call : fake.copy_file_range_calls()) {
+    EXPECT_FALSE(call.in_off_null);  // explicit offsets, per extent
+  }
+}
+
+// A source that shrinks or grows when the first copy_file_range round
+// arrives, with FICLONE refused so that the copy goes by extents.
+void ResizeOnFirstRound(FakeSyscalls& fake, const std::string& path, int64_t new_size) {
+  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
+  fake.copy_file_range.BeforeRound(
+      1, [path, new_size] { EXPECT_EQ(::truncate(path.c_str(), new_size), 0); });
+}
+
+TEST_P(CopyFileTest, SourceShrinkingDuringTheCopyEndsItExactly) {
+  if (!kKernelCopy) GTEST_SKIP() << "the source is resized from inside copy_file_range";
+  const int64_t size = 4 * kMiB;
+  const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, kMiB}, {3 * kMiB, 4096}});
+  FakeSyscalls fake;
+  ResizeOnFirstRound(fake, Path("src"), kMiB + 4096);
+  io::Result r = CopyFile(Path("src"), Path("dst"));
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, kMiB + 4096);
+  EXPECT_EQ(Stat(Path("dst")).st_size, kMiB + 4096);
+  ExpectBytes(Path("dst"), bytes.substr(0, kMiB + 4096));
+}
+
+TEST_P(CopyFileTest, SourceGrowingDuringTheCopyIsNotFollowed) {
+  if (!kKernelCopy) GTEST_SKIP() << "the source is resized from inside copy_file_range";
+  const int64_t size = 4 * kMiB;
+  const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, kMiB}, {size - 10, 10}});
+  FakeSyscalls fake;
+  ResizeOnFirstRound(fake, Path("src"), 2 * size);
+  io::Result r = CopyFile(Path("src"), Path("dst"));
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, size);
+  ExpectBytes(Path("dst"), bytes);
+}
+
+// The File overload: the whole source, from its start, replaces the whole
+// destination; both offsets end at the end.
+TEST_P(CopyFileTest, OpenFilesWholeSourceReplacesWholeDestination) {
+  const std::string data = Pattern(100000);
+  Write(Path("src"), data);
+  Write(Path("dst"), Pattern(300000, 7));
+  auto src = File::Open(Path("src"));
+  auto dst = File::OpenFile(Path("dst"), O_RDWR, 0);
+  ASSERT_TRUE(src.ok() && dst.ok());
+  ASSERT_TRUE((*src)->Seek(5000, SEEK_SET).ok());
+  CopyCounters counters;
+  (*dst)->SetCopyObserver(&counters);
+  io::Result r = CopyFile(**src, **dst);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 100000);
+  ExpectBytes(Path("dst"), data);
+  EXPECT_EQ(testutil::Offset((*src)->Fd()), 100000);
+  EXPECT_EQ(testutil::Offset((*dst)->Fd()), 100000);
+  EXPECT_EQ(counters.totals().whole_file_copies, 1);
+}
+
+// procfs says 0 bytes for files that have data: they are copied whole.
+TEST_P(CopyFileTest, ProcfsFileIsCopiedWhole) {
+  io::Result r = CopyFile("/proc/self/status", Path("status"));
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_GT(r.n, 0);
+  EXPECT_EQ(Contents(Path("status")).substr(0, 5), "Name:");
+}
+
+TEST_P(CopyFileTest, DirectorySourceIsRefused) {
+  io::Result r = CopyFile(dir_, Path("dst"));
+  EXPECT_EQ(ErrnoOf(r.status), EISDIR);
+  EXPECT_FALSE(std::filesystem::exists(Path("dst")));
+}
+
+// Across filesystems (tmpfs to the test directory): FICLONE and
+// copy_file_range both refuse (EXDEV), the read/write loop copies, holes kept.
+TEST(CopyFileAcrossFilesystemsTest, TmpfsToTestDirectory) {
+  if (::access("/dev/shm", W_OK) != 0) GTEST_SKIP() << "no /dev/shm";
+  const std::string shm = FreshDir("/dev/shm");
+  const std::string dir = FreshDir(testutil::TempDir());
+  if (Stat(shm).st_dev == Stat(dir).st_dev) GTEST_SKIP() << "one filesystem";
+  const int64_t size = 8 * kMiB;
+  const std::string bytes = WriteSparse(shm + "/src", size, {{2 * kMiB, kMiB}});
+  CopyCounters counters;
+  io::Result r = CopyCounted(shm + "/src", dir + "/dst", counters);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, size);
+  ExpectBytes(dir + "/dst", bytes);
+  EXPECT_LE(Stat(dir + "/dst").st_blocks * 512, 2 * kMiB);
+  const CopyCounters::Totals t = counters.totals();
+  EXPECT_EQ(t.hole_bytes, size - kMiB) << t.ToString();
+  EXPECT_EQ(t.read_write.bytes, kMiB);
+  if (kKernelCopy) {
+    EXPECT_EQ(t.fallbacks.count({CopyMethod::kClone, true, Fallback::kRefused, Errno(EXDEV)}), 1U)
+        << t.ToString();
+  }
+  std::filesystem::remove_all(shm);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sysport::os
