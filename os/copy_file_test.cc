@@ -125,6 +125,14 @@ std::vector<std::string> Parents() {
   return parents;
 }
 
+// Scripts a copy that cannot clone (so copy_file_range carries it), whose
+// first round copies `first_round_bytes` and whose second fails with `err`.
+void CopyFileRangeFailsInRoundTwo(FakeSyscalls& fake, size_t first_round_bytes, Errno err) {
+  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
+  fake.copy_file_range.ShortRound(1, first_round_bytes);
+  fake.copy_file_range.FailRound(2, err);
+}
+
 class CopyFileTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { dir_ = FreshDir(GetParam()); }
@@ -360,9 +368,7 @@ TEST_P(CopyFileTest, AtomicReplacesAndLeavesNoTemporary) {
 TEST_P(CopyFileTest, AtomicFailureMidwayLeavesTheOldFile) {
   if (!kKernelCopy) GTEST_SKIP() << "the fault is injected into copy_file_range";
   FakeSyscalls fake;
-  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
-  fake.copy_file_range.ShortRound(1, 65536);
-  fake.copy_file_range.FailRound(2, Errno(ENOSPC));
+  CopyFileRangeFailsInRoundTwo(fake, 65536, Errno(ENOSPC));
   Write(Path("src"), Pattern(300000));
   Write(Path("dst"), "old contents");
   CopyFileOptions options;
@@ -375,9 +381,7 @@ TEST_P(CopyFileTest, AtomicFailureMidwayLeavesTheOldFile) {
   // Without atomic, the same failure leaves the partial copy (as cp does).
   options.atomic = false;
   FakeSyscalls again;
-  again.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
-  again.copy_file_range.ShortRound(1, 65536);
-  again.copy_file_range.FailRound(2, Errno(ENOSPC));
+  CopyFileRangeFailsInRoundTwo(again, 65536, Errno(ENOSPC));
   r = CopyFile(Path("src"), Path("dst"), options);
   EXPECT_EQ(ErrnoOf(r.status), ENOSPC) << r.status;
   EXPECT_EQ(r.n, 65536);
@@ -400,9 +404,7 @@ TEST_P(CopyFileTest, AtomicWithABadSourceCreatesNothing) {
 TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
   if (!kKernelCopy) GTEST_SKIP() << "the fault is injected into copy_file_range";
   FakeSyscalls fake;
-  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
-  fake.copy_file_range.ShortRound(1, 4096);
-  fake.copy_file_range.FailRound(2, Errno(EXDEV));
+  CopyFileRangeFailsInRoundTwo(fake, 4096, Errno(EXDEV));
   const int64_t size = 4 * kMiB;
   const std::string bytes =
       WriteSparse(Path("src"), size, {{kMiB / 2, 64 << 10}, {2 * kMiB, 64 << 10}});
