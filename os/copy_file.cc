@@ -563,10 +563,12 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
                     const CopyFileOptions& options) {
   if (absl::Status s = CheckOptions(options); !s.ok()) return {0, s};
   // By name first: opening a FIFO waits for a writer, so `copy ff ff` must be
-  // refused before. The open files are compared again below.
-  if (absl::StatusOr<FileInfo> a = Stat(src_path), b = Stat(dst_path);
-      a.ok() && b.ok() && Same(*a, *b)) {
-    return {0, SameFileError(src_path, dst_path)};
+  // refused before. The open files are compared again below. A destination
+  // that does not exist yet (the usual case) costs one stat(2).
+  if (absl::StatusOr<FileInfo> dst = Stat(dst_path); dst.ok()) {
+    if (absl::StatusOr<FileInfo> src = Stat(src_path); src.ok() && Same(*src, *dst)) {
+      return {0, SameFileError(src_path, dst_path)};
+    }
   }
   absl::StatusOr<std::unique_ptr<File>> src = File::Open(src_path);
   if (!src.ok()) return {0, src.status()};

@@ -8,9 +8,9 @@
 //
 // where IMPL is sysport, std_filesystem or cp. Each iteration copies into a
 // new file; only the copy is timed (manual time), then the destination is
-// measured (allocated bytes, as a counter), synced and deleted untimed. At
-// the end, a Markdown table of the medians and the ratios to
-// std::filesystem::copy_file and cp goes to stdout.
+// measured (allocated bytes, as a counter), synced and deleted untimed.
+// tools/bench/copy_file_report.py turns the JSON output (--benchmark_out)
+// into the README's table of medians and ratios.
 //
 //   copy_file_bench --fs=LABEL=DIR[:DST_DIR],... [--sizes=4096,1048576,...]
 //                   [--sparse_on=LABEL,...] [--benchmark_repetitions=5] [--benchmark_*]
@@ -32,7 +32,6 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <random>
 #include <string>
 #include <string_view>
@@ -41,7 +40,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "benchmark/benchmark.h"
 #include "io/io.h"
@@ -191,62 +189,6 @@ int64_t IterationsFor(int64_t size) {
   return 1;
 }
 
-// Collects the median of each family member, then prints the ratio table.
-class MedianReporter final : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.aggregate_name == "median" && !run.error_occurred) {
-        medians_[run.run_name.function_name] = run.GetAdjustedRealTime();
-        allocated_[run.run_name.function_name] = run.counters.count("dst_allocated_MiB") != 0
-                                                     ? run.counters.at("dst_allocated_MiB").value
-                                                     : 0;
-        unit_ = run.time_unit;
-      }
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  void PrintTable() const {
-    std::cout << "\n| case | sysport | std::filesystem | cp | sysport / std::filesystem | "
-                 "sysport / cp | allocated MiB (sysport, std, cp) |\n"
-                 "|---|---:|---:|---:|---:|---:|---|\n";
-    std::map<std::string, std::map<std::string, double>> rows;
-    for (const auto& [name, t] : medians_) {
-      const size_t slash = name.rfind('/');
-      rows[name.substr(0, slash)][name.substr(slash + 1)] = t;
-    }
-    const std::string unit = benchmark::GetTimeUnitString(unit_);
-    for (const auto& [row, impls] : rows) {
-      auto get = [&](std::string_view impl) {
-        auto it = impls.find(std::string(impl));
-        return it == impls.end() ? -1.0 : it->second;
-      };
-      auto alloc = [&](std::string_view impl) {
-        auto it = allocated_.find(absl::StrCat(row, "/", impl));
-        return it == allocated_.end() ? std::string("-") : absl::StrFormat("%.1f", it->second);
-      };
-      const double s = get("sysport");
-      const double f = get("std_filesystem");
-      const double c = get("cp");
-      auto cell = [&](double v) {
-        return v < 0 ? std::string("-") : absl::StrFormat("%.3f %s", v, unit);
-      };
-      auto ratio = [&](double a, double b) {
-        return a < 0 || b <= 0 ? std::string("-") : absl::StrFormat("%.3f", a / b);
-      };
-      std::cout << "| " << row << " | " << cell(s) << " | " << cell(f) << " | " << cell(c) << " | "
-                << ratio(s, f) << " | " << ratio(s, c) << " | " << alloc("sysport") << ", "
-                << alloc("std_filesystem") << ", " << alloc("cp") << " |\n";
-    }
-  }
-
- private:
-  std::map<std::string, double> medians_;
-  std::map<std::string, double> allocated_;
-  benchmark::TimeUnit unit_ = benchmark::kMillisecond;
-};
-
 // Our own flags, taken out of argv before Google Benchmark sees it.
 std::string TakeFlag(int& argc, char** argv, std::string_view name, std::string fallback) {
   const std::string prefix = absl::StrCat("--", name, "=");
@@ -312,10 +254,8 @@ int Main(int argc, char** argv) {
     }
   }
 
-  MedianReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  reporter.PrintTable();
   for (const std::string& src : sources) (void)::unlink(src.c_str());
   return 0;
 }
