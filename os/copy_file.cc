@@ -32,9 +32,9 @@
 #include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
-#include "os/quote.h"
 #include "os/internal/file_access.h"
 #include "os/internal/kernel_copy_file.h"
+#include "os/quote.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
@@ -86,61 +86,87 @@ struct Progress {
   int64_t holes() const { return end - kernel_bytes - read_write.bytes; }
 };
 
+// Writes runs of bytes read from the source to the same offsets of dst, with
+// one write(2) per run (two, with a seek, after a hole), counting in `p`.
+class RunWriter {
+ public:
+  RunWriter(File& dst, Progress& p) : dst_(dst), out_(internal::FileAccess::Fd(dst)), p_(p) {}
+
+  // What was read: `data`, the source's bytes from file offset `pos`.
+  void Read(absl::Span<const char> data, int64_t pos) {
+    data_ = data;
+    pos_ = pos;
+  }
+
+  // Writes data[from, to) at pos + from.
+  absl::Status Write(int64_t from, int64_t to) {
+    if (from == to) return absl::OkStatus();
+    const int64_t at = pos_ + from;
+    if (dst_pos_ != at) {
+      if (poll::IoResult r = out_.Seek(at, SEEK_SET); !r.ok()) return ErrorOf("seek", dst_, r.err);
+    }
+    ++p_.read_write.writes;
+    const poll::IoResult w =
+        out_.Write(data_.subspan(static_cast<size_t>(from), static_cast<size_t>(to - from)));
+    p_.read_write.bytes += w.n;
+    if (!w.ok()) {
+      p_.end = at + w.n;
+      return ErrorOf("write", dst_, w.err);
+    }
+    dst_pos_ = pos_ + to;
+    p_.end = dst_pos_;
+    return absl::OkStatus();
+  }
+
+  // Writes all that was read but the aligned kZeroBlocks of zeros, which
+  // stay holes.
+  absl::Status WriteSkippingZeroBlocks() {
+    const auto n = static_cast<int64_t>(data_.size());
+    int64_t run = 0;  // where the data not yet written starts
+    for (int64_t done = 0; done < n;) {
+      // Blocks aligned to file offsets, so a hole covers whole filesystem blocks.
+      const int64_t at = pos_ + done;
+      const int64_t block_end = std::min((at / kZeroBlock + 1) * kZeroBlock, pos_ + n);
+      const auto block =
+          data_.subspan(static_cast<size_t>(done), static_cast<size_t>(block_end - at));
+      if (block_end - at == kZeroBlock && IsZero(block)) {
+        if (absl::Status s = Write(run, done); !s.ok()) return s;
+        run = block_end - pos_;
+        p_.end = block_end;
+      }
+      done = block_end - pos_;
+    }
+    return Write(run, n);
+  }
+
+ private:
+  File& dst_;
+  poll::FD& out_;
+  Progress& p_;
+  absl::Span<const char> data_;
+  int64_t pos_ = 0;
+  int64_t dst_pos_ = -1;  // unknown: seek before the first write
+};
+
 // Copies [offset, offset + len) of src to the same place in dst with read(2)
 // and write(2); with `zeros_to_holes`, skips (leaves as holes) every aligned
 // kZeroBlock of zeros. Stops early where the source ends.
 absl::Status ReadWriteRange(File& src, File& dst, int64_t offset, int64_t len, bool zeros_to_holes,
                             Progress& p) {
   poll::FD& in = internal::FileAccess::Fd(src);
-  poll::FD& out = internal::FileAccess::Fd(dst);
   if (poll::IoResult r = in.Seek(offset, SEEK_SET); !r.ok()) return ErrorOf("seek", src, r.err);
-  int64_t dst_pos = -1;  // unknown: seek before the first write
   std::vector<char> buf(static_cast<size_t>(kExtentBuffer));
-  int64_t pos = offset;  // the source offset of buf[0]
-  // Writes buf[from, to) to its place in dst with one write(2) (two, with a
-  // seek, after a hole).
-  auto write_run = [&](int64_t from, int64_t to) -> absl::Status {
-    if (from == to) return absl::OkStatus();
-    const int64_t at = pos + from;
-    if (dst_pos != at) {
-      if (poll::IoResult r = out.Seek(at, SEEK_SET); !r.ok()) return ErrorOf("seek", dst, r.err);
-    }
-    ++p.read_write.writes;
-    const poll::IoResult w =
-        out.Write(absl::MakeConstSpan(buf.data() + from, static_cast<size_t>(to - from)));
-    p.read_write.bytes += w.n;
-    if (!w.ok()) {
-      p.end = at + w.n;
-      return ErrorOf("write", dst, w.err);
-    }
-    dst_pos = pos + to;
-    p.end = dst_pos;
-    return absl::OkStatus();
-  };
+  RunWriter writer(dst, p);
   const int64_t end = offset + len;
-  while (pos < end) {
+  for (int64_t pos = offset; pos < end;) {
     const int64_t want = std::min(kExtentBuffer, end - pos);
-    const poll::IoResult got = in.Read(absl::MakeSpan(buf.data(), static_cast<size_t>(want)));
+    const poll::IoResult got = in.Read(absl::MakeSpan(buf).first(static_cast<size_t>(want)));
     ++p.read_write.reads;
     if (!got.ok()) return ErrorOf("read", src, got.err);
     if (got.n == 0) break;  // the source shrank: it ends here
-    int64_t run = 0;        // where the data not yet written starts in buf
-    if (zeros_to_holes) {
-      // Blocks aligned to file offsets, so a hole covers whole filesystem blocks.
-      for (int64_t done = 0; done < got.n;) {
-        const int64_t at = pos + done;
-        const int64_t block_end = std::min((at / kZeroBlock + 1) * kZeroBlock, pos + got.n);
-        const auto block =
-            absl::MakeConstSpan(buf.data() + done, static_cast<size_t>(block_end - at));
-        if (block_end - at == kZeroBlock && IsZero(block)) {
-          if (absl::Status s = write_run(run, done); !s.ok()) return s;
-          run = block_end - pos;
-          p.end = block_end;
-        }
-        done = block_end - pos;
-      }
-    }
-    if (absl::Status s = write_run(run, got.n); !s.ok()) return s;
+    writer.Read(absl::MakeConstSpan(buf).first(static_cast<size_t>(got.n)), pos);
+    absl::Status s = zeros_to_holes ? writer.WriteSkippingZeroBlocks() : writer.Write(0, got.n);
+    if (!s.ok()) return s;
     pos += got.n;
   }
   return absl::OkStatus();
@@ -226,11 +252,10 @@ void Report(CopyObserver* observer, const Progress& p) {
     if (!stop.has_value()) {
       observer->OnKernelCopy(poll::CopyResult::Ended(kMethod, done));
     } else if (stop->outcome() == poll::CopyResult::Outcome::kFailed) {
-      observer->OnKernelCopy(
-          poll::CopyResult::Failed(kMethod, done, stop->error()));
+      observer->OnKernelCopy(poll::CopyResult::Failed(kMethod, done, stop->error()));
     } else {
-      observer->OnKernelCopy(poll::CopyResult::FellBack(kMethod, done, stop->fallback(),
-                                                        stop->fallback_errno()));
+      observer->OnKernelCopy(
+          poll::CopyResult::FellBack(kMethod, done, stop->fallback(), stop->fallback_errno()));
     }
   }
   if (p.read_write.reads > 0) observer->OnReadWrite(p.read_write);

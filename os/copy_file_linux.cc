@@ -33,7 +33,8 @@ using poll::Fallback;
 // copy_file_range(2) and FICLONE both refuse a destination opened with
 // O_APPEND (EBADF); the read/write loop reports the source's own "file
 // already closed".
-std::optional<CopyResult> DecidedWithoutTrying(File& dst, File& src, poll::CopyMethod method) {
+std::optional<CopyResult> DecidedWithoutTrying(const File& dst, const File& src,
+                                               poll::CopyMethod method) {
   if (FileAccess::AppendMode(dst)) return CopyResult::NotTried(method, Fallback::kAppendMode);
   if (src.Fd() < 0) return CopyResult::NotTried(method, Fallback::kSourceClosed);
   return std::nullopt;
@@ -55,6 +56,8 @@ CopyResult KernelCopyRange(File& dst, int64_t dst_offset, File& src, int64_t src
                                len);
 }
 
+// (dir, name) as the header declares them: the directory, then the name for messages.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 absl::StatusOr<std::unique_ptr<File>> OpenUnnamed(const std::string& dir, const std::string& name,
                                                   mode_t perm) {
   syscall::Result<int> fd = syscall::Open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, perm);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -64,9 +65,9 @@ std::string FreshDir(const std::string& parent) {
 
 std::vector<std::string> Names(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    names.push_back(e.path().filename().string());
-  }
+  std::transform(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator(),
+                 std::back_inserter(names),
+                 [](const auto& e) { return e.path().filename().string(); });
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -79,9 +80,14 @@ struct stat Stat(const std::string& path) {
 
 void Write(const std::string& path, const std::string& data, mode_t mode = 0644) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  ASSERT_GE(fd, 0) << path;
-  ASSERT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
-  ASSERT_EQ(::close(fd), 0);
+  if (fd < 0) {
+    ADD_FAILURE() << "open " << path;
+    return;
+  }
+  const ssize_t written = ::write(fd, data.data(), data.size());
+  const int closed = ::close(fd);
+  ASSERT_EQ(written, static_cast<ssize_t>(data.size()));
+  ASSERT_EQ(closed, 0);
 }
 
 // A sparse file: `size` bytes, data only in the given [offset, length) pieces

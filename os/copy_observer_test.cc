@@ -87,9 +87,8 @@ TEST(CopyCountersTest, EachMethodDecidedAboutHasItsLine) {
 TEST(CopyCountersTest, WholeFileCopyLinesAppearWhenReported) {
   CopyCounters c;
   EXPECT_EQ(c.totals().ToString(), "read/write: 0 reads, 0 writes, 0 bytes");
-  c.OnKernelCopy(
-      CopyResult::FellBack(CopyMethod::kClone, {.bytes = 0, .syscalls = 1}, Fallback::kRefused,
-                           Errno(EOPNOTSUPP)));
+  c.OnKernelCopy(CopyResult::FellBack(CopyMethod::kClone, {.bytes = 0, .syscalls = 1},
+                                      Fallback::kRefused, Errno(EOPNOTSUPP)));
   c.OnKernelCopy(CopyResult::Ended(kCfr, {.bytes = 1 << 20, .syscalls = 3}));
   c.OnHoles(0);
   c.OnHoles(3 << 20);

@@ -19,6 +19,8 @@ constexpr std::string_view kClosedPayload = "type.sysport.dev/os.closed";
 
 }  // namespace
 
+// Go's PathError{Op, Path, Err}, in that order.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 absl::Status PathError(std::string_view op, std::string_view path, syscall::Errno err,
                        std::string_view syscall_name) {
   const std::string name = QuoteName(path);

@@ -101,7 +101,7 @@ struct FedSocket {
   void Join() {
     if (sender.joinable()) sender.join();
   }
-  File& server() { return *sockets.server; }
+  File& server() const { return *sockets.server; }
   Sockets sockets;
   std::string data;
   std::thread sender;
@@ -674,8 +674,8 @@ TEST_F(FaultTest, SendfileFailuresNameTheDestinationAndCountExactly) {
     io::Result r = io::Copy(*sink.writer, *src);
     EXPECT_EQ(r.n, 2500);
     EXPECT_EQ(ErrnoOf(r.status), err);
-    EXPECT_EQ(r.status.message(),
-              absl::StrCat("write ", QuoteName(sink.writer->Name()), ": sendfile: ", Errno(err).Message()));
+    EXPECT_EQ(r.status.message(), absl::StrCat("write ", QuoteName(sink.writer->Name()),
+                                               ": sendfile: ", Errno(err).Message()));
     EXPECT_EQ(sink.Finish(), Pattern(2500));
   }
 }

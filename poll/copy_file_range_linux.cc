@@ -201,6 +201,8 @@ CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
   return CopyLoop(dst, src, remain, nullptr);
 }
 
+// Each offset beside its file, as pwrite(2) and pread(2) put them.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 CopyResult CopyFileRangeAt(FD& dst, int64_t dst_offset, FD& src, int64_t src_offset, int64_t len) {
   ExplicitOffsets at{.src = src_offset, .dst = dst_offset};
   return CopyLoop(dst, src, len, &at);

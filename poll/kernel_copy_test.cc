@@ -186,8 +186,8 @@ void ExpectFellBack(const CopyResult& r, CopyMethod method, Fallback reason, Err
 
 class KernelCopyTest : public ::testing::TestWithParam<Route> {
  protected:
-  Route route() const { return GetParam(); }
-  CopyMethod method() const { return MethodOf(GetParam()); }
+  static Route route() { return GetParam(); }
+  static CopyMethod method() { return MethodOf(GetParam()); }
   ScriptedCall& script() { return ScriptOf(fake_, GetParam()); }
 
   FakeSyscalls fake_;

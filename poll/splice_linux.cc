@@ -4,12 +4,12 @@
 // sendfile (poll/internal/copy_rounds.h).
 
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -92,6 +92,7 @@ syscall::Result<SplicePipe> GetPipe(CopySyscalls& sys, int64_t& syscalls) {
 // starts from the source, so write the pipe's bytes to out_fd first with
 // read(2) and write(2): nothing is lost. Otherwise the copy fails here and
 // they go with the pipe.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): counts named at every call
 RoundResult AfterSecondSpliceFailed(CopySyscalls& sys, const SplicePipe& pipe, int out_fd,
                                     size_t moved, size_t in_pipe, Errno err, int64_t& syscalls) {
   if (!MeansFallBack(err)) return {moved, err, /*stranded=*/true};
@@ -111,7 +112,7 @@ RoundResult AfterSecondSpliceFailed(CopySyscalls& sys, const SplicePipe& pipe, i
           sys,
           [&] {
             return syscall::Write(out_fd,
-                                  absl::MakeConstSpan(buf.data() + done, got.value() - done));
+                                  absl::MakeConstSpan(buf).subspan(done, got.value() - done));
           },
           {{out_fd, POLLOUT}}, syscalls);
       if (!put.ok()) return {moved, put.error(), /*stranded=*/true};
@@ -125,6 +126,8 @@ RoundResult AfterSecondSpliceFailed(CopySyscalls& sys, const SplicePipe& pipe, i
 
 // One round through the pipe: from in_fd into the (empty) pipe, then all of
 // it out to out_fd, as Go's spliceDrain and splicePump.
+// in_fd, out_fd: splice(2)'s order.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 RoundResult ThroughPipe(CopySyscalls& sys, const SplicePipe& pipe, int in_fd, int out_fd,
                         size_t len, int64_t& syscalls) {
   // The pipe is empty and len <= its capacity: EAGAIN can only mean that the

@@ -24,8 +24,8 @@ enum class SyscallNumber : long {};  // NOLINT(google-runtime-int): syscall(2) t
 // An ioctl(2) request number. Its encoding (_IOC: direction, size, type and
 // number bits) differs between architectures, so requests live in the same
 // per-architecture tables as the system-call numbers.
-enum class IoctlRequest : unsigned long {
-};  // NOLINT(google-runtime-int): ioctl(2) takes unsigned long
+// NOLINTNEXTLINE(google-runtime-int): ioctl(2) takes unsigned long
+enum class IoctlRequest : unsigned long {};
 
 }  // namespace sysport::syscall
 

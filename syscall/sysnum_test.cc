@@ -15,9 +15,9 @@
 namespace sysport::syscall {
 namespace {
 
-constexpr long Number(SyscallNumber n) {
-  return static_cast<long>(n);
-}  // NOLINT(google-runtime-int)
+// NOLINTBEGIN(google-runtime-int): syscall(2) numbers are longs
+constexpr long Number(SyscallNumber n) { return static_cast<long>(n); }
+// NOLINTEND(google-runtime-int)
 
 // The sendfile that takes a 64-bit offset: 32-bit ABIs have it as sendfile64
 // (their plain sendfile takes a 32-bit off_t), 64-bit ABIs only as sendfile.

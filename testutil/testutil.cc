@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -102,7 +102,7 @@ std::array<int, 2> ConnectedSockets(Network network) {
         "sysport-test-" + std::to_string(::getpid()) + "-" + std::to_string(next.fetch_add(1));
     struct sockaddr_un un = {};
     un.sun_family = AF_UNIX;
-    std::memcpy(un.sun_path + 1, name.data(), name.size());  // sun_path[0] stays '\0'
+    std::memcpy(&un.sun_path[1], name.data(), name.size());  // sun_path[0] stays '\0'
     std::memcpy(&addr, &un, sizeof(un));
     len = static_cast<socklen_t>(offsetof(struct sockaddr_un, sun_path) + 1 + name.size());
   }

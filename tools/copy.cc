@@ -234,7 +234,7 @@ int Run(int argc, char** argv) {
   // Names in messages are quoted per the user's LC_CTYPE (os/quote.h), as
   // coreutils does. Messages themselves stay in English (LC_MESSAGES is not
   // read).
-  (void)std::setlocale(LC_CTYPE, "");
+  (void)std::setlocale(LC_CTYPE, "");  // NOLINT(concurrency-mt-unsafe): no thread yet
 
   absl::StatusOr<CommandLine> command =
       ParseCommandLine(absl::MakeConstSpan(argv, static_cast<size_t>(argc)).subspan(1));

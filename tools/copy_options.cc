@@ -13,8 +13,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "os/copy_file.h"
 #include "absl/types/span.h"
+#include "os/copy_file.h"
 #include "os/quote.h"
 #include "tools/human_bytes.h"
 #include "tools/version.h"
@@ -63,8 +63,8 @@ absl::StatusOr<os::CopyFileOptions::Preserve> ParsePreserve(std::string_view val
     } else if (item == "all") {
       preserve = {.mode = true, .timestamps = true, .ownership = true};
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat(os::QuoteNameAlways(item), " is not one of mode, timestamps, ownership, all"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          os::QuoteNameAlways(item), " is not one of mode, timestamps, ownership, all"));
     }
   }
   return preserve;
@@ -105,7 +105,8 @@ constexpr std::array<Option, 11> kOptions = {{
      "Whole-file copies: clone (share extents) where the filesystem can (auto, the default), "
      "clone or fail with nothing changed (always), or never clone (never). As cp's --reflink.",
      [](std::string_view value, CopyOptions& o) {
-       absl::StatusOr<os::CopyFileOptions::Reflink> reflink = ParseAutoAlwaysNever<os::CopyFileOptions::Reflink>(value);
+       absl::StatusOr<os::CopyFileOptions::Reflink> reflink =
+           ParseAutoAlwaysNever<os::CopyFileOptions::Reflink>(value);
        if (!reflink.ok()) return reflink.status();
        o.whole_file_options.reflink = *reflink;
        o.whole_file_option_given = true;
@@ -115,7 +116,8 @@ constexpr std::array<Option, 11> kOptions = {{
      "Whole-file copies: keep the source's holes (auto, the default), also turn 4 KiB blocks "
      "of zeros into holes (always), or write every byte (never). As cp's --sparse.",
      [](std::string_view value, CopyOptions& o) {
-       absl::StatusOr<os::CopyFileOptions::Sparse> sparse = ParseAutoAlwaysNever<os::CopyFileOptions::Sparse>(value);
+       absl::StatusOr<os::CopyFileOptions::Sparse> sparse =
+           ParseAutoAlwaysNever<os::CopyFileOptions::Sparse>(value);
        if (!sparse.ok()) return sparse.status();
        o.whole_file_options.sparse = *sparse;
        o.whole_file_option_given = true;
@@ -158,6 +160,7 @@ absl::Status UsageError(std::string_view message) { return absl::InvalidArgument
 
 // `text` wrapped to lines of at most `width` columns, the first starting at
 // column `start`, each other indented by `indent` spaces.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): columns, in order
 std::string Wrap(std::string_view text, size_t start, size_t indent, size_t width) {
   std::string out;
   size_t column = start;
@@ -166,7 +169,6 @@ std::string Wrap(std::string_view text, size_t start, size_t indent, size_t widt
     if (!line_empty && column + 1 + word.size() > width) {
       absl::StrAppend(&out, "\n", std::string(indent, ' '));
       column = indent;
-      line_empty = true;
     } else if (!line_empty) {
       out += ' ';
       ++column;
@@ -179,6 +181,7 @@ std::string Wrap(std::string_view text, size_t start, size_t indent, size_t widt
 }
 
 // "  --count=N      Copy at most N bytes.": a line of --help.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): left column, then right
 std::string HelpLine(std::string_view usage, std::string_view help) {
   constexpr size_t kHelpColumn = 16;
   constexpr size_t kWidth = 80;
@@ -188,62 +191,45 @@ std::string HelpLine(std::string_view usage, std::string_view help) {
   return line;
 }
 
-}  // namespace
-
-absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const char* const> args) {
-  CommandLine command;
-  CopyOptions& o = command.options;
-  std::vector<std::string_view> operands;
-  bool options_ended = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string_view arg = args[i];
-    if (options_ended || arg == "-" || !arg.starts_with('-')) {
-      operands.push_back(arg);
-      continue;
+// One option, args[*i] (and args[*i + 1] for "--count 5", which advances
+// *i), set in `o`.
+absl::Status ParseOption(absl::Span<const char* const> args, size_t* i, CopyOptions& o) {
+  const std::string_view arg = args[*i];
+  const size_t equals = arg.find('=');
+  const std::string_view name = arg.substr(0, equals);
+  std::optional<std::string_view> value;
+  if (equals != std::string_view::npos) value = arg.substr(equals + 1);
+  const Option* option = name.starts_with("--") ? FindOption(name.substr(2)) : nullptr;
+  if (option == nullptr) {
+    if (name == "--help" || name == "--version") {
+      return UsageError(absl::StrCat("option ", os::QuoteNameAlways(name), " takes no value"));
     }
-    if (arg == "--") {
-      options_ended = true;
-      continue;
-    }
-    if (arg == "-h") {
-      command.action = CommandLine::Action::kHelp;
-      return command;
-    }
-    const size_t equals = arg.find('=');
-    const std::string_view name = arg.substr(0, equals);
-    std::optional<std::string_view> value;
-    if (equals != std::string_view::npos) value = arg.substr(equals + 1);
-    if ((name == "--help" || name == "--version") && !value.has_value()) {
-      command.action =
-          name == "--help" ? CommandLine::Action::kHelp : CommandLine::Action::kVersion;
-      return command;
-    }
-    const Option* option = name.starts_with("--") ? FindOption(name.substr(2)) : nullptr;
-    if (option == nullptr) {
-      if (name == "--help" || name == "--version") {
-        return UsageError(absl::StrCat("option ", os::QuoteNameAlways(name), " takes no value"));
-      }
-      return UsageError(absl::StrCat("unknown option ", os::QuoteNameAlways(name)));
-    }
-    if (option->value_name.empty()) {
-      if (value.has_value()) {
-        return UsageError(absl::StrCat("option ", os::QuoteNameAlways(name), " takes no value"));
-      }
-      value = "";
-    } else if (!value.has_value()) {
-      // GNU getopt's "--count 5": the next argument is the value, whatever it
-      // looks like.
-      if (i + 1 == args.size()) {
-        return UsageError(absl::StrCat("option ", os::QuoteNameAlways(name), " needs a value (",
-                                       name, "=", option->value_name, ")"));
-      }
-      value = args[++i];
-    }
-    if (absl::Status set = option->set(*value, o); !set.ok()) {
-      return UsageError(
-          absl::StrCat("invalid ", name, " ", os::QuoteNameAlways(*value), ": ", set.message()));
-    }
+    return UsageError(absl::StrCat("unknown option ", os::QuoteNameAlways(name)));
   }
+  if (option->value_name.empty()) {
+    if (value.has_value()) {
+      return UsageError(absl::StrCat("option ", os::QuoteNameAlways(name), " takes no value"));
+    }
+    value = "";
+  } else if (!value.has_value()) {
+    // GNU getopt's "--count 5": the next argument is the value, whatever it
+    // looks like.
+    if (*i + 1 == args.size()) {
+      return UsageError(absl::StrCat("option ", os::QuoteNameAlways(name), " needs a value (", name,
+                                     "=", option->value_name, ")"));
+    }
+    value = args[++*i];
+  }
+  if (absl::Status set = option->set(*value, o); !set.ok()) {
+    return UsageError(
+        absl::StrCat("invalid ", name, " ", os::QuoteNameAlways(*value), ": ", set.message()));
+  }
+  return absl::OkStatus();
+}
+
+// SRC and DST from the operands, and the combinations of options that make
+// no sense.
+absl::Status Complete(const std::vector<std::string_view>& operands, CopyOptions& o) {
   if (operands.size() < 2) {
     return UsageError(operands.empty()
                           ? "missing SRC and DST"
@@ -268,6 +254,30 @@ absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const char* const> args)
       o.whole_file_options.sparse != os::CopyFileOptions::Sparse::kAuto) {
     return UsageError("--reflink=always can be used only with --sparse=auto");  // as cp
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<CommandLine> ParseCommandLine(absl::Span<const char* const> args) {
+  CommandLine command;
+  std::vector<std::string_view> operands;
+  bool options_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (options_ended || arg == "-" || !arg.starts_with('-')) {
+      operands.push_back(arg);
+    } else if (arg == "--") {
+      options_ended = true;
+    } else if (arg == "-h" || arg == "--help" || arg == "--version") {
+      command.action =
+          arg == "--version" ? CommandLine::Action::kVersion : CommandLine::Action::kHelp;
+      return command;
+    } else if (absl::Status s = ParseOption(args, &i, command.options); !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = Complete(operands, command.options); !s.ok()) return s;
   return command;
 }
 

@@ -172,7 +172,8 @@ TEST(CopyOptionsTest, WholeFileOptionsTakeCpsValues) {
 }
 
 TEST(CopyOptionsTest, WholeFileOptionsRefuseWhatCpRefuses) {
-  EXPECT_EQ(Error({"--reflink=yes", "a", "b"}), "invalid --reflink 'yes': want auto, always or never");
+  EXPECT_EQ(Error({"--reflink=yes", "a", "b"}),
+            "invalid --reflink 'yes': want auto, always or never");
   EXPECT_EQ(Error({"--sparse=", "a", "b"}), "invalid --sparse '': want auto, always or never");
   EXPECT_EQ(Error({"--sparse=Always", "a", "b"}),
             "invalid --sparse 'Always': want auto, always or never");

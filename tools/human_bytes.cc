@@ -17,6 +17,8 @@ namespace {
 
 // The units, by the prefix letter's power: K = 1, M = 2, ... E = 6.
 constexpr std::string_view kPrefixes = "KMGTPE";
+constexpr int64_t kBinaryBase = 1024;   // K, KiB, M, MiB, ...
+constexpr int64_t kDecimalBase = 1000;  // KB, MB, ...
 
 // What `unit` multiplies by, or 0 if it is not a unit.
 int64_t Multiplier(std::string_view unit) {
@@ -28,9 +30,9 @@ int64_t Multiplier(std::string_view unit) {
   const std::string_view rest = unit.substr(1);
   int64_t base = 0;
   if (rest.empty() || rest == "iB") {
-    base = 1024;
+    base = kBinaryBase;
   } else if (rest == "B") {
-    base = 1000;
+    base = kDecimalBase;
   } else {
     return 0;
   }

@@ -131,8 +131,9 @@ CopyResult AfterError(const Method& m, const Probe& probe, CopyProgress done,
   if (maybe_unavailable) {
     const ProbeAnswer answer = ProbeOnce(*m.availability, probe);
     done.syscalls += answer.syscalls;
-    if (answer.unavailable)
+    if (answer.unavailable) {
       return CopyResult::FellBack(m.method, done, Fallback::kUnavailable, err);
+    }
   }
   // Not for these files: the caller's next method or read/write loop carries
   // on from the offsets (or the pipe's data), which have moved by exactly

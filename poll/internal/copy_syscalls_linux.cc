@@ -47,7 +47,7 @@ class RealSyscalls final : public CopySyscalls {
 
 RealSyscalls& Real() {
   // Never destroyed: copies may run while the process exits.
-  static RealSyscalls* const real = new RealSyscalls;
+  static auto* const real = new RealSyscalls;  // NOLINT(cppcoreguidelines-owning-memory)
   return *real;
 }
 

@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -41,6 +43,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "benchmark/benchmark.h"
 #include "io/io.h"
 #include "os/copy_file.h"
@@ -51,7 +54,7 @@ namespace sysport::bench {
 namespace {
 
 enum class Impl : uint8_t { kSysport, kStdFilesystem, kCp };
-constexpr Impl kImpls[] = {Impl::kSysport, Impl::kStdFilesystem, Impl::kCp};
+constexpr std::array<Impl, 3> kImpls = {Impl::kSysport, Impl::kStdFilesystem, Impl::kCp};
 
 std::string_view ImplName(Impl impl) {
   switch (impl) {
@@ -83,12 +86,11 @@ std::string SizeName(int64_t size) {
   return absl::StrCat(size, "B");
 }
 
-void WriteAll(int fd, const char* data, size_t n, int64_t offset) {
-  while (n > 0) {
-    const ssize_t w = ::pwrite(fd, data, n, offset);
+void WriteAll(int fd, absl::Span<const char> data, int64_t offset) {
+  while (!data.empty()) {
+    const ssize_t w = ::pwrite(fd, data.data(), data.size(), offset);
     if (w <= 0) Die("pwrite failed");
-    data += w;
-    n -= static_cast<size_t>(w);
+    data.remove_prefix(static_cast<size_t>(w));
     offset += w;
   }
 }
@@ -97,11 +99,12 @@ void WriteAll(int fd, const char* data, size_t n, int64_t offset) {
 // holes elsewhere; written and fsync()ed once.
 std::string MakeSource(const std::string& dir, const std::string& name, int64_t size,
                        std::vector<std::pair<int64_t, int64_t>> data) {
-  const std::string path = absl::StrCat(dir, "/", name);
+  std::string path = absl::StrCat(dir, "/", name);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) Die(absl::StrCat("cannot create ", path));
   if (data.empty()) data.emplace_back(0, size);
-  std::mt19937_64 random(42);
+  // A fixed seed: the same bytes in every run and every repetition.
+  std::mt19937_64 random(42);  // NOLINT(cert-msc32-c,cert-msc51-cpp)
   std::vector<char> chunk(size_t{4} << 20);
   for (const auto& [offset, length] : data) {
     for (int64_t done = 0; done < length;) {
@@ -109,9 +112,9 @@ std::string MakeSource(const std::string& dir, const std::string& name, int64_t 
           static_cast<size_t>(std::min<int64_t>(length - done, static_cast<int64_t>(chunk.size())));
       for (size_t i = 0; i < n; i += 8) {
         const uint64_t r = random();
-        std::memcpy(chunk.data() + i, &r, std::min<size_t>(8, n - i));
+        std::memcpy(&chunk[i], &r, std::min<size_t>(8, n - i));
       }
-      WriteAll(fd, chunk.data(), n, offset + done);
+      WriteAll(fd, absl::MakeConstSpan(chunk).first(n), offset + done);
       done += static_cast<int64_t>(n);
     }
   }
@@ -157,7 +160,7 @@ void SyncDir(const std::string& dir) {
   }
 }
 
-void BM_Copy(benchmark::State& state, Impl impl, std::string src, std::string dst_dir,
+void BM_Copy(benchmark::State& state, Impl impl, const std::string& src, const std::string& dst_dir,
              int64_t size) {
   const std::string dst = absl::StrCat(dst_dir, "/copy_file_bench.dst");
   (void)::unlink(dst.c_str());
@@ -192,11 +195,13 @@ int64_t IterationsFor(int64_t size) {
 // Our own flags, taken out of argv before Google Benchmark sees it.
 std::string TakeFlag(int& argc, char** argv, std::string_view name, std::string fallback) {
   const std::string prefix = absl::StrCat("--", name, "=");
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg(argv[i]);
+  const absl::Span<char*> args(argv, static_cast<size_t>(argc));
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string_view arg(args[i]);
     if (arg.starts_with(prefix)) {
       std::string value(arg.substr(prefix.size()));
-      for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+      std::rotate(args.begin() + static_cast<ptrdiff_t>(i),
+                  args.begin() + static_cast<ptrdiff_t>(i) + 1, args.end());
       --argc;
       return value;
     }

@@ -96,7 +96,9 @@ std::string TmpfsDir() { return Dir("SYSPORT_BENCH_TMPFS_DIR", "/dev/shm"); }
 // A source file of Size() bytes in `dir`, written and fsync()ed once per
 // run, so it is in the page cache and not dirty.
 const std::string& SourceIn(const std::string& dir) {
-  static std::map<std::string, std::string>* const sources = new std::map<std::string, std::string>;
+  // Never destroyed: benchmarks may run until exit.
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory)
+  static auto* const sources = new std::map<std::string, std::string>;
   auto it = sources->find(dir);
   if (it != sources->end()) return it->second;
   const std::string path = absl::StrCat(dir, "/sysport-kernel-copy-bench-src");
@@ -156,6 +158,8 @@ std::array<int, 2> MakeSockets(bool tcp) {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof(addr);
+  // The sockets API takes every address as a struct sockaddr*.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
   auto* sa = reinterpret_cast<struct sockaddr*>(&addr);
   if (::bind(listener, sa, len) != 0 || ::listen(listener, 1) != 0 ||
       ::getsockname(listener, sa, &len) != 0) {
@@ -213,12 +217,14 @@ double RustCopy(const std::string& mode, const std::string& a, const std::string
   const char* peer = std::getenv("SYSPORT_RUST_PEER");
   if (peer == nullptr || *peer == '\0') return -1;
   const std::string command = absl::StrCat(peer, " ", mode, " ", a, " ", b, " ", Size());
-  FILE* out = ::popen(command.c_str(), "r");
+  // The command is the peer this script built, with numbers and paths it made.
+  FILE* out = ::popen(command.c_str(), "r");  // NOLINT(cert-env33-c)
   if (out == nullptr) Die("popen " + command);
   std::array<char, 64> line = {};
   double seconds = -1;
-  if (std::fgets(line.data(), line.size(), out) != nullptr)
+  if (std::fgets(line.data(), line.size(), out) != nullptr) {
     seconds = std::strtod(line.data(), nullptr);
+  }
   if (::pclose(out) != 0 || seconds <= 0) Die("rust peer: " + command);
   return seconds;
 }
@@ -233,8 +239,8 @@ void LibraryCopy(os::File& dst, os::File& src, Variant variant, os::CopyCounters
   ReaderOnly generic(src);
   const io::Result r = variant == kGeneric ? io::Copy(dst, generic) : io::Copy(dst, src);
   if (!r.ok() || r.n != Size()) {
-    std::fprintf(stderr, "copy: %lld bytes, %s\n", static_cast<long long>(r.n),
-                 std::string(r.status.message()).c_str());
+    (void)std::fprintf(stderr, "copy: %lld bytes, %s\n", static_cast<long long>(r.n),
+                       std::string(r.status.message()).c_str());
     std::abort();
   }
 }
@@ -256,8 +262,9 @@ void LabelPath(benchmark::State& state, const os::CopyCounters& counters) {
   std::string label;
   for (int i = 0; i < poll::kNumCopyMethods; ++i) {
     const auto method = static_cast<poll::CopyMethod>(i);
-    if (t.of(method).bytes > 0)
+    if (t.of(method).bytes > 0) {
       absl::StrAppend(&label, label.empty() ? "" : "+", poll::Name(method));
+    }
   }
   if (t.read_write.bytes > 0) absl::StrAppend(&label, label.empty() ? "" : "+", "read/write");
   state.SetLabel(label);

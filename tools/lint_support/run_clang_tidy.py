@@ -24,7 +24,7 @@ import re
 import subprocess
 import sys
 
-# What test sources (GoogleTest tests, test utilities, test fakes) may do that
+# What test sources (GoogleTest tests, test utilities, test fakes, benchmarks) may do that
 # library code may not, each with its reason. Passed as --checks, on top of
 # the configuration file.
 TEST_RELAXED_CHECKS = {
@@ -50,7 +50,9 @@ TEST_RELAXED_CHECKS = {
     "clang-analyzer-*": "slow on GoogleTest; tests run under the sanitizers",
 }
 
-_TEST_SOURCE = re.compile(r"(_test\.cc$|^testutil/|/testing/)")
+# Benchmarks are measurement programs: their sizes and counts are data, and
+# they set up files, sockets and pipes with POSIX calls of their own, as tests do.
+_TEST_SOURCE = re.compile(r"(_test\.cc$|^testutil/|/testing/|^tools/bench/)")
 # Arguments that make no difference to what clang-tidy sees, or that clang -E
 # must not get twice.
 _OUTPUT_ARGS = {"-c", "-o", "-MF"}
