@@ -458,7 +458,9 @@ TEST(ZeroCopyTest, FileToFileStaysTheDestinationsReadFrom) {
   EXPECT_EQ(CarriedBy(source_side), Carried{});
 }
 
-TEST(ZeroCopyTest, PipeToFileIsSplice) {
+// splice from a pipe into a file lost to the read/write loop where it was
+// measured (README): not tried, and the observer hears why.
+TEST(ZeroCopyTest, PipeToFileIsTheReadWriteLoopMeasuredFaster) {
   PipeSource src(Pattern(200000, 6));
   Destination dst;
   io::Result r = io::Copy(*dst.file, *src.reader);
@@ -466,7 +468,10 @@ TEST(ZeroCopyTest, PipeToFileIsSplice) {
   EXPECT_EQ(r.n, 200000);
   EXPECT_EQ(Offset(*dst.file), 200000);
   EXPECT_EQ(dst.Contents(), src.data);
-  EXPECT_EQ(CarriedBy(dst.counters), All(200000, CopyMethod::kSplice));
+  EXPECT_EQ(CarriedBy(dst.counters).read_write, 200000);
+  EXPECT_EQ(
+      Fallbacks(dst.counters, kKernelCopy ? Fallback::kReadWriteFaster : Fallback::kNoKernelCopy),
+      1);
 }
 
 TEST(ZeroCopyTest, PipeToPipeIsSplice) {
@@ -508,12 +513,12 @@ TEST(ZeroCopyTest, CharacterDeviceHasNoMethod) {
 }
 
 TEST(ZeroCopyTest, AppendDestinationNamesThePairsMethod) {
-  PipeSource src(Pattern(3000, 9));
+  FedSocket src(Network::kUnix, Pattern(3000, 9));
   const std::string dst_path = MakeFile("x");
   auto dst = Open(dst_path, O_WRONLY | O_APPEND);
   CopyCounters counters;
   dst->SetCopyObserver(&counters);
-  io::Result r = io::Copy(*dst, *src.reader);
+  io::Result r = io::Copy(*dst, src.server());
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(testutil::Contents(dst_path), "x" + src.data);
   if (kKernelCopy) {
@@ -634,14 +639,16 @@ TEST_F(FaultTest, SpliceRefusalsBeforeAndAfterBytes) {
       if (after_bytes) fake.splice.ShortRound(1, 4000);
       fake.splice.FailRound(after_bytes ? 2 : 1, Errno(err));
       PipeSource src(Pattern(100000, 15));
-      Destination dst;
-      io::Result r = io::Copy(*dst.file, *src.reader);
+      PipeSink sink;
+      CopyCounters counters;
+      sink.writer->SetCopyObserver(&counters);
+      io::Result r = io::Copy(*sink.writer, *src.reader);
       ASSERT_TRUE(r.ok()) << r.status;
       EXPECT_EQ(r.n, 100000);
-      EXPECT_EQ(dst.Contents(), src.data);
+      EXPECT_EQ(sink.Finish(), src.data);
       const int64_t kernel = after_bytes ? 4000 : 0;
-      EXPECT_EQ(CarriedBy(dst.counters), (Carried{0, 0, kernel, 100000 - kernel}));
-      EXPECT_EQ(Fallbacks(dst.counters, Fallback::kRefused, err), 1);
+      EXPECT_EQ(CarriedBy(counters), (Carried{0, 0, kernel, 100000 - kernel}));
+      EXPECT_EQ(Fallbacks(counters, Fallback::kRefused, err), 1);
     }
   }
 }
@@ -685,11 +692,12 @@ TEST_F(FaultTest, SpliceFailuresNameTheDestinationAndCountExactly) {
   fake.splice.ShortRound(1, 3000);
   fake.splice.FailRound(2, Errno(EDQUOT));
   PipeSource src(Pattern(10000));
-  Destination dst;
-  io::Result r = io::Copy(*dst.file, *src.reader);
+  PipeSink sink;
+  io::Result r = io::Copy(*sink.writer, *src.reader);
   EXPECT_EQ(r.n, 3000);
-  EXPECT_EQ(r.status.message(), "write " + dst.path + ": splice: disk quota exceeded");
-  EXPECT_EQ(dst.Contents(), Pattern(3000));
+  EXPECT_EQ(r.status.message(), absl::StrCat("write ", QuoteName(sink.writer->Name()),
+                                             ": splice: disk quota exceeded"));
+  EXPECT_EQ(sink.Finish(), Pattern(3000));
 }
 
 // copy_file_range says EXDEV midway; sendfile carries on from the offsets,
