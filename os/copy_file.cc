@@ -536,14 +536,10 @@ std::optional<FileInfo> StatPath(const std::string& path) {
   return *info;
 }
 
-bool Same(const FileInfo& a, const FileInfo& b) {
-  return a.device == b.device && a.inode == b.inode;
-}
-
 io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& dst_path,
                       const CopyFileOptions& options) {
   const std::optional<FileInfo> old = StatPath(dst_path);
-  if (old.has_value() && Same(*old, src_info)) return {0, SameFileError(src.Name(), dst_path)};
+  if (old.has_value() && SameFile(*old, src_info)) return {0, SameFileError(src.Name(), dst_path)};
   // The new file looks as the old one did (cp keeps an existing
   // destination's mode and owner), or as a new copy would.
   const mode_t perm = old.has_value() ? old->permissions() : (src_info.permissions() & 0777);
@@ -573,7 +569,7 @@ io::Result CopyFile(File& src, File& dst, const CopyFileOptions& options) {
   if (!src_info.ok()) return {0, src_info.status()};
   absl::StatusOr<FileInfo> dst_info = dst.Stat();
   if (!dst_info.ok()) return {0, dst_info.status()};
-  if (Same(*src_info, *dst_info) && src_info->IsRegular()) {
+  if (SameFile(*src_info, *dst_info) && src_info->IsRegular()) {
     return {0, SameFileError(src.Name(), dst.Name())};
   }
   if (!src_info->IsRegular() || !dst_info->IsRegular() || internal::FileAccess::AppendMode(dst)) {
@@ -591,7 +587,7 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
   // refused before. The open files are compared again below. A destination
   // that does not exist yet (the usual case) costs one stat(2).
   if (absl::StatusOr<FileInfo> dst = Stat(dst_path); dst.ok()) {
-    if (absl::StatusOr<FileInfo> src = Stat(src_path); src.ok() && Same(*src, *dst)) {
+    if (absl::StatusOr<FileInfo> src = Stat(src_path); src.ok() && SameFile(*src, *dst)) {
       return {0, SameFileError(src_path, dst_path)};
     }
   }
@@ -618,7 +614,7 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
   if (!dst.ok()) return {0, dst.status()};
   absl::StatusOr<FileInfo> dst_info = (*dst)->Stat();
   if (!dst_info.ok()) return {0, dst_info.status()};
-  if (Same(*src_info, *dst_info)) return {0, SameFileError(src_path, dst_path)};
+  if (SameFile(*src_info, *dst_info)) return {0, SameFileError(src_path, dst_path)};
 
   io::Result r;
   if (!src_info->IsRegular() || !dst_info->IsRegular()) {
