@@ -369,6 +369,10 @@ class ObserverRestorer {
 std::optional<io::Result> TryClone(File& src, File& dst, const CopyFileOptions& options,
                                    CopyObserver* observer) {
   if (options.reflink == Reflink::kNever || options.sparse != Sparse::kAuto) return std::nullopt;
+  // reflink=auto as Go's and Rust's copies: copy_file_range(2) clones by
+  // itself where it can, and FICLONE first would cost a refused system call
+  // on every filesystem that cannot (ext4, tmpfs, two filesystems).
+  if (options.reflink == Reflink::kAuto && internal::KernelCopyClones()) return std::nullopt;
   const poll::CopyResult clone = internal::KernelClone(dst, src);
   if (observer != nullptr) observer->OnKernelCopy(clone);
   switch (clone.outcome()) {
@@ -526,19 +530,18 @@ absl::Status Publish(Temp& temp, const std::string& dst_path) {
   return absl::OkStatus();
 }
 
-// The regular file (or none) at `path`, without opening it for reading or
-// writing: O_PATH opens a FIFO without waiting for a writer.
-std::optional<FileInfo> StatPath(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<File>> f = File::OpenFile(path, O_PATH, 0);
-  if (!f.ok()) return std::nullopt;
-  absl::StatusOr<FileInfo> info = (*f)->Stat();
-  if (!info.ok()) return std::nullopt;
-  return *info;
+// What is at `path` (stat(2), following symbolic links as open(2) would;
+// no open, so a FIFO does not wait for a writer), or nullopt where nothing
+// is or it cannot be seen: no error is made, the open that follows reports it.
+std::optional<FileInfo> StatQuietly(const std::string& path) {
+  const syscall::Result<struct stat> st = syscall::Stat(path.c_str());
+  if (!st.ok()) return std::nullopt;
+  return internal::FileAccess::Info(st.value());
 }
 
 io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& dst_path,
                       const CopyFileOptions& options) {
-  const std::optional<FileInfo> old = StatPath(dst_path);
+  const std::optional<FileInfo> old = StatQuietly(dst_path);
   if (old.has_value() && SameFile(*old, src_info)) return {0, SameFileError(src.Name(), dst_path)};
   // The new file looks as the old one did (cp keeps an existing
   // destination's mode and owner), or as a new copy would.
@@ -586,8 +589,8 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
   // By name first: opening a FIFO waits for a writer, so `copy ff ff` must be
   // refused before. The open files are compared again below. A destination
   // that does not exist yet (the usual case) costs one stat(2).
-  if (absl::StatusOr<FileInfo> dst = Stat(dst_path); dst.ok()) {
-    if (absl::StatusOr<FileInfo> src = Stat(src_path); src.ok() && SameFile(*src, *dst)) {
+  if (const std::optional<FileInfo> dst = StatQuietly(dst_path)) {
+    if (const std::optional<FileInfo> src = StatQuietly(src_path); src && SameFile(*src, *dst)) {
       return {0, SameFileError(src_path, dst_path)};
     }
   }
@@ -612,9 +615,16 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
     dst = File::OpenFile(dst_path, O_WRONLY, 0);
   }
   if (!dst.ok()) return {0, dst.status()};
-  absl::StatusOr<FileInfo> dst_info = (*dst)->Stat();
-  if (!dst_info.ok()) return {0, dst_info.status()};
-  if (SameFile(*src_info, *dst_info)) return {0, SameFileError(src_path, dst_path)};
+  // A file that O_EXCL made is empty, regular and not the source; one that
+  // was there is asked.
+  FileInfo made;
+  made.mode = S_IFREG | new_perm;
+  absl::StatusOr<FileInfo> dst_info = made;
+  if (!created) {
+    dst_info = (*dst)->Stat();
+    if (!dst_info.ok()) return {0, dst_info.status()};
+    if (SameFile(*src_info, *dst_info)) return {0, SameFileError(src_path, dst_path)};
+  }
 
   io::Result r;
   if (!src_info->IsRegular() || !dst_info->IsRegular()) {

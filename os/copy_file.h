@@ -4,8 +4,12 @@
 // Whole-file copies, as GNU cp makes them and better: a sequence of
 // decisions, each made once.
 //
-//   1. Clone (ioctl FICLONE) where the filesystem shares extents (XFS with
-//      reflink=1, btrfs, bcachefs, OCFS2, NFS 4.2): one call, any size.
+//   1. Clone where the filesystem shares extents (XFS with reflink=1,
+//      btrfs, bcachefs, OCFS2, NFS 4.2): one call, any size. With
+//      reflink=always, ioctl FICLONE; with reflink=auto, copy_file_range(2)
+//      in steps 2 and 3, which clones by itself before it would copy, so
+//      filesystems that cannot clone pay no refused FICLONE (FICLONE is
+//      tried first only where copy_file_range cannot reach the kernel).
 //   2. Else, for a source with holes (fewer blocks allocated than its size),
 //      copy only its data extents (lseek SEEK_DATA/SEEK_HOLE), each with
 //      copy_file_range(2) at explicit offsets and, for what the kernel
@@ -34,7 +38,8 @@ class CopyObserver;
 struct CopyFileOptions {
   // Whether to clone (cp's --reflink).
   enum class Reflink : uint8_t {
-    kAuto,    // clone where the filesystem can, else copy (cp's default since coreutils 9.0)
+    kAuto,    // clone where the filesystem can, else copy (cp's default since coreutils 9.0;
+              // Go's and Rust's copies, through copy_file_range)
     kAlways,  // clone, or fail with nothing created or truncated
     kNever,   // never clone, nor use copy_file_range(2), which clones by itself on XFS,
               // btrfs and NFS 4.2 (coreutils avoids it too): the read/write loop copies

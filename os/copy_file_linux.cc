@@ -47,6 +47,8 @@ CopyResult KernelClone(File& dst, File& src) {
   return poll::Clone(FileAccess::Fd(dst), FileAccess::Fd(src));
 }
 
+bool KernelCopyClones() { return poll::CopyFileRangeMayReachKernel(); }
+
 CopyResult KernelCopyRange(File& dst, int64_t dst_offset, File& src, int64_t src_offset,
                            int64_t len) {
   if (auto decided = DecidedWithoutTrying(dst, src, poll::CopyMethod::kCopyFileRange)) {
@@ -60,11 +62,8 @@ CopyResult KernelCopyRange(File& dst, int64_t dst_offset, File& src, int64_t src
 // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 absl::StatusOr<std::unique_ptr<File>> OpenUnnamed(const std::string& dir, const std::string& name,
                                                   mode_t perm) {
-  syscall::Result<int> fd = syscall::Open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, perm);
-  // open(2) can be interrupted on slow network filesystems; retry as File::OpenFile does.
-  while (fd.error() == syscall::Errno(EINTR)) {
-    fd = syscall::Open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, perm);
-  }
+  const syscall::Result<int> fd =
+      FileAccess::Open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, perm);
   if (!fd.ok()) {
     const syscall::Errno err = fd.error();
     // The filesystem has no tmpfile operation (NFS, vfat, many FUSE
@@ -75,7 +74,9 @@ absl::StatusOr<std::unique_ptr<File>> OpenUnnamed(const std::string& dir, const 
     }
     return PathError("open", dir, err, "O_TMPFILE");
   }
-  return File::NewFile(fd.value(), name);
+  std::unique_ptr<File> file = File::NewFile(fd.value(), name);
+  FileAccess::RememberType(*file, FileType::kRegular);
+  return file;
 }
 
 absl::Status LinkUnnamed(File& file, const std::string& path) {

@@ -21,6 +21,8 @@ poll::CopyResult KernelClone(File& /*dst*/, File& /*src*/) {
   return poll::CopyResult::NotTried(poll::CopyMethod::kClone, poll::Fallback::kNoKernelCopy);
 }
 
+bool KernelCopyClones() { return false; }
+
 poll::CopyResult KernelCopyRange(File& /*dst*/, int64_t /*dst_offset*/, File& /*src*/,
                                  int64_t /*src_offset*/, int64_t /*len*/) {
   return poll::CopyResult::NotTried(poll::CopyMethod::kCopyFileRange,

@@ -131,10 +131,9 @@ std::vector<std::string> Parents() {
   return parents;
 }
 
-// Scripts a copy that cannot clone (so copy_file_range carries it), whose
-// first round copies `first_round_bytes` and whose second fails with `err`.
+// Scripts a copy whose first copy_file_range round copies
+// `first_round_bytes` and whose second fails with `err`.
 void CopyFileRangeFailsInRoundTwo(FakeSyscalls& fake, size_t first_round_bytes, Errno err) {
-  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
   fake.copy_file_range.ShortRound(1, first_round_bytes);
   fake.copy_file_range.FailRound(2, err);
 }
@@ -170,9 +169,44 @@ TEST_P(CopyFileTest, PlainFileBytesCountAndNewMode) {
   EXPECT_EQ(t.whole_file_copies, 1);
   EXPECT_EQ(t.hole_bytes, 0);
   EXPECT_EQ(t.kernel_bytes() + t.read_write.bytes, 300000);
+  // reflink=auto leaves the clone to copy_file_range, which shares extents
+  // by itself where the filesystem can: no FICLONE of its own.
+  EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0) << t.ToString();
   if (kKernelCopy) {
-    // This filesystem either clones (XFS, btrfs) or says it cannot.
-    EXPECT_EQ(t.of(CopyMethod::kClone).attempts, 1);
+    EXPECT_GE(t.of(CopyMethod::kCopyFileRange).attempts, 1) << t.ToString();
+  }
+}
+
+// Where copy_file_range cannot reach the kernel (here: a kernel it does not
+// trust, older than 5.3), reflink=auto tries FICLONE itself, then copies
+// (sendfile, as Rust's std on such kernels). reflink=always always does.
+TEST_P(CopyFileTest, ReflinkAutoClonesItselfOnlyWhereCopyFileRangeCannot) {
+  if (!kKernelCopy) GTEST_SKIP() << "no clone in the stub build";
+  const std::string data = Pattern(100000);
+  Write(Path("src"), data);
+  {
+    FakeSyscalls fake;
+    io::Result r = CopyFile(Path("src"), Path("auto"));
+    ASSERT_TRUE(r.ok()) << r.status;
+    EXPECT_EQ(fake.ficlone_calls(), 0);
+    EXPECT_FALSE(fake.copy_file_range_calls().empty());
+  }
+  {
+    FakeSyscalls fake;
+    fake.SetKernelVersion({.major = 5, .minor = 2});
+    io::Result r = CopyFile(Path("src"), Path("old_kernel"));
+    ASSERT_TRUE(r.ok()) << r.status;
+    EXPECT_EQ(r.n, 100000);
+    ExpectBytes(Path("old_kernel"), data);
+    EXPECT_EQ(fake.ficlone_calls(), 1);
+    EXPECT_TRUE(fake.copy_file_range_calls().empty());
+  }
+  {
+    FakeSyscalls fake;
+    CopyFileOptions always;
+    always.reflink = Reflink::kAlways;
+    (void)CopyFile(Path("src"), Path("always"), always);  // clones, or fails where it cannot
+    EXPECT_EQ(fake.ficlone_calls(), 1);
   }
 }
 
@@ -423,7 +457,7 @@ TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
   const CopyCounters::Totals t = counters.totals();
   EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).bytes, 4096);
   EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).attempts, 1);  // one report for all extents
-  EXPECT_EQ(t.fallbacks.size(), 2U) << t.ToString();        // FICLONE's and copy_file_range's
+  EXPECT_EQ(t.fallbacks.size(), 1U) << t.ToString();        // copy_file_range's
   EXPECT_EQ(t.kernel_bytes() + t.read_write.bytes + t.hole_bytes, size);
   EXPECT_EQ(fake.copy_file_range_calls().size(), 2U);
   for (const auto& call : fake.copy_file_range_calls()) {
@@ -432,9 +466,8 @@ TEST_P(CopyFileTest, ExtentCopyFallsBackMidwayWithExactCounts) {
 }
 
 // A source that shrinks or grows when the first copy_file_range round
-// arrives, with FICLONE refused so that the copy goes by extents.
+// arrives.
 void ResizeOnFirstRound(FakeSyscalls& fake, const std::string& path, int64_t new_size) {
-  fake.ficlone.FailFromRound(1, Errno(EOPNOTSUPP));
   fake.copy_file_range.BeforeRound(
       1, [path, new_size] { EXPECT_EQ(::truncate(path.c_str(), new_size), 0); });
 }
@@ -499,8 +532,8 @@ TEST_P(CopyFileTest, DirectorySourceIsRefused) {
   EXPECT_FALSE(std::filesystem::exists(Path("dst")));
 }
 
-// Across filesystems (tmpfs to the test directory): FICLONE and
-// copy_file_range both refuse (EXDEV), the read/write loop copies, holes kept.
+// Across filesystems (tmpfs to the test directory): copy_file_range refuses
+// (EXDEV), the read/write loop copies, holes kept.
 TEST(CopyFileAcrossFilesystemsTest, TmpfsToTestDirectory) {
   if (::access("/dev/shm", W_OK) != 0) GTEST_SKIP() << "no /dev/shm";
   const std::string shm = FreshDir("/dev/shm");
@@ -518,7 +551,8 @@ TEST(CopyFileAcrossFilesystemsTest, TmpfsToTestDirectory) {
   EXPECT_EQ(t.hole_bytes, size - kMiB) << t.ToString();
   EXPECT_EQ(t.read_write.bytes, kMiB);
   if (kKernelCopy) {
-    EXPECT_EQ(t.fallbacks.count({CopyMethod::kClone, true, Fallback::kRefused, Errno(EXDEV)}), 1U)
+    EXPECT_EQ(
+        t.fallbacks.count({CopyMethod::kCopyFileRange, true, Fallback::kRefused, Errno(EXDEV)}), 1U)
         << t.ToString();
   }
   std::filesystem::remove_all(shm);

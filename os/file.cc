@@ -19,6 +19,7 @@
 #include "io/io.h"
 #include "os/copy_observer.h"
 #include "os/error.h"
+#include "os/internal/file_access.h"
 #include "os/internal/kernel_copy.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
@@ -63,6 +64,14 @@ absl::Status WrapError(const char* op, const std::string& name, const poll::Erro
 }
 
 }  // namespace
+
+FileInfo internal::FileAccess::Info(const struct stat& st) { return InfoOf(st); }
+
+syscall::Result<int> internal::FileAccess::Open(const char* path, int flags, mode_t perm) {
+  syscall::Result<int> fd = syscall::Open(path, flags, perm);
+  while (fd.error() == syscall::Errno(EINTR)) fd = syscall::Open(path, flags, perm);
+  return fd;
+}
 
 FileType FileInfo::type() const {
   switch (mode & S_IFMT) {
@@ -113,8 +122,7 @@ absl::StatusOr<bool> OpenDevNullIfClosed(int fd) {
   if (err != syscall::Errno(EBADF)) return PathError("fcntl", absl::StrCat("fd ", fd), err);
   // Not O_CLOEXEC: these are the standard descriptors children inherit.
   // O_RDWR, as Go: one file serves as input and as output.
-  syscall::Result<int> null = syscall::Open(kDevNull, O_RDWR, 0);
-  while (null.error() == syscall::Errno(EINTR)) null = syscall::Open(kDevNull, O_RDWR, 0);
+  syscall::Result<int> null = internal::FileAccess::Open(kDevNull, O_RDWR, 0);
   if (!null.ok()) return PathError("open", kDevNull, null.error());
   // open(2) returns the lowest free number, and every lower one is open by
   // now, unless another thread opened a file at the same moment.
@@ -154,22 +162,23 @@ absl::StatusOr<std::unique_ptr<File>> File::Create(std::string name) {
 }
 
 absl::StatusOr<std::unique_ptr<File>> File::OpenFile(std::string name, int flags, mode_t perm) {
-  // open(2) can be interrupted by a signal while waiting on a FIFO or a slow
-  // network filesystem; retry as Go does.
-  syscall::Result<int> fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
-  while (fd.error() == syscall::Errno(EINTR)) {
-    fd = syscall::Open(name.c_str(), flags | O_CLOEXEC, perm);
-  }
+  syscall::Result<int> fd = internal::FileAccess::Open(name.c_str(), flags | O_CLOEXEC, perm);
   if (!fd.ok()) return PathError("open", name, fd.error());
-  return std::unique_ptr<File>(new File(fd.value(), std::move(name), (flags & O_APPEND) != 0));
+  std::unique_ptr<File> file(new File(fd.value(), std::move(name), (flags & O_APPEND) != 0));
+  // O_CREAT|O_EXCL succeeds only by making a new regular file.
+  if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) file->RememberType(FileType::kRegular);
+  return file;
 }
 
 absl::StatusOr<std::pair<std::unique_ptr<File>, std::unique_ptr<File>>> File::Pipe() {
   syscall::Result<std::array<int, 2>> fds = syscall::Pipe(O_CLOEXEC);
   if (!fds.ok()) return PathError("pipe", "", fds.error());
   // Go names the ends "|0" and "|1".
-  return std::make_pair(std::unique_ptr<File>(new File(fds.value()[0], "|0", false)),
-                        std::unique_ptr<File>(new File(fds.value()[1], "|1", false)));
+  auto ends = std::make_pair(std::unique_ptr<File>(new File(fds.value()[0], "|0", false)),
+                             std::unique_ptr<File>(new File(fds.value()[1], "|1", false)));
+  ends.first->RememberType(FileType::kFifo);
+  ends.second->RememberType(FileType::kFifo);
+  return ends;
 }
 
 std::unique_ptr<File> File::NewFile(int fd, std::string name) {
@@ -181,13 +190,16 @@ std::unique_ptr<File> File::NewFile(int fd, std::string name) {
 
 std::unique_ptr<File> File::NewFile(int fd) {
   if (fd < 0) return nullptr;
+  const syscall::Result<struct stat> st = syscall::Fstat(fd);
+  if (!st.ok()) return NewFile(fd, absl::StrCat("/dev/fd/", fd));
+  const FileInfo info = InfoOf(st.value());
+  // The names Linux gives them in /proc/self/fd.
   std::string name = absl::StrCat("/dev/fd/", fd);
-  if (const syscall::Result<struct stat> st = syscall::Fstat(fd); st.ok()) {
-    // The names Linux gives them in /proc/self/fd.
-    if (S_ISSOCK(st.value().st_mode)) name = absl::StrCat("socket:[", st.value().st_ino, "]");
-    if (S_ISFIFO(st.value().st_mode)) name = absl::StrCat("pipe:[", st.value().st_ino, "]");
-  }
-  return NewFile(fd, std::move(name));
+  if (info.type() == FileType::kSocket) name = absl::StrCat("socket:[", info.inode, "]");
+  if (info.type() == FileType::kFifo) name = absl::StrCat("pipe:[", info.inode, "]");
+  std::unique_ptr<File> file = NewFile(fd, std::move(name));
+  file->RememberType(info.type());
+  return file;
 }
 
 FileType File::TypeOnce() {
@@ -196,9 +208,13 @@ FileType File::TypeOnce() {
   const syscall::Result<struct stat> st = pfd_->Fstat();
   if (!st.ok()) return FileType::kUnknown;  // closed: nothing to remember
   const FileType type = InfoOf(st.value()).type();
-  // Racing callers store the same answer.
-  type_.store(static_cast<uint8_t>(type), std::memory_order_relaxed);
+  RememberType(type);
   return type;
+}
+
+// Racing callers store the same answer.
+void File::RememberType(FileType type) {
+  type_.store(static_cast<uint8_t>(type), std::memory_order_relaxed);
 }
 
 int File::Fd() const { return pfd_->UnsafeSysfd(); }
@@ -224,7 +240,9 @@ absl::StatusOr<FileInfo> File::Stat() {
   if (Fd() < 0) return ClosedError("stat", name_);
   syscall::Result<struct stat> st = pfd_->Fstat();
   if (!st.ok()) return PathError("stat", name_, st.error());
-  return InfoOf(st.value());
+  const FileInfo info = InfoOf(st.value());
+  RememberType(info.type());
+  return info;
 }
 
 absl::Status File::Sync() { return WrapError("sync", name_, pfd_->Fsync()); }

@@ -184,6 +184,10 @@ class File final : public io::Reader,
 
   // The type of the open file, from fstat(2) once (see FileAccess::Type).
   FileType TypeOnce();
+  // Records the type where it is known without asking (a pipe, a file that
+  // O_CREAT|O_EXCL made, any fstat(2) made for another reason): a
+  // descriptor's file type never changes.
+  void RememberType(FileType type);
 
   std::unique_ptr<poll::FD> pfd_;
   const std::string name_;
@@ -191,7 +195,8 @@ class File final : public io::Reader,
   // is caught by poll::CopyFileRange's EBADF fallback instead.
   const bool append_mode_;
   CopyObserver* observer_ = nullptr;
-  // TypeOnce's answer, as a FileType value; kTypeNotKnownYet until then.
+  // The type as a FileType value; kTypeNotKnownYet until TypeOnce or
+  // RememberType.
   static constexpr uint8_t kTypeNotKnownYet = 0xff;
   std::atomic<uint8_t> type_{kTypeNotKnownYet};
 };

@@ -1,5 +1,6 @@
 #include "os/quote.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cwchar>
 #include <cwctype>
@@ -58,6 +59,23 @@ std::vector<Char> Characters(std::string_view name) {
   return chars;
 }
 
+// Special anywhere in a word (the set coreutils' shell quoting styles quote
+// for), special only at its start ('#' starts a comment, '~' a home
+// directory), and still expanded inside double quotes ('!' in bash).
+constexpr std::string_view kSpecial = " !\"$&'()*;<=>?[\\^`|";
+constexpr std::string_view kSpecialAtStart = "#~";
+constexpr std::string_view kSpecialInDoubleQuotes = "\"$`\\!";
+
+// Whether a name is printable ASCII with nothing special to a shell, as most
+// are: it is shown as it is, decided without the locale or a copy.
+bool Plain(std::string_view name) {
+  if (name.empty() || absl::StrContains(kSpecialAtStart, name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    const auto byte = static_cast<unsigned char>(ch);
+    return byte >= kFirstPrintable && byte < kDelete && !absl::StrContains(kSpecial, ch);
+  });
+}
+
 // What the characters of a name ask of its quoting.
 struct Needs {
   bool escapes = false;               // an unprintable character: $'...'
@@ -67,12 +85,6 @@ struct Needs {
 };
 
 Needs Examine(const std::vector<Char>& chars) {
-  // Special anywhere in a word (the set coreutils' shell quoting styles
-  // quote for), special only at its start ('#' starts a comment, '~' a home
-  // directory), and still expanded inside double quotes ('!' in bash).
-  constexpr std::string_view kSpecial = " !\"$&'()*;<=>?[\\^`|";
-  constexpr std::string_view kSpecialAtStart = "#~";
-  constexpr std::string_view kSpecialInDoubleQuotes = "\"$`\\!";
   Needs needs;
   for (size_t i = 0; i < chars.size(); ++i) {
     const Char& c = chars[i];
@@ -140,6 +152,7 @@ std::string SingleQuoted(const std::vector<Char>& chars) {
 
 std::string Quote(std::string_view name, bool always) {
   if (name.empty()) return "''";
+  if (!always && Plain(name)) return std::string(name);
   const std::vector<Char> chars = Characters(name);
   const Needs needs = Examine(chars);
   if (!needs.escapes && !needs.quotes && !always) return std::string(name);

@@ -42,6 +42,15 @@ CopyResult CopyFileRangeAt(FD& dst, int64_t dst_offset, FD& src, int64_t src_off
 // ioctl itself is unknown (ENOSYS). Other errnos (ENOSPC, EDQUOT, EIO) fail.
 CopyResult Clone(FD& dst, FD& src);
 
+// Whether CopyFileRange may still reach the kernel in this process: false
+// once the kernel was found older than 5.3 or the system call unavailable
+// (ENOSYS, a seccomp EPERM), which the first call that meets them learns.
+// copy_file_range(2) asks the filesystem to share extents before it copies
+// (remap_file_range, what FICLONE does, for two files on one superblock:
+// vfs_copy_file_range in fs/read_write.c since 4.5), so while this holds a
+// copy that would clone where it can needs no FICLONE of its own.
+bool CopyFileRangeMayReachKernel();
+
 // Whether a CopyFileRange that fell back leaves two regular files that an
 // in-kernel copy through the page cache (poll::SendFile) can still move:
 // true for the refusals that are about the filesystems (EXDEV, no

@@ -197,6 +197,12 @@ CopyResult CopyLoop(FD& dst, FD& src, int64_t remain, ExplicitOffsets* at) {
 
 }  // namespace
 
+bool CopyFileRangeMayReachKernel() {
+  internal::CopySyscalls& sys = internal::Installed();
+  return CheckKernel(sys) == KernelCheck::kOk &&
+         sys.copy_file_range_availability.load() != internal::Availability::kUnavailable;
+}
+
 CopyResult CopyFileRange(FD& dst, FD& src, int64_t remain) {
   return CopyLoop(dst, src, remain, nullptr);
 }

@@ -4,8 +4,12 @@
 // What os's own code (the platform parts of File::ReadFrom and WriteTo)
 // needs of a File that its public API does not show.
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include "os/file.h"
 #include "poll/fd.h"
+#include "syscall/result.h"
 
 namespace sysport::os::internal {
 
@@ -17,6 +21,13 @@ struct FileAccess {
   // The file's type, from one fstat(2) per File (a descriptor's type never
   // changes); kUnknown if fstat fails (a closed file).
   static FileType Type(File& file) { return file.TypeOnce(); }
+  // For a file whose type its maker knows (O_TMPFILE makes a regular file).
+  static void RememberType(File& file, FileType type) { file.RememberType(type); }
+  // A FileInfo from what stat(2) or fstat(2) filled in.
+  static FileInfo Info(const struct stat& st);
+  // open(2), retried while a signal interrupts it (a FIFO waiting for its
+  // other end, a slow network filesystem), as Go's os.OpenFile does.
+  static syscall::Result<int> Open(const char* path, int flags, mode_t perm);
 };
 
 }  // namespace sysport::os::internal

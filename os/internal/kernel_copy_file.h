@@ -19,6 +19,11 @@ namespace sysport::os::internal {
 // dst's whole contents become src's, sharing its extents (FICLONE), or why not.
 poll::CopyResult KernelClone(File& dst, File& src);
 
+// Whether KernelCopyRange and File::ReadFrom's copies between regular files
+// share the extents by themselves where the filesystem can (copy_file_range
+// reaches the kernel), so that reflink=auto needs no clone of its own.
+bool KernelCopyClones();
+
 // At most `len` bytes from src at `src_offset` to dst at `dst_offset`, in the
 // kernel, neither file offset moving; or why not, with the exact count.
 poll::CopyResult KernelCopyRange(File& dst, int64_t dst_offset, File& src, int64_t src_offset,
