@@ -1,6 +1,7 @@
 #include "io/io.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -31,21 +32,30 @@ bool HasCondition(const absl::Status& status, std::string_view which) {
   return payload.has_value() && *payload == which;
 }
 
-// Go's copyBuffer loop, with Go's rules for what a writer may return.
-Result ReadWriteLoop(Writer& dst, Reader& src, absl::Span<char> buf) {
+// How a read/write loop stopped.
+struct LoopEnd {
   Result result;
+  bool filled = false;  // a read filled the buffer and the loop was told to stop there
+};
+
+// Go's copyBuffer loop, with Go's rules for what a writer may return. With
+// `stop_when_filled`, it stops (with the bytes written) after a read that
+// filled buf, so that the caller can go on with a larger buffer.
+LoopEnd ReadWriteLoop(Writer& dst, Reader& src, absl::Span<char> buf, bool stop_when_filled) {
+  LoopEnd end;
+  Result& result = end.result;
   while (true) {
     absl::StatusOr<int64_t> nr = src.Read(buf);
     if (!nr.ok()) {
       result.status = nr.status();
-      return result;
+      return end;
     }
-    if (*nr == 0) return result;  // the end of src
+    if (*nr == 0) return end;  // the end of src
     if (*nr < 0 || static_cast<uint64_t>(*nr) > buf.size()) {
       // Go's errInvalidRead counterpart for a reader's impossible count.
       result.status = absl::InternalError(
           absl::StrCat("invalid read result: ", *nr, " bytes into a ", buf.size(), "-byte buffer"));
-      return result;
+      return end;
     }
     Result w = dst.Write(buf.first(static_cast<size_t>(*nr)));
     if (w.n < 0 || w.n > *nr) {
@@ -57,11 +67,15 @@ Result ReadWriteLoop(Writer& dst, Reader& src, absl::Span<char> buf) {
     result.n += w.n;
     if (!w.ok()) {
       result.status = w.status;
-      return result;
+      return end;
     }
     if (w.n != *nr) {
       result.status = Condition(absl::StatusCode::kDataLoss, kShortWrite);
-      return result;
+      return end;
+    }
+    if (stop_when_filled && static_cast<size_t>(*nr) == buf.size()) {
+      end.filled = true;
+      return end;
     }
   }
 }
@@ -81,17 +95,27 @@ absl::StatusOr<int64_t> LimitedReader::Read(absl::Span<char> buf) {
 Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf) {
   if (WriterTo* wt = src.AsWriterTo()) return wt->WriteTo(dst);
   if (ReaderFrom* rf = dst.AsReaderFrom()) return rf->ReadFrom(src);
-  if (!buf.empty()) return ReadWriteLoop(dst, src, buf);
+  if (!buf.empty()) return ReadWriteLoop(dst, src, buf, /*stop_when_filled=*/false).result;
   size_t size = kCopyBufferSize;
   // No larger than what a LimitedReader can give (as Go).
   if (const LimitedReader* lr = src.AsLimitedReader()) {
     size = static_cast<size_t>(std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(size)));
   }
-  // A buffer of a size known only at run time, left uninitialized: std::vector
-  // would zero it first, only for the reads to overwrite it.
+  // Left uninitialised, both: the reads fill what the writes use, and
+  // zeroing would cost a small copy as much as the copy.
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
+  std::array<char, kFirstCopyBufferSize> first;
+  const size_t first_size = std::min(size, first.size());
+  const LoopEnd small = ReadWriteLoop(dst, src, absl::MakeSpan(first).first(first_size),
+                                      /*stop_when_filled=*/first_size < size);
+  if (!small.filled) return small.result;
   // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
   const auto owned = std::make_unique_for_overwrite<char[]>(size);
-  return ReadWriteLoop(dst, src, absl::MakeSpan(owned.get(), size));
+  Result rest = ReadWriteLoop(dst, src, absl::MakeSpan(owned.get(), size),
+                              /*stop_when_filled=*/false)
+                    .result;
+  rest.n += small.result.n;
+  return rest;
 }
 
 Result Copy(Writer& dst, Reader& src) { return CopyBuffer(dst, src, {}); }

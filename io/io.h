@@ -102,12 +102,18 @@ class LimitedReader final : public Reader {
 // copy itself: 256 KiB, chosen by measurement (README, "Benchmarks").
 inline constexpr size_t kCopyBufferSize = size_t{256} << 10;
 
+// The buffer, on the stack, that Copy's loop starts with (Go's 32 KiB): a
+// source that never fills it (most files are smaller) is copied without
+// allocating; after the first read that fills it, the loop goes on with
+// kCopyBufferSize.
+inline constexpr size_t kFirstCopyBufferSize = size_t{32} << 10;
+
 // Go's io.Copy: copies from src to dst until the end of src or an error, and
 // returns the bytes copied. If src is a WriterTo, src.WriteTo(dst) does the
 // copy; else if dst is a ReaderFrom, dst.ReadFrom(src); else a loop with a
-// buffer of kCopyBufferSize bytes (smaller when src is a LimitedReader with
-// less left). Reaching the end of src is success, not an error. A writer that
-// returns an invalid count (negative, or more than it was given) stops the
+// buffer of kFirstCopyBufferSize bytes, then kCopyBufferSize once a read fills
+// it (no larger than a LimitedReader src has left). Reaching the end of src is success, not an
+// error. A writer that returns an invalid count (negative, or more than it was given) stops the
 // copy with its own error if it gave one, else with an invalid-write error;
 // a writer that writes less than it was given without an error stops it with
 // a short-write error.

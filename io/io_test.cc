@@ -79,7 +79,55 @@ TEST(CopyTest, ReadWriteLoopCopiesEverything) {
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.n, static_cast<int64_t>(data.size()));
   EXPECT_EQ(dst.out, data);
-  EXPECT_EQ(src.max_request(), kCopyBufferSize);
+  // A source that never fills the first buffer keeps it.
+  EXPECT_EQ(src.max_request(), kFirstCopyBufferSize);
+}
+
+// The loop starts with kFirstCopyBufferSize and moves to kCopyBufferSize
+// after a read that fills it, with every byte copied once and counted once,
+// whatever the size around the switch.
+TEST(CopyTest, BufferGrowsAfterAReadFillsTheFirst) {
+  for (const size_t size : {size_t{0}, size_t{4096}, kFirstCopyBufferSize - 1, kFirstCopyBufferSize,
+                            kFirstCopyBufferSize + 1, kCopyBufferSize + kFirstCopyBufferSize + 7}) {
+    const std::string data = testutil::Pattern(size);
+    StringReader src(data);
+    StringWriter dst;
+    Result r = Copy(dst, src);
+    EXPECT_TRUE(r.ok()) << size;
+    EXPECT_EQ(r.n, static_cast<int64_t>(size));
+    EXPECT_EQ(dst.out, data) << size;
+    // Up to the first buffer's size, no larger buffer is ever used.
+    EXPECT_EQ(src.max_request(),
+              size < kFirstCopyBufferSize ? kFirstCopyBufferSize : kCopyBufferSize)
+        << size;
+  }
+}
+
+// A LimitedReader caps both buffers: never more than it has left.
+TEST(CopyTest, LimitedReaderCapsBothBuffers) {
+  const std::string data = testutil::Pattern(1 << 20);
+  for (const int64_t limit : {int64_t{100}, int64_t{40000}}) {
+    StringReader src(data);
+    LimitedReader limited(src, limit);
+    StringWriter dst;
+    Result r = Copy(dst, limited);
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(r.n, limit);
+    EXPECT_EQ(dst.out, data.substr(0, static_cast<size_t>(limit)));
+    EXPECT_LE(src.max_request(), static_cast<size_t>(limit));
+  }
+}
+
+// A write that fails right after the switch is counted exactly.
+TEST(CopyTest, WriteErrorAfterTheSwitchCountsExactly) {
+  const std::string data = testutil::Pattern(kCopyBufferSize);
+  StringReader src(data);
+  StringWriter dst;
+  dst.capacity = kFirstCopyBufferSize + 10;
+  Result r = Copy(dst, src);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.n, static_cast<int64_t>(kFirstCopyBufferSize + 10));
+  EXPECT_EQ(dst.out, data.substr(0, kFirstCopyBufferSize + 10));
 }
 
 TEST(CopyTest, EmptySourceIsSuccess) {
