@@ -34,7 +34,6 @@
 #include "os/file.h"
 #include "os/internal/file_access.h"
 #include "os/internal/kernel_copy_file.h"
-#include "os/quote.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
@@ -327,12 +326,6 @@ absl::Status CheckOptions(const CopyFileOptions& options) {
         "reflink=always needs sparse=auto");
   }
   return absl::OkStatus();
-}
-
-// cp's message, with names quoted as coreutils quotes them.
-absl::Status SameFileError(const std::string& src, const std::string& dst) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(QuoteNameAlways(src), " and ", QuoteNameAlways(dst), " are the same file"));
 }
 
 // Where a copy starts from: the destination's size (what must be truncated

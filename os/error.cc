@@ -39,6 +39,11 @@ absl::Status ClosedError(std::string_view op, std::string_view path) {
   return status;
 }
 
+absl::Status SameFileError(std::string_view src, std::string_view dst, std::string_view hint) {
+  return absl::InvalidArgumentError(absl::StrCat(QuoteNameAlways(src), " and ",
+                                                 QuoteNameAlways(dst), " are the same file", hint));
+}
+
 std::optional<int> ErrnoOf(const absl::Status& status) {
   std::optional<absl::Cord> payload = status.GetPayload(kErrnoPayload);
   int value = 0;

@@ -28,6 +28,11 @@ absl::Status PathError(std::string_view op, std::string_view path, syscall::Errn
 // Code kFailedPrecondition, no errno.
 absl::Status ClosedError(std::string_view op, std::string_view path);
 
+// cp's refusal to copy a file onto itself (the same device and inode):
+// `'src' and 'dst' are the same file`, names always quoted, then `hint` (a
+// caller's advice, from its leading space). Code kInvalidArgument, no errno.
+absl::Status SameFileError(std::string_view src, std::string_view dst, std::string_view hint = {});
+
 // The errno behind a status made by this package, if any.
 std::optional<int> ErrnoOf(const absl::Status& status);
 

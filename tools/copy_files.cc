@@ -16,7 +16,6 @@
 #include "io/io.h"
 #include "os/error.h"
 #include "os/file.h"
-#include "os/quote.h"
 #include "syscall/errno.h"
 #include "tools/copy_options.h"
 
@@ -61,9 +60,7 @@ absl::Status CheckNotSelfCopy(const os::FileInfo& src, const os::FileInfo& dst,
     default:
       break;
   }
-  return absl::FailedPreconditionError(absl::StrCat(os::QuoteNameAlways(SourceName(o)), " and ",
-                                                    os::QuoteNameAlways(DestinationName(o)),
-                                                    " are the same file", why));
+  return os::SameFileError(SourceName(o), DestinationName(o), why);
 }
 
 absl::StatusOr<std::unique_ptr<os::File>> OpenSource(const CopyOptions& o,
