@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -203,13 +204,18 @@ std::unique_ptr<File> File::NewFile(int fd) {
 }
 
 FileType File::TypeOnce() {
-  const uint8_t known = type_.load(std::memory_order_relaxed);
-  if (known != kTypeNotKnownYet) return static_cast<FileType>(known);
+  if (const std::optional<FileType> known = KnownType()) return *known;
   const syscall::Result<struct stat> st = pfd_->Fstat();
   if (!st.ok()) return FileType::kUnknown;  // closed: nothing to remember
   const FileType type = InfoOf(st.value()).type();
   RememberType(type);
   return type;
+}
+
+std::optional<FileType> File::KnownType() const {
+  const uint8_t known = type_.load(std::memory_order_relaxed);
+  if (known == kTypeNotKnownYet) return std::nullopt;
+  return static_cast<FileType>(known);
 }
 
 // Racing callers store the same answer.

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -184,6 +185,8 @@ class File final : public io::Reader,
 
   // The type of the open file, from fstat(2) once (see FileAccess::Type).
   FileType TypeOnce();
+  // The type if TypeOnce or RememberType has learned it, without asking.
+  std::optional<FileType> KnownType() const;
   // Records the type where it is known without asking (a pipe, a file that
   // O_CREAT|O_EXCL made, any fstat(2) made for another reason): a
   // descriptor's file type never changes.

@@ -3,9 +3,9 @@
 // pair of file types chosen by measurement and exact counts when the kernel
 // stops midway.
 //
-// Which method, by the types of source and destination (fstat(2), once per
-// File). The figures behind each choice are in the README ("In-kernel copies
-// beyond two regular files"), with the machine they were measured on.
+// Which method, by the types of source and destination. The figures behind
+// each choice are in the README ("In-kernel copies beyond two regular
+// files"), with the machine they were measured on.
 //
 //   source \ dest.   regular file            pipe            socket          other (device)
 //   regular file     copy_file_range, then   sendfile        sendfile        sendfile
@@ -20,8 +20,18 @@
 //
 // Where a method fails for the files at hand (EINVAL and the like), the
 // read/write loop copies the rest, from exactly where the method stopped.
+//
+// The types cost nothing for the common pair. copy_file_range(2) accepts
+// only two regular files (EINVAL otherwise, EISDIR for a directory:
+// generic_file_rw_checks in fs/read_write.c), so while neither type is known
+// it is tried first and is itself the test: two regular files are copied
+// without an fstat(2) (which costs a small copy about 15% here, README
+// "Benchmarks"). Only when it does not copy does each File learn its type
+// (one fstat(2) per File, remembered) and the table choose.
 
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include "os/file.h"
 #include "os/internal/file_access.h"
@@ -47,8 +57,8 @@ enum class Kind : uint8_t {
   kOther,        // character devices, directories, what fstat could not say
 };
 
-Kind KindOf(File& file) {
-  switch (FileAccess::Type(file)) {
+Kind KindOfType(FileType type) {
+  switch (type) {
     case FileType::kRegular:
       return Kind::kRegular;
     case FileType::kBlockDevice:
@@ -60,6 +70,17 @@ Kind KindOf(File& file) {
     default:
       return Kind::kOther;
   }
+}
+
+// The kind, from fstat(2) the first time a File is asked.
+Kind KindOf(File& file) { return KindOfType(FileAccess::Type(file)); }
+
+// Whether the kind is known without asking (a File that was opened, not
+// stat'ed, is not): nullopt if not.
+std::optional<Kind> KnownKindOf(const File& file) {
+  const std::optional<FileType> type = FileAccess::KnownType(file);
+  if (!type.has_value()) return std::nullopt;
+  return KindOfType(*type);
 }
 
 // The first method for a pair of kinds, and how the copy goes.
@@ -111,6 +132,60 @@ CopyMethod MethodOf(Plan plan) {
 
 bool IsSendfileSource(Kind kind) { return kind == Kind::kRegular || kind == Kind::kBlockDevice; }
 
+// The in-kernel steps for a pair of known kinds, after `before` (the steps
+// already taken, whose bytes have moved).
+KernelCopies CopyByPlan(File& dst, File& src, Ends ends, int64_t remain, KernelCopies before) {
+  const Plan plan = PlanFor(ends);
+  if (plan == Plan::kNone) {
+    before.push_back(CopyResult::NotTried(CopyMethod::kSplice, Fallback::kFileTypes));
+    return before;
+  }
+  if (plan == Plan::kReadWriteFaster) {
+    before.push_back(CopyResult::NotTried(CopyMethod::kSplice, Fallback::kReadWriteFaster));
+    return before;
+  }
+  // copy_file_range (EBADF), sendfile and splice (EINVAL) all refuse a
+  // destination opened with O_APPEND; Go's readFrom does not even try.
+  if (FileAccess::AppendMode(dst)) {
+    before.push_back(CopyResult::NotTried(MethodOf(plan), Fallback::kAppendMode));
+    return before;
+  }
+  poll::FD& to = FileAccess::Fd(dst);
+  poll::FD& from = FileAccess::Fd(src);
+  // What is left after the steps so far, which moved exactly their n.
+  const auto left = [&before, remain] {
+    int64_t n = remain;
+    for (const CopyResult& step : before) n -= step.n();
+    return n;
+  };
+  switch (plan) {
+    case Plan::kCopyFileRange:
+      // Already tried when `before` holds its refusal.
+      if (before.empty()) before.push_back(poll::CopyFileRange(to, from, left()));
+      // Rust's std falls back from copy_file_range to sendfile for two
+      // regular files on different filesystems; so does sysport, for every
+      // refusal that is about the filesystems or the process, not the files.
+      if (poll::PageCacheCopyMayWork(before.back())) {
+        before.push_back(poll::SendFile(to, from, left()));
+      }
+      return before;
+    case Plan::kSendfile:
+      before.push_back(poll::SendFile(to, from, left()));
+      return before;
+    case Plan::kSpliceDirect:
+      before.push_back(poll::Splice(to, from, left(), poll::SpliceVia::kDirect));
+      return before;
+    case Plan::kSpliceThroughPipe:
+      before.push_back(poll::Splice(to, from, left(), poll::SpliceVia::kIntermediatePipe));
+      return before;
+    case Plan::kReadWriteFaster:
+    case Plan::kNone:
+      break;
+  }
+  before.push_back(CopyResult::NotTried(CopyMethod::kSplice, Fallback::kFileTypes));
+  return before;
+}
+
 }  // namespace
 
 KernelCopies KernelCopy(File& dst, File* src, int64_t remain) {
@@ -121,46 +196,33 @@ KernelCopies KernelCopy(File& dst, File* src, int64_t remain) {
   if (src->Fd() < 0) {
     return {CopyResult::NotTried(CopyMethod::kCopyFileRange, Fallback::kSourceClosed)};
   }
-  const Plan plan = PlanFor({.from = KindOf(*src), .to = KindOf(dst)});
-  if (plan == Plan::kNone) {
-    return {CopyResult::NotTried(CopyMethod::kSplice, Fallback::kFileTypes)};
+  const std::optional<Kind> from = KnownKindOf(*src);
+  const std::optional<Kind> to = KnownKindOf(dst);
+  if (from.has_value() && to.has_value()) {
+    return CopyByPlan(dst, *src, {.from = *from, .to = *to}, remain, {});
   }
-  if (plan == Plan::kReadWriteFaster) {
-    return {CopyResult::NotTried(CopyMethod::kSplice, Fallback::kReadWriteFaster)};
+  const bool may_be_regular_files = from.value_or(Kind::kRegular) == Kind::kRegular &&
+                                    to.value_or(Kind::kRegular) == Kind::kRegular;
+  if (!may_be_regular_files || FileAccess::AppendMode(dst)) {
+    return CopyByPlan(dst, *src, {.from = KindOf(*src), .to = KindOf(dst)}, remain, {});
   }
-  // copy_file_range (EBADF), sendfile and splice (EINVAL) all refuse a
-  // destination opened with O_APPEND; Go's readFrom does not even try.
-  if (FileAccess::AppendMode(dst)) {
-    return {CopyResult::NotTried(MethodOf(plan), Fallback::kAppendMode)};
+  // copy_file_range as the type test (see the top of this file).
+  KernelCopies steps = {poll::CopyFileRange(FileAccess::Fd(dst), FileAccess::Fd(*src), remain)};
+  if (steps.back().outcome() != CopyResult::Outcome::kFellBack) {
+    // Ended or failed midway: the kernel took both for regular files.
+    FileAccess::RememberType(*src, FileType::kRegular);
+    FileAccess::RememberType(dst, FileType::kRegular);
+    return steps;
   }
-  poll::FD& to = FileAccess::Fd(dst);
-  poll::FD& from = FileAccess::Fd(*src);
-  switch (plan) {
-    case Plan::kCopyFileRange: {
-      KernelCopies steps = {poll::CopyFileRange(to, from, remain)};
-      // Rust's std falls back from copy_file_range to sendfile for two
-      // regular files on different filesystems; so does sysport, for every
-      // refusal that is about the filesystems or the process, not the files.
-      if (poll::PageCacheCopyMayWork(steps.back())) {
-        steps.push_back(poll::SendFile(to, from, remain - steps.back().n()));
-      }
-      return steps;
-    }
-    case Plan::kSendfile:
-      return {poll::SendFile(to, from, remain)};
-    case Plan::kSpliceDirect:
-      return {poll::Splice(to, from, remain, poll::SpliceVia::kDirect)};
-    case Plan::kSpliceThroughPipe:
-      return {poll::Splice(to, from, remain, poll::SpliceVia::kIntermediatePipe)};
-    case Plan::kReadWriteFaster:
-    case Plan::kNone:
-      break;
-  }
-  return {CopyResult::NotTried(CopyMethod::kSplice, Fallback::kFileTypes)};
+  return CopyByPlan(dst, *src, {.from = KindOf(*src), .to = KindOf(dst)}, remain, std::move(steps));
 }
 
 bool SourcePushes(File& dst, File& src) {
-  return IsSendfileSource(KindOf(src)) && KindOf(dst) != Kind::kRegular;
+  // A destination whose type is not known yet goes to its ReadFrom, whose
+  // copy_file_range finds out without an fstat(2); sendfile follows there if
+  // it is not a regular file.
+  const std::optional<Kind> to = KnownKindOf(dst);
+  return to.has_value() && *to != Kind::kRegular && IsSendfileSource(KindOf(src));
 }
 
 }  // namespace sysport::os::internal

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -510,6 +511,40 @@ TEST(ZeroCopyTest, CharacterDeviceHasNoMethod) {
   EXPECT_EQ(CarriedBy(dst.counters).read_write, 5000);
   EXPECT_EQ(Fallbacks(dst.counters, kKernelCopy ? Fallback::kFileTypes : Fallback::kNoKernelCopy),
             1);
+}
+
+// Files opened by name whose types nobody has asked for: copy_file_range is
+// tried first (it is the test for two regular files, and costs them no
+// fstat); a FIFO refuses it with EINVAL, and the method for the pair carries
+// every byte from where it stopped.
+TEST(ZeroCopyTest, UnaskedTypesAreFoundByCopyFileRangesRefusal) {
+  const std::string dir = testutil::TempDir();
+  const std::string fifo = absl::StrCat(dir, "/zero_copy_test.fifo.", ::getpid());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string data = Pattern(200000, 10);
+  auto src = Open(MakeFile(data), O_RDONLY);
+  std::string got;
+  std::thread reader([&] {
+    absl::StatusOr<std::unique_ptr<File>> end = File::Open(fifo);
+    ASSERT_TRUE(end.ok()) << end.status();
+    got = ReadAll(**end);
+  });
+  absl::StatusOr<std::unique_ptr<File>> dst = File::OpenFile(fifo, O_WRONLY, 0);
+  ASSERT_TRUE(dst.ok()) << dst.status();
+  CopyCounters counters;
+  src->SetCopyObserver(&counters);
+  (*dst)->SetCopyObserver(&counters);
+  io::Result r = io::Copy(**dst, *src);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 200000);
+  ASSERT_TRUE((*dst)->Close().ok());
+  reader.join();
+  ::unlink(fifo.c_str());
+  EXPECT_EQ(got, data);
+  EXPECT_EQ(CarriedBy(counters), All(200000, CopyMethod::kSendfile));
+  if (kKernelCopy) {
+    EXPECT_EQ(Fallbacks(counters, Fallback::kRefused, EINVAL, CopyMethod::kCopyFileRange), 1);
+  }
 }
 
 TEST(ZeroCopyTest, AppendDestinationNamesThePairsMethod) {

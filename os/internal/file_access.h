@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <optional>
+
 #include "os/file.h"
 #include "poll/fd.h"
 #include "syscall/result.h"
@@ -21,6 +23,8 @@ struct FileAccess {
   // The file's type, from one fstat(2) per File (a descriptor's type never
   // changes); kUnknown if fstat fails (a closed file).
   static FileType Type(File& file) { return file.TypeOnce(); }
+  // The type if the File has learned it already; no system call.
+  static std::optional<FileType> KnownType(const File& file) { return file.KnownType(); }
   // For a file whose type its maker knows (O_TMPFILE makes a regular file).
   static void RememberType(File& file, FileType type) { file.RememberType(type); }
   // A FileInfo from what stat(2) or fstat(2) filled in.
