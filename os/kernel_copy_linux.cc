@@ -30,6 +30,7 @@
 // (one fstat(2) per File, remembered) and the table choose.
 
 #include <cstdint>
+#include <numeric>
 #include <optional>
 #include <utility>
 
@@ -154,9 +155,8 @@ KernelCopies CopyByPlan(File& dst, File& src, Ends ends, int64_t remain, KernelC
   poll::FD& from = FileAccess::Fd(src);
   // What is left after the steps so far, which moved exactly their n.
   const auto left = [&before, remain] {
-    int64_t n = remain;
-    for (const CopyResult& step : before) n -= step.n();
-    return n;
+    return std::accumulate(before.begin(), before.end(), remain,
+                           [](int64_t n, const CopyResult& step) { return n - step.n(); });
   };
   switch (plan) {
     case Plan::kCopyFileRange:
@@ -217,7 +217,7 @@ KernelCopies KernelCopy(File& dst, File* src, int64_t remain) {
   return CopyByPlan(dst, *src, {.from = KindOf(*src), .to = KindOf(dst)}, remain, std::move(steps));
 }
 
-bool SourcePushes(File& dst, File& src) {
+bool SourcePushes(const File& dst, File& src) {
   // A destination whose type is not known yet goes to its ReadFrom, whose
   // copy_file_range finds out without an fstat(2); sendfile follows there if
   // it is not a regular file.

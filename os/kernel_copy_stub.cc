@@ -15,6 +15,6 @@ KernelCopies KernelCopy(File& /*dst*/, File* /*src*/, int64_t /*remain*/) {
       poll::CopyResult::NotTried(poll::CopyMethod::kCopyFileRange, poll::Fallback::kNoKernelCopy)};
 }
 
-bool SourcePushes(File& /*dst*/, File& /*src*/) { return false; }
+bool SourcePushes(const File& /*dst*/, File& /*src*/) { return false; }
 
 }  // namespace sysport::os::internal

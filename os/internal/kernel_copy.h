@@ -26,9 +26,10 @@ using KernelCopies = absl::InlinedVector<poll::CopyResult, 2>;
 KernelCopies KernelCopy(File& dst, File* src, int64_t remain);
 
 // Whether a copy from `src` to `dst` is one the source pushes (sendfile from
-// a regular file or block device into a socket, pipe or device), which
-// File::WriteTo does itself; any other pair it hands to dst's ReadFrom.
-bool SourcePushes(File& dst, File& src);
+// a regular file or block device into a destination already known to be a
+// socket, pipe or device), which File::WriteTo does itself; any other pair,
+// and a destination whose type is not known yet, it hands to dst's ReadFrom.
+bool SourcePushes(const File& dst, File& src);
 
 }  // namespace sysport::os::internal
 
