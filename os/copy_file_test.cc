@@ -169,10 +169,11 @@ TEST_P(CopyFileTest, PlainFileBytesCountAndNewMode) {
   EXPECT_EQ(t.whole_file_copies, 1);
   EXPECT_EQ(t.hole_bytes, 0);
   EXPECT_EQ(t.kernel_bytes() + t.read_write.bytes, 300000);
-  // reflink=auto leaves the clone to copy_file_range, which shares extents
-  // by itself where the filesystem can: no FICLONE of its own.
-  EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0) << t.ToString();
   if (kKernelCopy) {
+    // reflink=auto leaves the clone to copy_file_range, which shares extents
+    // by itself where the filesystem can: no FICLONE of its own. (The stub
+    // build has neither, and reports its clone as not tried.)
+    EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0) << t.ToString();
     EXPECT_GE(t.of(CopyMethod::kCopyFileRange).attempts, 1) << t.ToString();
   }
 }
