@@ -376,8 +376,8 @@ class FaultTest : public ::testing::Test {
 };
 
 TEST_F(FaultTest, EveryFallbackErrnoBeforeAnyByte) {
-  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES,
-                ENOENT, ETXTBSY}) {
+  for (int e : {ENOSYS, EXDEV, EINVAL, EISDIR, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW,
+                EACCES, ENOENT, ETXTBSY}) {
     SCOPED_TRACE(Errno(e).Name());
     FakeSyscalls fake;
     fake.copy_file_range.FailRound(1, Errno(e));
@@ -393,8 +393,8 @@ TEST_F(FaultTest, EveryFallbackErrnoBeforeAnyByte) {
 }
 
 TEST_F(FaultTest, EveryFallbackErrnoAfterBytesMovedCountsBothPaths) {
-  for (int e : {ENOSYS, EXDEV, EINVAL, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW, EACCES,
-                ENOENT, ETXTBSY}) {
+  for (int e : {ENOSYS, EXDEV, EINVAL, EISDIR, EIO, EOPNOTSUPP, EPERM, EBADF, EFBIG, EOVERFLOW,
+                EACCES, ENOENT, ETXTBSY}) {
     SCOPED_TRACE(Errno(e).Name());
     FakeSyscalls fake;
     fake.copy_file_range.ShortRound(1, 4000);

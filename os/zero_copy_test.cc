@@ -547,6 +547,23 @@ TEST(ZeroCopyTest, UnaskedTypesAreFoundByCopyFileRangesRefusal) {
   }
 }
 
+// A directory opened by name as the source: copy_file_range answers EISDIR
+// (its type check), which is a refusal, not the copy's failure; the
+// read/write loop then says what read(2) says, naming the source, and the
+// destination is left as it was.
+TEST(ZeroCopyTest, DirectorySourceOpenedByNameFailsAsReadDoes) {
+  const std::string dir = testutil::TempDir();
+  absl::StatusOr<std::unique_ptr<File>> src = File::Open(dir);
+  ASSERT_TRUE(src.ok()) << src.status();
+  Destination dst;
+  io::Result r = io::Copy(*dst.file, **src);
+  EXPECT_EQ(r.n, 0);
+  EXPECT_EQ(ErrnoOf(r.status), EISDIR) << r.status;
+  EXPECT_EQ(r.status.message(), absl::StrCat("read ", QuoteName(dir), ": is a directory"));
+  EXPECT_EQ(dst.Contents(), "");
+  EXPECT_EQ(CarriedBy(dst.counters), Carried{});
+}
+
 TEST(ZeroCopyTest, AppendDestinationNamesThePairsMethod) {
   FedSocket src(Network::kUnix, Pattern(3000, 9));
   const std::string dst_path = MakeFile("x");

@@ -59,6 +59,11 @@ bool MeansFallBack(Errno err) {
     case EINVAL:
       // Not two regular files (pipes, sockets, character devices), or
       // overlapping ranges within one file, or offsets the filesystem rejects.
+    case EISDIR:
+      // A directory on either side: the same type check as EINVAL's
+      // (generic_file_rw_checks), so File::ReadFrom, which tries
+      // copy_file_range before it knows the types, hands the copy to the
+      // read/write loop, whose read(2) gives the authoritative "is a directory".
     case EIO:
       // CIFS/SMB servers that do not support server-side copy (Go issue 42400
       // follow-ups); also NFS servers mid-failover.

@@ -166,8 +166,8 @@ TEST(CopyFileRangeTest, AnotherSystemStartsFromNothing) {
 // Each errno that means "not for these files": fell back, nothing written,
 // the errno reported, no probe, and the next copy tries the system call again.
 TEST(CopyFileRangeTest, FallbackErrnosBeforeAnyByte) {
-  for (int e : {EXDEV, EINVAL, EIO, EOPNOTSUPP, ENOTSUP, EBADF, EFBIG, EOVERFLOW, EACCES, ENOENT,
-                ETXTBSY}) {
+  for (int e : {EXDEV, EINVAL, EISDIR, EIO, EOPNOTSUPP, ENOTSUP, EBADF, EFBIG, EOVERFLOW, EACCES,
+                ENOENT, ETXTBSY}) {
     SCOPED_TRACE(Errno(e).Name());
     FakeSyscalls fake;
     fake.copy_file_range.FailRound(1, Errno(e));
