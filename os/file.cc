@@ -191,11 +191,11 @@ std::unique_ptr<File> File::NewFile(int fd, std::string name) {
 
 std::unique_ptr<File> File::NewFile(int fd) {
   if (fd < 0) return nullptr;
+  std::string name = absl::StrCat("/dev/fd/", fd);
   const syscall::Result<struct stat> st = syscall::Fstat(fd);
-  if (!st.ok()) return NewFile(fd, absl::StrCat("/dev/fd/", fd));
+  if (!st.ok()) return NewFile(fd, std::move(name));
   const FileInfo info = InfoOf(st.value());
   // The names Linux gives them in /proc/self/fd.
-  std::string name = absl::StrCat("/dev/fd/", fd);
   if (info.type() == FileType::kSocket) name = absl::StrCat("socket:[", info.inode, "]");
   if (info.type() == FileType::kFifo) name = absl::StrCat("pipe:[", info.inode, "]");
   std::unique_ptr<File> file = NewFile(fd, std::move(name));
