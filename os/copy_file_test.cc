@@ -41,7 +41,6 @@ namespace sysport::os {
 namespace {
 
 using poll::CopyMethod;
-using poll::Fallback;
 using poll::testing::FakeSyscalls;
 using syscall::Errno;
 using testutil::Contents;
@@ -552,8 +551,9 @@ TEST(CopyFileAcrossFilesystemsTest, TmpfsToTestDirectory) {
   EXPECT_EQ(t.hole_bytes, size - kMiB) << t.ToString();
   EXPECT_EQ(t.read_write.bytes, kMiB);
   if (kKernelCopy) {
-    EXPECT_EQ(
-        t.fallbacks.count({CopyMethod::kCopyFileRange, true, Fallback::kRefused, Errno(EXDEV)}), 1U)
+    EXPECT_EQ(t.fallbacks.count(
+                  {CopyMethod::kCopyFileRange, true, poll::Fallback::kRefused, Errno(EXDEV)}),
+              1U)
         << t.ToString();
   }
   std::filesystem::remove_all(shm);

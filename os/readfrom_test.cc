@@ -33,7 +33,6 @@
 namespace sysport::os {
 namespace {
 
-using poll::CopyMethod;
 using poll::Fallback;
 using poll::testing::FakeSyscalls;
 using syscall::Errno;
@@ -79,11 +78,11 @@ struct Pair {
 };
 
 const CopyCounters::MethodCounts& CopyFileRangeCounts(const CopyCounters::Totals& t) {
-  return t.of(CopyMethod::kCopyFileRange);
+  return t.of(poll::CopyMethod::kCopyFileRange);
 }
 
 const CopyCounters::MethodCounts& SendfileCounts(const CopyCounters::Totals& t) {
-  return t.of(CopyMethod::kSendfile);
+  return t.of(poll::CopyMethod::kSendfile);
 }
 
 // Whether a copy_file_range refusal with this errno (the probe, if any,

@@ -23,8 +23,6 @@ namespace {
 using syscall::Errno;
 using testing::FakeSyscalls;
 using testutil::Contents;
-using testutil::MakeFile;
-using testutil::Pattern;
 using Outcome = CopyResult::Outcome;
 
 constexpr int64_t kNoLimit = INT64_MAX;
@@ -35,9 +33,9 @@ int64_t Offset(const FD& fd) { return testutil::Offset(fd.UnsafeSysfd()); }
 // the test's temporary directory (one filesystem).
 struct Files {
   explicit Files(size_t size)
-      : data(Pattern(size)),
-        src_path(MakeFile(data)),
-        dst_path(MakeFile("")),
+      : data(testutil::Pattern(size)),
+        src_path(testutil::MakeFile(data)),
+        dst_path(testutil::MakeFile("")),
         src(std::make_unique<FD>(testutil::MustOpen(src_path, O_RDONLY))),
         dst(std::make_unique<FD>(testutil::MustOpen(dst_path, O_WRONLY))) {}
   std::string data;
@@ -46,6 +44,13 @@ struct Files {
   std::unique_ptr<FD> src;
   std::unique_ptr<FD> dst;
 };
+
+void ExpectEnded(const CopyResult& r, int64_t n) {
+  EXPECT_EQ(r.outcome(), Outcome::kEnded);
+  EXPECT_EQ(r.n(), n);
+  EXPECT_EQ(r.method(), CopyMethod::kCopyFileRange);
+  EXPECT_TRUE(r.error().ok());
+}
 
 void ExpectFellBack(const CopyResult& r, Fallback reason, Errno err, int64_t n) {
   EXPECT_EQ(r.outcome(), Outcome::kFellBack);
@@ -61,8 +66,7 @@ TEST(CopyFileRangeTest, NothingToCopyMakesNoSystemCall) {
   Files f(10);
   for (int64_t remain : {int64_t{0}, int64_t{-1}, INT64_MIN}) {
     CopyResult r = CopyFileRange(*f.dst, *f.src, remain);
-    EXPECT_EQ(r.outcome(), Outcome::kEnded);
-    EXPECT_EQ(r.n(), 0);
+    ExpectEnded(r, 0);
     EXPECT_EQ(r.syscalls(), 0);
   }
   EXPECT_TRUE(fake.copy_file_range_calls().empty());
@@ -73,9 +77,7 @@ TEST(CopyFileRangeTest, CopiesWithKernelOwnedOffsetsAndCountsItsCalls) {
   FakeSyscalls fake;
   Files f(5000);
   CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), 5000);
-  EXPECT_EQ(r.method(), CopyMethod::kCopyFileRange);
+  ExpectEnded(r, 5000);
   EXPECT_EQ(Contents(f.dst_path), f.data);
   EXPECT_EQ(Offset(*f.src), 5000);
   EXPECT_EQ(Offset(*f.dst), 5000);
@@ -99,8 +101,7 @@ TEST(CopyFileRangeTest, RoundsAreCappedAndCountTheRemainder) {
   // remaining 7 bytes only.
   fake.copy_file_range.ReturnWithoutCopying(1, static_cast<size_t>(kMaxCopyFileRangeRound));
   CopyResult r = CopyFileRange(*f.dst, *f.src, kMaxCopyFileRangeRound + 7);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), kMaxCopyFileRangeRound + 7);
+  ExpectEnded(r, kMaxCopyFileRangeRound + 7);
   auto calls = fake.copy_file_range_calls();
   ASSERT_EQ(calls.size(), 2U);
   EXPECT_EQ(calls[0].len, static_cast<size_t>(kMaxCopyFileRangeRound));
@@ -112,8 +113,7 @@ TEST(CopyFileRangeTest, LimitStopsTheCopy) {
   FakeSyscalls fake;
   Files f(1000);
   CopyResult r = CopyFileRange(*f.dst, *f.src, 300);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), 300);
+  ExpectEnded(r, 300);
   EXPECT_EQ(r.syscalls(), 1);  // no round after the limit is reached
   EXPECT_EQ(fake.copy_file_range_calls().size(), 1U);
   EXPECT_EQ(Offset(*f.src), 300);
@@ -141,8 +141,7 @@ TEST(CopyFileRangeTest, Kernel53IsTriedAndDecidedOnce) {
   for (int i = 0; i < 3; ++i) {
     ASSERT_EQ(f.src->Seek(0, SEEK_SET).n, 0);
     CopyResult r = CopyFileRange(*f.dst, *f.src, 10);
-    EXPECT_EQ(r.outcome(), Outcome::kEnded);
-    EXPECT_EQ(r.n(), 10);
+    ExpectEnded(r, 10);
   }
   EXPECT_EQ(fake.kernel_version_queries(), 1);
 }
@@ -158,8 +157,7 @@ TEST(CopyFileRangeTest, AnotherSystemStartsFromNothing) {
   }
   FakeSyscalls fake;
   CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), 10);
+  ExpectEnded(r, 10);
   EXPECT_EQ(fake.kernel_version_queries(), 1);
 }
 
@@ -178,8 +176,7 @@ TEST(CopyFileRangeTest, FallbackErrnosBeforeAnyByte) {
     EXPECT_EQ(fake.probes(), 0);  // only ENOSYS and EPERM probe
     EXPECT_EQ(Offset(*f.src), 0);
     CopyResult again = CopyFileRange(*f.dst, *f.src, kNoLimit);
-    EXPECT_EQ(again.outcome(), Outcome::kEnded);
-    EXPECT_EQ(again.n(), 100);
+    ExpectEnded(again, 100);
   }
 }
 
@@ -219,8 +216,7 @@ TEST(CopyFileRangeTest, LegitimateEpermFallsBackOnceAndKeepsTrying) {
   EXPECT_EQ(second.syscalls(), 1);
   EXPECT_EQ(fake.probes(), 1);
   CopyResult ok = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  EXPECT_EQ(ok.outcome(), Outcome::kEnded);
-  EXPECT_EQ(ok.n(), 100);
+  ExpectEnded(ok, 100);
 }
 
 TEST(CopyFileRangeTest, RealProbeSaysTheSystemCallWorks) {
@@ -277,8 +273,7 @@ TEST(CopyFileRangeTest, EintrIsRetriedAndEachTryCounts) {
   fake.copy_file_range.FailRound(2, Errno(EINTR));
   Files f(100);
   CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), 100);
+  ExpectEnded(r, 100);
   EXPECT_EQ(fake.copy_file_range_calls().size(), 4U);  // EINTR, EINTR, 100 bytes, 0
   EXPECT_EQ(r.syscalls(), 4);
 }
@@ -298,8 +293,7 @@ TEST(CopyFileRangeTest, ZeroAfterBytesMovedIsTheEnd) {
   fake.copy_file_range.ShortRound(2, 30);
   Files f(60);
   CopyResult r = CopyFileRange(*f.dst, *f.src, kNoLimit);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), 60);
+  ExpectEnded(r, 60);
   EXPECT_EQ(r.syscalls(), 3);
   EXPECT_EQ(Contents(f.dst_path), f.data);
 }
@@ -385,8 +379,7 @@ TEST(CopyFileRangeAtTest, CopiesARangeAndLeavesFileOffsetsAlone) {
   FakeSyscalls fake;
   Files f(10000);
   CopyResult r = CopyFileRangeAt(*f.dst, 5000, *f.src, 3000, 2000);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), 2000);
+  ExpectEnded(r, 2000);
   EXPECT_EQ(r.syscalls(), 1);  // no round after the length is reached
   EXPECT_EQ(Offset(*f.src), 0);
   EXPECT_EQ(Offset(*f.dst), 0);
@@ -406,33 +399,31 @@ TEST(CopyFileRangeAtTest, SourceEndingEarlyEndsWithTheExactCount) {
   FakeSyscalls fake;
   Files f(3000);
   CopyResult r = CopyFileRangeAt(*f.dst, 1000, *f.src, 1000, 5000);
-  EXPECT_EQ(r.outcome(), Outcome::kEnded);
-  EXPECT_EQ(r.n(), 2000);
+  ExpectEnded(r, 2000);
   EXPECT_EQ(r.syscalls(), 2);
   EXPECT_EQ(Contents(f.dst_path).substr(1000), f.data.substr(1000));
 }
 
-// Short rounds continue at the advanced offsets; a refusal midway falls back
-// with the exact count, as the file-offset loop does.
-TEST(CopyFileRangeAtTest, ShortRoundThenRefusalKeepsTheExactCount) {
-  FakeSyscalls fake;
-  Files f(10000);
-  fake.copy_file_range.ShortRound(1, 1000);
-  fake.copy_file_range.FailRound(2, Errno(EXDEV));
-  CopyResult r = CopyFileRangeAt(*f.dst, 100, *f.src, 200, 5000);
-  ExpectFellBack(r, Fallback::kRefused, Errno(EXDEV), 1000);
-  EXPECT_EQ(Contents(f.dst_path).substr(100), f.data.substr(200, 1000));
-}
-
-TEST(CopyFileRangeAtTest, RealErrorFailsWithTheCount) {
-  FakeSyscalls fake;
-  Files f(10000);
-  fake.copy_file_range.ShortRound(1, 4096);
-  fake.copy_file_range.FailRound(2, Errno(ENOSPC));
-  CopyResult r = CopyFileRangeAt(*f.dst, 0, *f.src, 0, 10000);
-  EXPECT_EQ(r.outcome(), Outcome::kFailed);
-  EXPECT_EQ(r.n(), 4096);
-  EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
+// Short rounds continue at the advanced offsets. What stops the loop midway
+// keeps the exact count, as in the file-offset loop: a refusal (EXDEV) falls
+// back, a real error (ENOSPC) fails.
+TEST(CopyFileRangeAtTest, ShortRoundThenRefusalOrErrorKeepsTheExactCount) {
+  for (const int err : {EXDEV, ENOSPC}) {
+    SCOPED_TRACE(Errno(err).Name());
+    FakeSyscalls fake;
+    Files f(10000);
+    fake.copy_file_range.ShortRound(1, 1000);
+    fake.copy_file_range.FailRound(2, Errno(err));
+    CopyResult r = CopyFileRangeAt(*f.dst, 100, *f.src, 200, 5000);
+    if (err == EXDEV) {
+      ExpectFellBack(r, Fallback::kRefused, Errno(EXDEV), 1000);
+    } else {
+      EXPECT_EQ(r.outcome(), Outcome::kFailed);
+      EXPECT_EQ(r.n(), 1000);
+      EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
+    }
+    EXPECT_EQ(Contents(f.dst_path).substr(100), f.data.substr(200, 1000));
+  }
 }
 
 TEST(CopyFileRangeAtTest, UnavailableAfterTheFileOffsetLoopLearnedIt) {

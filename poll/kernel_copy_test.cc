@@ -40,8 +40,6 @@ using testutil::MakeFile;
 using testutil::Pattern;
 using Outcome = CopyResult::Outcome;
 
-constexpr int64_t kNoLimit = INT64_MAX;
-
 enum class Route {
   kSendfileFileToFile,  // sendfile(2) between two regular files
   kSpliceFromPipe,      // splice(2) from a pipe to a regular file
@@ -132,7 +130,8 @@ class Ends {
   const std::string& data() const { return data_; }
   const std::string& dst_path() const { return dst_path_; }
 
-  CopyResult Copy(int64_t remain) {
+  // Copies at most `remain` bytes; by default, to the source's end.
+  CopyResult Copy(int64_t remain = INT64_MAX) {
     switch (route_) {
       case Route::kSendfileFileToFile:
         return SendFile(*dst_, *src_, remain);
@@ -208,7 +207,7 @@ TEST_P(KernelCopyTest, NothingToCopyMakesNoSystemCall) {
 
 TEST_P(KernelCopyTest, CopiesEverything) {
   Ends e(route(), Pattern(50000));
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   EXPECT_EQ(r.outcome(), Outcome::kEnded) << r.error().Message();
   EXPECT_EQ(r.method(), method());
   EXPECT_EQ(r.n(), 50000);
@@ -234,10 +233,10 @@ TEST_P(KernelCopyTest, FallbackErrnosBeforeAnyByte) {
     FakeSyscalls fake;
     ScriptOf(fake, route()).FailRound(1, Errno(err));
     Ends e(route(), Pattern(3000));
-    CopyResult r = e.Copy(kNoLimit);
+    CopyResult r = e.Copy();
     ExpectFellBack(r, method(), Fallback::kRefused, Errno(err), 0);
     EXPECT_EQ(ScriptOf(fake, route()).probes(), 0);
-    CopyResult again = e.Copy(kNoLimit);
+    CopyResult again = e.Copy();
     EXPECT_EQ(again.outcome(), Outcome::kEnded);
     EXPECT_EQ(again.n(), 3000);
     e.ExpectExact(again);
@@ -252,7 +251,7 @@ TEST_P(KernelCopyTest, FallbackErrnosAfterBytesMovedKeepTheExactCount) {
     ScriptOf(fake, route()).ShortRound(1, 1000);
     ScriptOf(fake, route()).FailRound(CallsPerRound(route()) + 1, Errno(err));
     Ends e(route(), Pattern(4000));
-    CopyResult r = e.Copy(kNoLimit);
+    CopyResult r = e.Copy();
     ExpectFellBack(r, method(), Fallback::kRefused, Errno(err), 1000);
     e.ExpectExact(r);
   }
@@ -265,12 +264,12 @@ TEST_P(KernelCopyTest, EnosysAndSeccompEpermConfirmedByTheProbeDisableTheMethod)
     ScriptOf(fake, route()).FailRound(1, Errno(err));
     ScriptOf(fake, route()).SetProbeResult(Errno(err));
     Ends e(route(), Pattern(100));
-    CopyResult r = e.Copy(kNoLimit);
+    CopyResult r = e.Copy();
     ExpectFellBack(r, method(), Fallback::kUnavailable, Errno(err), 0);
     EXPECT_EQ(r.syscalls(), SetupCalls(route()) + 2);  // the round and the probe
     EXPECT_EQ(ScriptOf(fake, route()).probes(), 1);
     // Later copies do not try at all.
-    CopyResult later = e.Copy(kNoLimit);
+    CopyResult later = e.Copy();
     ExpectFellBack(later, method(), Fallback::kUnavailable, Errno(), 0);
     EXPECT_EQ(later.syscalls(), 0);
     EXPECT_EQ(fake.sendfile_calls().size() + fake.splice_calls().size(), 1U);
@@ -282,9 +281,9 @@ TEST_P(KernelCopyTest, EpermThatTheProbeDoesNotConfirmFallsBackAndKeepsTrying) {
   script().FailRound(1, Errno(EPERM));
   Ends e(route(), Pattern(100));
   // The real kernel answers the probe: EBADF, the system call works.
-  ExpectFellBack(e.Copy(kNoLimit), method(), Fallback::kRefused, Errno(EPERM), 0);
+  ExpectFellBack(e.Copy(), method(), Fallback::kRefused, Errno(EPERM), 0);
   EXPECT_EQ(script().probes(), 1);
-  CopyResult ok = e.Copy(kNoLimit);
+  CopyResult ok = e.Copy();
   EXPECT_EQ(ok.outcome(), Outcome::kEnded);
   EXPECT_EQ(ok.n(), 100);
   e.ExpectExact(ok);
@@ -297,7 +296,7 @@ TEST_P(KernelCopyTest, OtherErrorsFailWithTheExactCount) {
     ScriptOf(fake, route()).ShortRound(1, 123);
     ScriptOf(fake, route()).FailRound(CallsPerRound(route()) + 1, Errno(err));
     Ends e(route(), Pattern(1000));
-    CopyResult r = e.Copy(kNoLimit);
+    CopyResult r = e.Copy();
     EXPECT_EQ(r.outcome(), Outcome::kFailed);
     EXPECT_EQ(r.n(), 123);
     EXPECT_EQ(r.error(), Error(Errno(err)));
@@ -309,7 +308,7 @@ TEST_P(KernelCopyTest, EintrIsRetriedAndEachTryCounts) {
   script().FailRound(1, Errno(EINTR));
   script().FailRound(2, Errno(EINTR));
   Ends e(route(), Pattern(100));
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   EXPECT_EQ(r.outcome(), Outcome::kEnded);
   EXPECT_EQ(r.n(), 100);
   // EINTR, EINTR, the round, and the 0 at the end (plus, through the pipe,
@@ -323,7 +322,7 @@ TEST_P(KernelCopyTest, EintrIsRetriedAndEachTryCounts) {
 TEST_P(KernelCopyTest, EagainWaitsWithPoll) {
   script().FailRound(1, Errno(EAGAIN));
   Ends e(route(), Pattern(100));
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   EXPECT_EQ(r.outcome(), Outcome::kEnded);
   EXPECT_EQ(r.n(), 100);
   e.ExpectExact(r);
@@ -353,7 +352,7 @@ TEST_P(KernelCopyTest, PollThatFailsFailsTheCopy) {
   script().FailRound(1, Errno(EAGAIN));
   fake_.poll.FailRound(1, Errno(ENOMEM));
   Ends e(route(), Pattern(100));
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   EXPECT_EQ(r.outcome(), Outcome::kFailed);
   EXPECT_EQ(r.error(), Error(Errno(ENOMEM)));
   EXPECT_EQ(r.n(), 0);
@@ -364,13 +363,13 @@ TEST_P(KernelCopyTest, ClosedEndsFailWithTheClosingError) {
   {
     Ends e(route(), Pattern(10));
     ASSERT_TRUE(e.src().Close().ok());
-    CopyResult r = e.Copy(kNoLimit);
+    CopyResult r = e.Copy();
     EXPECT_EQ(r.outcome(), Outcome::kFailed);
     EXPECT_EQ(r.error(), Error::Closing());
   }
   Ends e(route(), Pattern(10));
   ASSERT_TRUE(e.dst().Close().ok());
-  EXPECT_EQ(e.Copy(kNoLimit).error(), Error::Closing());
+  EXPECT_EQ(e.Copy().error(), Error::Closing());
   EXPECT_TRUE(fake_.sendfile_calls().empty());
   EXPECT_TRUE(fake_.splice_calls().empty());
 }
@@ -388,7 +387,7 @@ TEST_P(KernelCopyTest, CloseWaitsForTheRoundInFlight) {
     while (e.src().UnsafeSysfd() != -1) std::this_thread::yield();
     fd_open_during_round = ::fcntl(src_fd, F_GETFD) != -1;
   });
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   closer.join();
   EXPECT_TRUE(fd_open_during_round);
   EXPECT_TRUE(close_err.ok());
@@ -425,7 +424,7 @@ TEST(SendFileTest, ZeroOnTheFirstRoundFallsBack) {
   FakeSyscalls fake;
   fake.sendfile.ReturnWithoutCopying(1, 0);  // what some procfs and sysfs files do
   Ends e(Route::kSendfileFileToFile, Pattern(100));
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   ExpectFellBack(r, CopyMethod::kSendfile, Fallback::kNothingCopied, Errno(), 0);
   e.ExpectExact(r);
 }
@@ -435,7 +434,7 @@ TEST(SendFileTest, ProcfsIsCopiedOrLeftToTheCaller) {
   FD src(testutil::MustOpen("/proc/self/cmdline", O_RDONLY));
   const std::string path = MakeFile("");
   FD dst(testutil::MustOpen(path, O_WRONLY));
-  CopyResult r = SendFile(dst, src, kNoLimit);
+  CopyResult r = SendFile(dst, src, INT64_MAX);
   if (r.outcome() == Outcome::kEnded) {
     EXPECT_EQ(testutil::Contents(path), testutil::Contents("/proc/self/cmdline"));
   } else {
@@ -464,7 +463,7 @@ TEST(SendFileTest, NonBlockingPipeDestination) {
       std::this_thread::yield();
     }
   });
-  CopyResult r = SendFile(writer, src, kNoLimit);
+  CopyResult r = SendFile(writer, src, INT64_MAX);
   EXPECT_TRUE(writer.Close().ok());
   drain.join();
   EXPECT_EQ(r.outcome(), Outcome::kEnded) << r.error().Message();
@@ -479,7 +478,7 @@ TEST(SpliceThroughPipeTest, ThePipeIsSizedAndReused) {
   FakeSyscalls fake;
   for (int i = 0; i < 3; ++i) {
     Ends e(Route::kSpliceFromSocket, Pattern(3000));
-    CopyResult r = e.Copy(kNoLimit);
+    CopyResult r = e.Copy();
     EXPECT_EQ(r.outcome(), Outcome::kEnded);
     e.ExpectExact(r);
   }
@@ -493,7 +492,7 @@ TEST(SpliceThroughPipeTest, NoPipeFallsBack) {
   FakeSyscalls fake;
   fake.pipe.FailRound(1, Errno(EMFILE));
   Ends e(Route::kSpliceFromSocket, Pattern(3000));
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   ExpectFellBack(r, CopyMethod::kSplice, Fallback::kNoPipe, Errno(EMFILE), 0);
   EXPECT_EQ(r.syscalls(), 1);
   EXPECT_TRUE(fake.splice_calls().empty());
@@ -506,7 +505,7 @@ TEST(SpliceThroughPipeTest, UnresizablePipeKeepsItsSize) {
   FakeSyscalls fake;
   fake.set_pipe_size.FailRound(1, Errno(EPERM));
   Ends e(Route::kSpliceFromSocket, Pattern(200000));
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   EXPECT_EQ(r.outcome(), Outcome::kEnded);
   e.ExpectExact(r);
   std::array<int, 2> probe_pipe = {-1, -1};
@@ -526,7 +525,7 @@ TEST(SpliceThroughPipeTest, BytesInThePipeAreWrittenBeforeFallingBack) {
   fake.splice.FailRound(3, Errno(EINVAL));  // then the rest of them cannot
   Ends e(Route::kSpliceFromSocket, Pattern(5000));
   e.WaitForFeeder();  // so the first round takes all 5000
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   ExpectFellBack(r, CopyMethod::kSplice, Fallback::kRefused, Errno(EINVAL), 5000);
   e.ExpectExact(r);
   EXPECT_EQ(fake.idle_pipes.size(), 1U);  // emptied, so pooled
@@ -540,7 +539,7 @@ TEST(SpliceThroughPipeTest, FailureWithBytesInThePipeCountsWhatArrived) {
   fake.splice.FailRound(3, Errno(ENOSPC));
   Ends e(Route::kSpliceFromSocket, Pattern(5000));
   e.WaitForFeeder();
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   EXPECT_EQ(r.outcome(), Outcome::kFailed);
   EXPECT_EQ(r.error(), Error(Errno(ENOSPC)));
   EXPECT_EQ(r.n(), 700);
@@ -562,7 +561,7 @@ TEST(SpliceThroughPipeTest, FailedRescueFailsTheCopy) {
   ::close(sock[1]);
   const std::string path = MakeFile("");
   FD dst(testutil::MustOpen(path, O_RDONLY));  // write(2) will say EBADF
-  CopyResult r = Splice(dst, src, kNoLimit, SpliceVia::kIntermediatePipe);
+  CopyResult r = Splice(dst, src, INT64_MAX, SpliceVia::kIntermediatePipe);
   EXPECT_EQ(r.outcome(), Outcome::kFailed);
   EXPECT_EQ(r.error(), Error(Errno(EBADF)));
   EXPECT_EQ(r.n(), 0);
@@ -574,7 +573,7 @@ TEST(SpliceThroughPipeTest, FailedRescueFailsTheCopy) {
 TEST(SpliceDirectTest, EmptyPipeIsTheEnd) {
   FakeSyscalls fake;
   Ends e(Route::kSpliceFromPipe, "");
-  CopyResult r = e.Copy(kNoLimit);
+  CopyResult r = e.Copy();
   EXPECT_EQ(r.outcome(), Outcome::kEnded);
   EXPECT_EQ(r.n(), 0);
   EXPECT_EQ(r.syscalls(), 1);
@@ -597,7 +596,7 @@ TEST(SpliceDirectTest, NonBlockingSourcePipeWaits) {
       if (done % 50000 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
-  CopyResult r = Splice(dst, src, kNoLimit, SpliceVia::kDirect);
+  CopyResult r = Splice(dst, src, INT64_MAX, SpliceVia::kDirect);
   feeder.join();
   EXPECT_EQ(r.outcome(), Outcome::kEnded) << r.error().Message();
   EXPECT_EQ(r.n(), 300000);

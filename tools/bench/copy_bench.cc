@@ -42,7 +42,8 @@
 //   2. A function `void WholeFile(benchmark::State& state)`: its arguments from
 //      FsArg() and state.range(i); Label() them; Measure() with a lambda that
 //      makes one copy, timing only the copy with timer.Time() (the helpers
-//      IntoNewFile, FromProducer and IntoConsumer set up destinations and pipes).
+//      FromStart, FromProducer, IntoNewFile and IntoConsumer set up sources,
+//      destinations and pipes).
 //   3. One statement in RegisterFamilies():
 //        Family("whole_file", WholeFile)
 //            ->ArgsProduct({AllFilesystems(), Sizes(), Indexes(kWholeFileMethods)})
@@ -205,8 +206,14 @@ std::string DestinationPath(const std::string& dir) {
   return absl::StrCat(dir, "/sysport-bench-", ::getpid(), "-dst");
 }
 
-// Rewinds `file` to its start for the next copy.
-absl::Status Rewind(os::File& file) { return file.Seek(0, SEEK_SET).status(); }
+// Rewinds `file` to its start for the next copy, then calls copy(file).
+template <typename CopyFn>
+io::Result FromStart(os::File& file, CopyFn copy) {
+  if (absl::StatusOr<int64_t> rewound = file.Seek(0, SEEK_SET); !rewound.ok()) {
+    return {0, rewound.status()};
+  }
+  return copy(file);
+}
 
 // Creates `path` (empty), gives it `observer`, calls copy(file), then closes and
 // deletes it; the copy's result, or the first error.
@@ -349,49 +356,46 @@ void Measure(benchmark::State& state, int64_t bytes, CopyOnceFn copy_once) {
 // ---------------------------------------------------------------------------
 // The families.
 
-void FileToFile(benchmark::State& state) {
-  const Filesystem& fs = FsArg(state, 0);
-  const int64_t size = state.range(1);
-  const Path path = PathArg(state, 2);
-  Label(state, {fs.label, tools::HumanBytes(size), PathName(path)});
-  absl::StatusOr<std::unique_ptr<os::File>> src = Sources::Open(fs.src_dir, size);
-  if (!src.ok()) return state.SkipWithError(src.status().ToString().c_str());
-  const std::string dst_path = DestinationPath(fs.dst_dir);
-  Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
-    if (absl::Status rewound = Rewind(**src); !rewound.ok()) return io::Result{0, rewound};
-    return IntoNewFile(dst_path, observer, [&](os::File& dst) {
-      return timer.Time([&] { return CopyOnce(path, dst, **src); });
-    });
-  });
+// The arguments of the families that compare paths: (filesystem, size, path).
+struct PathCase {
+  const Filesystem& fs;
+  int64_t size;
+  Path path;
+};
+
+// This run's PathCase, with the label that names it.
+PathCase PathCaseOf(benchmark::State& state) {
+  const PathCase args{FsArg(state, 0), state.range(1), PathArg(state, 2)};
+  Label(state, {args.fs.label, tools::HumanBytes(args.size), PathName(args.path)});
+  return args;
 }
 
-void PipeToFile(benchmark::State& state) {
-  const Filesystem& fs = FsArg(state, 0);
-  const int64_t size = state.range(1);
-  const Path path = PathArg(state, 2);
-  Label(state, {fs.label, tools::HumanBytes(size), PathName(path)});
+// What a family copies from and into: a regular file on the filesystem under
+// test, or a pipe that a thread feeds or drains.
+enum class End : uint8_t { kFile, kPipe };
+
+// One copy per iteration from a kFrom into a kInto by the path under test.
+// A file source is made once and rewound; a file destination is new each time.
+template <End kFrom, End kInto>
+void EndToEnd(benchmark::State& state) {
+  const auto [fs, size, path] = PathCaseOf(state);
+  std::unique_ptr<os::File> src_file;
+  if constexpr (kFrom == End::kFile) {
+    absl::StatusOr<std::unique_ptr<os::File>> opened = Sources::Open(fs.src_dir, size);
+    if (!opened.ok()) return state.SkipWithError(opened.status().ToString().c_str());
+    src_file = *std::move(opened);
+  }
   const std::string dst_path = DestinationPath(fs.dst_dir);
   Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
-    return IntoNewFile(dst_path, observer, [&](os::File& dst) {
-      return FromProducer(size, [&](os::File& read_end) {
-        return timer.Time([&] { return CopyOnce(path, dst, read_end); });
-      });
-    });
-  });
-}
-
-void FileToPipe(benchmark::State& state) {
-  const Filesystem& fs = FsArg(state, 0);
-  const int64_t size = state.range(1);
-  const Path path = PathArg(state, 2);
-  Label(state, {fs.label, tools::HumanBytes(size), PathName(path)});
-  absl::StatusOr<std::unique_ptr<os::File>> src = Sources::Open(fs.src_dir, size);
-  if (!src.ok()) return state.SkipWithError(src.status().ToString().c_str());
-  Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
-    if (absl::Status rewound = Rewind(**src); !rewound.ok()) return io::Result{0, rewound};
-    return IntoConsumer(observer, [&](os::File& write_end) {
-      return timer.Time([&] { return CopyOnce(path, write_end, **src); });
-    });
+    const auto from_src = [&](os::File& src) {
+      const auto copy = [&](os::File& dst) {
+        return timer.Time([&] { return CopyOnce(path, dst, src); });
+      };
+      if constexpr (kInto == End::kFile) return IntoNewFile(dst_path, observer, copy);
+      return IntoConsumer(observer, copy);
+    };
+    if constexpr (kFrom == End::kFile) return FromStart(*src_file, from_src);
+    return FromProducer(size, from_src);
   });
 }
 
@@ -405,16 +409,17 @@ void BufferSweep(benchmark::State& state) {
   if (!src.ok()) return state.SkipWithError(src.status().ToString().c_str());
   const std::string dst_path = DestinationPath(fs.dst_dir);
   Measure(state, size, [&](os::CopyObserver* observer, CopyTimer& timer) {
-    if (absl::Status rewound = Rewind(**src); !rewound.ok()) return io::Result{0, rewound};
-    return IntoNewFile(dst_path, observer, [&](os::File& dst) {
-      return timer.Time([&] {
-        // What io::Copy's generic path does with kCopyBufferSize == buffer:
-        // allocate it for this copy, uninitialised, loop, free it.
-        // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
-        const auto owned = std::make_unique_for_overwrite<char[]>(buffer);
-        WriterOnly writer(dst);
-        ReaderOnly reader(**src);
-        return io::CopyBuffer(writer, reader, absl::MakeSpan(owned.get(), buffer));
+    return FromStart(**src, [&](os::File& from) {
+      return IntoNewFile(dst_path, observer, [&](os::File& dst) {
+        return timer.Time([&] {
+          // What io::Copy's generic path does with kCopyBufferSize == buffer:
+          // allocate it for this copy, uninitialised, loop, free it.
+          // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
+          const auto owned = std::make_unique_for_overwrite<char[]>(buffer);
+          WriterOnly writer(dst);
+          ReaderOnly reader(from);
+          return io::CopyBuffer(writer, reader, absl::MakeSpan(owned.get(), buffer));
+        });
       });
     });
   });
@@ -436,14 +441,14 @@ absl::Status RegisterFamilies() {
       FilesystemsLabelled(absl::GetFlag(FLAGS_sweep_on));
   if (!sweep_on.ok()) return sweep_on.status();
 
-  Family("file_to_file", FileToFile)
+  Family("file_to_file", EndToEnd<End::kFile, End::kFile>)
       ->ArgsProduct({AllFilesystems(), Sizes(), Indexes(kAllPaths)})
       ->ArgNames({"fs", "size", "path"});
   if (!pipes_on->empty()) {
-    Family("pipe_to_file", PipeToFile)
+    Family("pipe_to_file", EndToEnd<End::kPipe, End::kFile>)
         ->ArgsProduct({*pipes_on, Sizes(), Indexes(kAllPaths)})
         ->ArgNames({"fs", "size", "path"});
-    Family("file_to_pipe", FileToPipe)
+    Family("file_to_pipe", EndToEnd<End::kFile, End::kPipe>)
         ->ArgsProduct({*pipes_on, Sizes(), Indexes(kAllPaths)})
         ->ArgNames({"fs", "size", "path"});
   }

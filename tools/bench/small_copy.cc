@@ -10,8 +10,8 @@
 // opened with O_TRUNC (File::Create) before the copy and closed after it, and
 // the source rewound with lseek(2); report.py counts those three calls as
 // set-up, not as the copy's. A new File knows nothing of its file yet, so
-// the count includes whatever the copy asks about it (the fast path's fstat(2)
-// of the destination, to choose a method for the pair of file types).
+// the count includes whatever the copy asks about it (an fstat(2) of either
+// file, were the fast path to need one to choose a method).
 
 #include <unistd.h>
 
