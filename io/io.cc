@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "io/internal/read_write_copy.h"
 
 namespace sysport::io {
 namespace {
@@ -38,13 +39,16 @@ struct LoopEnd {
   bool filled = false;  // a read filled the buffer and the loop was told to stop there
 };
 
-// Go's copyBuffer loop, with Go's rules for what a writer may return. With
-// `stop_when_filled`, it stops (with the bytes written) after a read that
-// filled buf, so that the caller can go on with a larger buffer.
-LoopEnd ReadWriteLoop(Writer& dst, Reader& src, absl::Span<char> buf, bool stop_when_filled) {
+// Go's copyBuffer loop, with Go's rules for what a writer may return, its
+// calls counted in `calls`. With `stop_when_filled`, it stops (with the bytes
+// written) after a read that filled buf, so that the caller can go on with a
+// larger buffer.
+LoopEnd ReadWriteLoop(Writer& dst, Reader& src, absl::Span<char> buf, bool stop_when_filled,
+                      internal::LoopCalls& calls) {
   LoopEnd end;
   Result& result = end.result;
   while (true) {
+    ++calls.reads;
     absl::StatusOr<int64_t> nr = src.Read(buf);
     if (!nr.ok()) {
       result.status = nr.status();
@@ -57,6 +61,7 @@ LoopEnd ReadWriteLoop(Writer& dst, Reader& src, absl::Span<char> buf, bool stop_
           absl::StrCat("invalid read result: ", *nr, " bytes into a ", buf.size(), "-byte buffer"));
       return end;
     }
+    ++calls.writes;
     Result w = dst.Write(buf.first(static_cast<size_t>(*nr)));
     if (w.n < 0 || w.n > *nr) {
       // An impossible count counts as nothing written; the writer's own error,
@@ -92,10 +97,7 @@ absl::StatusOr<int64_t> LimitedReader::Read(absl::Span<char> buf) {
   return n;
 }
 
-Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf) {
-  if (WriterTo* wt = src.AsWriterTo()) return wt->WriteTo(dst);
-  if (ReaderFrom* rf = dst.AsReaderFrom()) return rf->ReadFrom(src);
-  if (!buf.empty()) return ReadWriteLoop(dst, src, buf, /*stop_when_filled=*/false).result;
+Result internal::ReadWriteCopy(Writer& dst, Reader& src, LoopCalls& calls) {
   size_t size = kCopyBufferSize;
   // No larger than what a LimitedReader can give (as Go).
   if (const LimitedReader* lr = src.AsLimitedReader()) {
@@ -107,15 +109,23 @@ Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf) {
   std::array<char, kFirstCopyBufferSize> first;
   const size_t first_size = std::min(size, first.size());
   const LoopEnd small = ReadWriteLoop(dst, src, absl::MakeSpan(first).first(first_size),
-                                      /*stop_when_filled=*/first_size < size);
+                                      /*stop_when_filled=*/first_size < size, calls);
   if (!small.filled) return small.result;
   // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
   const auto owned = std::make_unique_for_overwrite<char[]>(size);
   Result rest = ReadWriteLoop(dst, src, absl::MakeSpan(owned.get(), size),
-                              /*stop_when_filled=*/false)
+                              /*stop_when_filled=*/false, calls)
                     .result;
   rest.n += small.result.n;
   return rest;
+}
+
+Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf) {
+  if (WriterTo* wt = src.AsWriterTo()) return wt->WriteTo(dst);
+  if (ReaderFrom* rf = dst.AsReaderFrom()) return rf->ReadFrom(src);
+  internal::LoopCalls uncounted;
+  if (buf.empty()) return internal::ReadWriteCopy(dst, src, uncounted);
+  return ReadWriteLoop(dst, src, buf, /*stop_when_filled=*/false, uncounted).result;
 }
 
 Result Copy(Writer& dst, Reader& src) { return CopyBuffer(dst, src, {}); }

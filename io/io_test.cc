@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "io/internal/read_write_copy.h"
 #include "testutil/testutil.h"
 
 namespace sysport::io {
@@ -149,6 +150,30 @@ TEST(CopyTest, PrefersWriterToThenReaderFrom) {
   (void)Copy(dst, plain);
   EXPECT_EQ(dst.read_from_calls, 1);
   EXPECT_EQ(dst.last_source, &plain);
+}
+
+// os::File::ReadFrom's fallback: the loop alone, never the hooks that would
+// call ReadFrom back, every call counted (the last read, the end, included).
+TEST(ReadWriteCopyTest, NeverCallsTheHooksAndCountsItsCalls) {
+  PullingWriter dst;
+  StringReader src("hello world", 4);
+  internal::LoopCalls calls;
+  Result r = internal::ReadWriteCopy(dst, src, calls);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 11);
+  EXPECT_EQ(dst.out, "hello world");
+  EXPECT_EQ(dst.read_from_calls, 0);
+  EXPECT_EQ(calls.reads, 4);  // 4, 4, 3 bytes, then the end
+  EXPECT_EQ(calls.writes, 3);
+
+  PushingReader pusher("unused");
+  internal::LoopCalls more;
+  Result empty = internal::ReadWriteCopy(dst, pusher, more);
+  EXPECT_TRUE(empty.ok());
+  EXPECT_EQ(empty.n, 0);
+  EXPECT_EQ(pusher.write_to_calls, 0);
+  EXPECT_EQ(more.reads, 1);
+  EXPECT_EQ(more.writes, 0);
 }
 
 TEST(CopyTest, ReadErrorKeepsCount) {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "io/internal/read_write_copy.h"
 #include "io/io.h"
 #include "os/copy_observer.h"
 #include "os/error.h"
@@ -293,40 +294,6 @@ absl::Status File::CheckAccess(const char* op, bool for_write) {
 
 namespace {
 
-// The read/write loop's view of the destination: a Writer and nothing else,
-// so io::Copy cannot call File::ReadFrom again (Go's fileWithoutReadFrom);
-// it counts its writes for the observer.
-class CountingWriter final : public io::Writer {
- public:
-  explicit CountingWriter(File& file) : file_(&file) {}
-  io::Result Write(absl::Span<const char> buf) override {
-    ++writes_;
-    return file_->Write(buf);
-  }
-  int64_t writes() const { return writes_; }
-
- private:
-  File* file_;
-  int64_t writes_ = 0;
-};
-
-// ... and of the source: its reads counted, and only its limit visible (so
-// the loop's buffer is no larger than a LimitedReader can fill).
-class CountingReader final : public io::Reader {
- public:
-  explicit CountingReader(io::Reader& reader) : reader_(&reader) {}
-  absl::StatusOr<int64_t> Read(absl::Span<char> buf) override {
-    ++reads_;
-    return reader_->Read(buf);
-  }
-  io::LimitedReader* AsLimitedReader() override { return reader_->AsLimitedReader(); }
-  int64_t reads() const { return reads_; }
-
- private:
-  io::Reader* reader_;
-  int64_t reads_ = 0;
-};
-
 // A Reader over a File that does not show it is a WriterTo (Go's
 // fileWithoutWriteTo), so the io::Copy in File::WriteTo cannot call WriteTo
 // again; it still shows the File, so the destination's ReadFrom can copy
@@ -341,42 +308,65 @@ class FileWithoutWriteTo final : public io::Reader {
   File* file_;
 };
 
-// The copy behind ReadFrom and WriteTo: the platform's in-kernel steps, each
-// reported to `observer`, then the read/write loop from `r` (the reader the
-// caller was given) for whatever they left. `limited` (if any) wraps r and
-// is decremented by the kernel's bytes, so the loop stops at the limit.
-io::Result CopyInKernelThenLoop(File& dst, io::Reader& r, File* src, io::LimitedReader* limited,
-                                int64_t remain, CopyObserver* observer) {
+// What the platform's in-kernel steps of one copy did.
+struct KernelPart {
+  int64_t n = 0;                       // bytes they moved
+  std::optional<io::Result> finished;  // the copy's result if they ended or failed it
+};
+
+// The in-kernel steps of a copy from `src` into `dst`, each reported to `observer`.
+KernelPart KernelSteps(File& dst, File& src, int64_t remain, CopyObserver* observer) {
   const internal::KernelCopies steps = internal::KernelCopy(dst, src, remain);
   int64_t kernel_bytes = 0;
   for (const poll::CopyResult& step : steps) {
     if (observer != nullptr) observer->OnKernelCopy(step);
     kernel_bytes += step.n();
   }
-  if (limited != nullptr) limited->set_remaining(remain - kernel_bytes);
   const poll::CopyResult& last = steps.back();
   switch (last.outcome()) {
     case poll::CopyResult::Outcome::kEnded:
-      return {kernel_bytes, absl::OkStatus()};
+      return {kernel_bytes, io::Result{kernel_bytes, absl::OkStatus()}};
     case poll::CopyResult::Outcome::kFailed:
       // Either file may have been closed meanwhile; Go reports it on the
       // destination ("write NAME: file already closed").
-      if (last.error().closing()) return {kernel_bytes, ClosedError("write", dst.Name())};
-      return {kernel_bytes, PathError("write", dst.Name(), last.error().errno_value(),
-                                      poll::Name(last.method()))};
+      if (last.error().closing()) {
+        return {kernel_bytes, io::Result{kernel_bytes, ClosedError("write", dst.Name())}};
+      }
+      return {kernel_bytes,
+              io::Result{kernel_bytes, PathError("write", dst.Name(), last.error().errno_value(),
+                                                 poll::Name(last.method()))}};
     case poll::CopyResult::Outcome::kFellBack:
       break;
+  }
+  return {kernel_bytes, std::nullopt};
+}
+
+// The copy behind ReadFrom and WriteTo: the in-kernel steps when the source
+// is a File (`src`), then the read/write loop from `r` (the reader the caller
+// was given) for whatever they left. `limited` (if any) wraps r and is
+// decremented by the kernel's bytes, so the loop stops at the limit.
+io::Result CopyInKernelThenLoop(File& dst, io::Reader& r, File* src, io::LimitedReader* limited,
+                                int64_t remain, CopyObserver* observer) {
+  int64_t kernel_bytes = 0;
+  if (src == nullptr) {
+    // Go's readFrom: `r.(*File)` fails, so there is no descriptor to give the kernel.
+    if (observer != nullptr) {
+      observer->OnKernelCopy(poll::CopyResult::NotTried(poll::CopyMethod::kCopyFileRange,
+                                                        poll::Fallback::kSourceNotFile));
+    }
+  } else {
+    KernelPart kernel = KernelSteps(dst, *src, remain, observer);
+    kernel_bytes = kernel.n;
+    if (limited != nullptr) limited->set_remaining(remain - kernel_bytes);
+    if (kernel.finished.has_value()) return *std::move(kernel.finished);
   }
   // The read/write loop carries on from the current offsets (or what is left
   // in a pipe or socket), which the kernel moved by exactly kernel_bytes; a
   // LimitedReader has been decremented by as much, so it stops at the right
   // place.
-  CountingWriter counting_dst(dst);
-  CountingReader counting_src(r);
-  const io::Result rest = io::Copy(counting_dst, counting_src);
-  if (observer != nullptr) {
-    observer->OnReadWrite({rest.n, counting_src.reads(), counting_dst.writes()});
-  }
+  io::internal::LoopCalls calls;
+  const io::Result rest = io::internal::ReadWriteCopy(dst, r, calls);
+  if (observer != nullptr) observer->OnReadWrite({rest.n, calls.reads, calls.writes});
   return {kernel_bytes + rest.n, rest.status};
 }
 

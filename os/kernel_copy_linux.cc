@@ -188,33 +188,30 @@ KernelCopies CopyByPlan(File& dst, File& src, Ends ends, int64_t remain, KernelC
 
 }  // namespace
 
-KernelCopies KernelCopy(File& dst, File* src, int64_t remain) {
-  if (src == nullptr) {
-    return {CopyResult::NotTried(CopyMethod::kCopyFileRange, Fallback::kSourceNotFile)};
-  }
+KernelCopies KernelCopy(File& dst, File& src, int64_t remain) {
   // The read/write loop reports the source's own "file already closed".
-  if (src->Fd() < 0) {
+  if (src.Fd() < 0) {
     return {CopyResult::NotTried(CopyMethod::kCopyFileRange, Fallback::kSourceClosed)};
   }
-  const std::optional<Kind> from = KnownKindOf(*src);
+  const std::optional<Kind> from = KnownKindOf(src);
   const std::optional<Kind> to = KnownKindOf(dst);
   if (from.has_value() && to.has_value()) {
-    return CopyByPlan(dst, *src, {.from = *from, .to = *to}, remain, {});
+    return CopyByPlan(dst, src, {.from = *from, .to = *to}, remain, {});
   }
   const bool may_be_regular_files = from.value_or(Kind::kRegular) == Kind::kRegular &&
                                     to.value_or(Kind::kRegular) == Kind::kRegular;
   if (!may_be_regular_files || FileAccess::AppendMode(dst)) {
-    return CopyByPlan(dst, *src, {.from = KindOf(*src), .to = KindOf(dst)}, remain, {});
+    return CopyByPlan(dst, src, {.from = KindOf(src), .to = KindOf(dst)}, remain, {});
   }
   // copy_file_range as the type test (see the top of this file).
-  KernelCopies steps = {poll::CopyFileRange(FileAccess::Fd(dst), FileAccess::Fd(*src), remain)};
+  KernelCopies steps = {poll::CopyFileRange(FileAccess::Fd(dst), FileAccess::Fd(src), remain)};
   if (steps.back().outcome() != CopyResult::Outcome::kFellBack) {
     // Ended or failed midway: the kernel took both for regular files.
-    FileAccess::RememberType(*src, FileType::kRegular);
+    FileAccess::RememberType(src, FileType::kRegular);
     FileAccess::RememberType(dst, FileType::kRegular);
     return steps;
   }
-  return CopyByPlan(dst, *src, {.from = KindOf(*src), .to = KindOf(dst)}, remain, std::move(steps));
+  return CopyByPlan(dst, src, {.from = KindOf(src), .to = KindOf(dst)}, remain, std::move(steps));
 }
 
 bool SourcePushes(const File& dst, File& src) {

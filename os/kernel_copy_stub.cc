@@ -10,7 +10,7 @@
 
 namespace sysport::os::internal {
 
-KernelCopies KernelCopy(File& /*dst*/, File* /*src*/, int64_t /*remain*/) {
+KernelCopies KernelCopy(File& /*dst*/, File& /*src*/, int64_t /*remain*/) {
   return {
       poll::CopyResult::NotTried(poll::CopyMethod::kCopyFileRange, poll::Fallback::kNoKernelCopy)};
 }

@@ -296,7 +296,7 @@ TEST(ReadFromTest, SourceThatIsNotAFileUsesTheReadWriteLoop) {
   EXPECT_EQ(t.read_write.bytes, 70000);
   EXPECT_EQ(t.read_write.reads, 4);  // 30000, 30000, 10000, then the end
   EXPECT_EQ(t.read_write.writes, 3);
-  EXPECT_EQ(Fallbacks(t, kKernelCopy ? Fallback::kSourceNotFile : Fallback::kNoKernelCopy), 1);
+  EXPECT_EQ(Fallbacks(t, Fallback::kSourceNotFile), 1);
 }
 
 TEST(ReadFromTest, ClosedDestination) {

@@ -18,12 +18,11 @@ namespace sysport::os::internal {
 // copy continues (ended, failed, or fell back to the read/write loop).
 using KernelCopies = absl::InlinedVector<poll::CopyResult, 2>;
 
-// Copies at most `remain` (> 0) bytes from `src` (nullptr: the source is not
-// an os::File) into `dst` inside the kernel, with the method measured best
-// for the pair of file types, from both files' offsets, or says why not. On a
-// fallback the offsets (or a pipe's or socket's data) have moved by exactly
-// the steps' n, so the read/write loop continues from there.
-KernelCopies KernelCopy(File& dst, File* src, int64_t remain);
+// Copies at most `remain` (> 0) bytes from `src` into `dst` inside the
+// kernel, with the method measured best for the pair of file types, from both
+// files' offsets, or says why not. On a fallback the offsets (or a pipe's or socket's data) have
+// moved by exactly the steps' n, so the read/write loop continues from there.
+KernelCopies KernelCopy(File& dst, File& src, int64_t remain);
 
 // Whether a copy from `src` to `dst` is one the source pushes (sendfile from
 // a regular file or block device into a destination already known to be a
