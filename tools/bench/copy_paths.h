@@ -1,7 +1,7 @@
 #ifndef SYSPORT_TOOLS_BENCH_COPY_PATHS_H_
 #define SYSPORT_TOOLS_BENCH_COPY_PATHS_H_
 
-// The three ways the benchmarks copy bytes from one open file to another,
+// The ways the benchmarks copy bytes from one open file to another,
 // shared by the benchmark (copy_bench.cc) and small_copy (strace, callgrind),
 // so both measure exactly the same code.
 
@@ -28,11 +28,21 @@ enum class Path : uint8_t {
   // read(2)/write(2) with a 32 KiB stack buffer (Go's io.Copy size) on the two
   // descriptors, no sysport code: the reference the generic path is held to.
   kPlain32k,
+  // The plain loop's read/write calls made with os::File::Read and
+  // os::File::Write instead (a 32 KiB stack buffer): what sysport's File
+  // costs per system call (its FD's lock word, errors as values) without io's
+  // loop or File::ReadFrom. The floor under the generic path; paths_paired only.
+  kFileCalls,
 };
 
+// The paths file_to_file and its neighbours compare.
 inline constexpr std::array<Path, 3> kAllPaths = {Path::kFast, Path::kGeneric, Path::kPlain32k};
+// paths_paired's: the same and the floor.
+inline constexpr std::array<Path, 4> kPairedPaths = {Path::kFast, Path::kGeneric, Path::kPlain32k,
+                                                     Path::kFileCalls};
 
-// "fast", "generic", "plain32k": the names the report and small_copy use.
+// "fast", "generic", "plain32k", "file_calls": the names the report and
+// small_copy use.
 std::string_view PathName(Path path);
 std::optional<Path> ParsePath(std::string_view name);
 
