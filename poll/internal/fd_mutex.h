@@ -63,30 +63,51 @@ class FdMutex {
 
   // Waits for the read (write) lock, then takes it with a reference. False if
   // the mutex is closed, before or while waiting.
-  [[nodiscard]] bool ReadLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true, read_);
-  [[nodiscard]] bool WriteLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true, write_);
+  [[nodiscard]] bool ReadLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true, read_)
+      ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return LockSide<kReadSide>();
+  }
+  [[nodiscard]] bool WriteLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true, write_)
+      ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return LockSide<kWriteSide>();
+  }
   // Releases the lock and its reference. True if the mutex is closed and that
   // was the last reference.
-  [[nodiscard]] bool ReadUnlock() ABSL_UNLOCK_FUNCTION(read_);
-  [[nodiscard]] bool WriteUnlock() ABSL_UNLOCK_FUNCTION(write_);
+  [[nodiscard]] bool ReadUnlock() ABSL_UNLOCK_FUNCTION(read_) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return UnlockSide<kReadSide>();
+  }
+  [[nodiscard]] bool WriteUnlock() ABSL_UNLOCK_FUNCTION(write_) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return UnlockSide<kWriteSide>();
+  }
 
   bool closed() const;
 
  private:
   friend class ::sysport::poll::FD;  // names the capabilities in its annotations
 
-  // One of the two locks: its bit in the state word, the unit and mask of
-  // its waiter count there, and the semaphore its waiters sleep on.
-  struct Lock {
+  // One of the two locks: its bit in the state word, and the unit and mask
+  // of its waiter count there.
+  struct Side {
     uint64_t bit;
     uint64_t wait_unit;
     uint64_t wait_mask;
-    WaiterSemaphore* sema;
+    const char* misuse;  // what an unlock without the lock is called
   };
-  Lock ReadSide() { return {kReadLocked, kReadWaiter, kReadWaiterMask, &read_sema_}; }
-  Lock WriteSide() { return {kWriteLocked, kWriteWaiter, kWriteWaiterMask, &write_sema_}; }
-  bool LockSide(const Lock& lock);
-  bool UnlockSide(const Lock& lock, const char* misuse);
+  // The lock and unlock are defined here, once for both sides and compiled
+  // for each with its constants, so that FD's read and write calls inline
+  // them: the uncontended case is then one load and one compare-and-swap.
+  template <const Side& kSide>
+  bool LockSide();
+  template <const Side& kSide>
+  bool UnlockSide();
+  template <const Side& kSide>
+  WaiterSemaphore& SemaphoreOf() {
+    return &kSide == &kReadSide ? read_sema_ : write_sema_;
+  }
+  // Reports an inconsistent state (a bug in the caller) and aborts.
+  [[noreturn]] static void Fatal(const char* what);
+  static constexpr const char* kTooManyOperations =
+      "too many operations in flight on one descriptor (the limit is 2^20 - 1)";
 
   // The state word, as Go's: bit 0 closed, bit 1 read-locked, bit 2
   // write-locked, then three 20-bit counts: references (bits 3-22), read
@@ -103,6 +124,11 @@ class FdMutex {
   static constexpr uint64_t kWriteWaiter = uint64_t{1} << 43;
   static constexpr uint64_t kWriteWaiterMask = kCountMask << 43;
 
+  static constexpr Side kReadSide = {kReadLocked, kReadWaiter, kReadWaiterMask,
+                                     "read unlock without the read lock"};
+  static constexpr Side kWriteSide = {kWriteLocked, kWriteWaiter, kWriteWaiterMask,
+                                      "write unlock without the write lock"};
+
   // The capabilities model the states for callers; the word holds them.
   Capability ref_;
   Capability read_;
@@ -112,6 +138,50 @@ class FdMutex {
   WaiterSemaphore read_sema_;
   WaiterSemaphore write_sema_;
 };
+
+// Every transition below is one compare-and-swap on state_ (sequentially
+// consistent, so a lock's acquire and an unlock's release order the
+// descriptor's use). The analysis cannot see through it: the callers above
+// are exempt.
+
+template <const FdMutex::Side& kSide>
+bool FdMutex::LockSide() {
+  uint64_t old = state_.load();
+  while (true) {
+    if ((old & kClosed) != 0) return false;
+    const bool free = (old & kSide.bit) == 0;
+    uint64_t next = 0;
+    if (free) {
+      next = (old | kSide.bit) + kRef;
+      if ((next & kRefMask) == 0) Fatal(kTooManyOperations);
+    } else {
+      next = old + kSide.wait_unit;
+      if ((next & kSide.wait_mask) == 0) Fatal(kTooManyOperations);
+    }
+    if (!state_.compare_exchange_weak(old, next)) continue;
+    if (free) return true;
+    // Registered as a waiter: sleep until an unlock (which removes us from
+    // the count) or a close (which removes every waiter) wakes us, then try
+    // again from the current state.
+    SemaphoreOf<kSide>().Acquire();
+    old = state_.load();
+  }
+}
+
+template <const FdMutex::Side& kSide>
+bool FdMutex::UnlockSide() {
+  uint64_t old = state_.load();
+  while (true) {
+    if ((old & kSide.bit) == 0 || (old & kRefMask) == 0) Fatal(kSide.misuse);
+    uint64_t next = (old & ~kSide.bit) - kRef;
+    const bool wake = (old & kSide.wait_mask) != 0;
+    if (wake) next -= kSide.wait_unit;
+    if (state_.compare_exchange_weak(old, next)) {
+      if (wake) SemaphoreOf<kSide>().Release();
+      return (next & (kClosed | kRefMask)) == kClosed;
+    }
+  }
+}
 
 }  // namespace sysport::poll::internal
 
