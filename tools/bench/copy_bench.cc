@@ -68,6 +68,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -383,7 +384,11 @@ enum class End : uint8_t { kFile, kPipe };
 // A file source is made once and rewound; a file destination is new each time.
 template <End kFrom, End kInto>
 void EndToEnd(benchmark::State& state) {
-  const auto [fs, size, path] = PathCaseOf(state);
+  // Named, not structured bindings: clang 14 cannot capture those in lambdas.
+  const PathCase args = PathCaseOf(state);
+  const Filesystem& fs = args.fs;
+  const int64_t size = args.size;
+  const Path path = args.path;
   std::unique_ptr<os::File> src_file;
   if constexpr (kFrom == End::kFile) {
     absl::StatusOr<std::unique_ptr<os::File>> opened = Sources::Open(fs.src_dir, size);
@@ -404,6 +409,9 @@ void EndToEnd(benchmark::State& state) {
   });
 }
 
+// paths_paired's shuffle seed (any fixed value).
+constexpr std::mt19937::result_type kPairedSeed = 20261126;
+
 // The middle of `values` (the upper one of two), which it reorders.
 double Median(std::vector<double>& values) {
   const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
@@ -412,8 +420,8 @@ double Median(std::vector<double>& values) {
 }
 
 // file_to_file's three paths and the floor (copy_paths.h: kPairedPaths) at
-// one size, one copy each per iteration, in an order that rotates, each copy
-// timed on its own. A slow moment of the
+// one size, one copy each per iteration, in a new random order each time,
+// each copy timed on its own. A slow moment of the
 // machine falls on all three alike, so the ratios of their medians hold
 // still to about 1% from run to run where separate runs' medians move by 5-10%
 // (coefficients of variation 10-20% on a shared VM): this is the family that
@@ -440,19 +448,23 @@ void PathsPaired(benchmark::State& state) {
     if (!Check(state, copy_once(path, unused), size)) return;
   }
   std::array<std::vector<double>, kPairedPaths.size()> seconds;
-  size_t first = 0;
+  // A new order every iteration: a copy can leave work behind for the next
+  // one (copy_file_range's destination, say), so no path may always follow
+  // the same other. Seeded, so that runs are alike.
+  std::array<Path, kPairedPaths.size()> order = kPairedPaths;
+  std::mt19937 shuffler(kPairedSeed);
   for (auto _ : state) {
+    std::shuffle(order.begin(), order.end(), shuffler);
     double iteration = 0;
     bool ok = true;
-    for (size_t i = 0; i < kPairedPaths.size() && ok; ++i) {
-      const Path path = kPairedPaths.at((first + i) % kPairedPaths.size());
+    for (const Path path : order) {
       CopyTimer timer;
       ok = Check(state, copy_once(path, timer), size);
+      if (!ok) break;
       seconds.at(static_cast<size_t>(path)).push_back(timer.seconds());
       iteration += timer.seconds();
     }
     if (!ok) break;
-    first = (first + 1) % kPairedPaths.size();
     state.SetIterationTime(iteration);
   }
   if (seconds.front().empty()) return;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/types/span.h"
 #include "io/io.h"
@@ -24,8 +25,10 @@ constexpr std::array<std::string_view, kPairedPaths.size()> kPathNames = {"fast"
 constexpr size_t kPlainBufferSize = size_t{32} << 10;
 
 // The read/write loop anyone would write by hand: raw system calls, EINTR
-// retried, nothing else.
-io::Result PlainLoop(int dst, int src) {
+// retried, nothing else. Not inlined, here or below: each loop keeps its
+// buffer in its own frame, as the generic path does, not in CopyOnce's
+// (which would then hold 32 KiB for every path).
+ABSL_ATTRIBUTE_NOINLINE io::Result PlainLoop(int dst, int src) {
   // Left uninitialised, as such a loop would: read(2) fills it, and zeroing
   // 32 KiB per copy would be measured too.
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
@@ -54,7 +57,7 @@ io::Result PlainLoop(int dst, int src) {
 }
 
 // PlainLoop with os::File's calls: the same buffer, the same system calls.
-io::Result FileCallsLoop(os::File& dst, os::File& src) {
+ABSL_ATTRIBUTE_NOINLINE io::Result FileCallsLoop(os::File& dst, os::File& src) {
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
   std::array<char, kPlainBufferSize> buf;
   io::Result result;
