@@ -409,9 +409,6 @@ void EndToEnd(benchmark::State& state) {
   });
 }
 
-// paths_paired's shuffle seed (any fixed value).
-constexpr std::mt19937::result_type kPairedSeed = 20261126;
-
 // The middle of `values` (the upper one of two), which it reorders.
 double Median(std::vector<double>& values) {
   const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
@@ -448,11 +445,10 @@ void PathsPaired(benchmark::State& state) {
     if (!Check(state, copy_once(path, unused), size)) return;
   }
   std::array<std::vector<double>, kPairedPaths.size()> seconds;
-  // A new order every iteration: a copy can leave work behind for the next
-  // one (copy_file_range's destination, say), so no path may always follow
-  // the same other. Seeded, so that runs are alike.
+  // A new order every iteration: what one copy leaves behind in the kernel
+  // can slow the next, so no path may always follow the same other.
   std::array<Path, kPairedPaths.size()> order = kPairedPaths;
-  std::mt19937 shuffler(kPairedSeed);
+  std::mt19937 shuffler(std::random_device{}());
   for (auto _ : state) {
     std::shuffle(order.begin(), order.end(), shuffler);
     double iteration = 0;
