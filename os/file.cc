@@ -310,35 +310,35 @@ class FileWithoutWriteTo final : public io::Reader {
 
 // What the platform's in-kernel steps of one copy did.
 struct KernelPart {
-  int64_t n = 0;                       // bytes they moved
-  std::optional<io::Result> finished;  // the copy's result if they ended or failed it
+  io::Result done;         // the bytes they moved, and the copy's error if they failed
+  bool fell_back = false;  // the read/write loop carries on from there
 };
 
 // The in-kernel steps of a copy from `src` into `dst`, each reported to `observer`.
 KernelPart KernelSteps(File& dst, File& src, int64_t remain, CopyObserver* observer) {
   const internal::KernelCopies steps = internal::KernelCopy(dst, src, remain);
-  int64_t kernel_bytes = 0;
+  KernelPart part;
   for (const poll::CopyResult& step : steps) {
     if (observer != nullptr) observer->OnKernelCopy(step);
-    kernel_bytes += step.n();
+    part.done.n += step.n();
   }
   const poll::CopyResult& last = steps.back();
   switch (last.outcome()) {
     case poll::CopyResult::Outcome::kEnded:
-      return {kernel_bytes, io::Result{kernel_bytes, absl::OkStatus()}};
+      break;
     case poll::CopyResult::Outcome::kFailed:
       // Either file may have been closed meanwhile; Go reports it on the
       // destination ("write NAME: file already closed").
-      if (last.error().closing()) {
-        return {kernel_bytes, io::Result{kernel_bytes, ClosedError("write", dst.Name())}};
-      }
-      return {kernel_bytes,
-              io::Result{kernel_bytes, PathError("write", dst.Name(), last.error().errno_value(),
-                                                 poll::Name(last.method()))}};
+      part.done.status = last.error().closing()
+                             ? ClosedError("write", dst.Name())
+                             : PathError("write", dst.Name(), last.error().errno_value(),
+                                         poll::Name(last.method()));
+      break;
     case poll::CopyResult::Outcome::kFellBack:
+      part.fell_back = true;
       break;
   }
-  return {kernel_bytes, std::nullopt};
+  return part;
 }
 
 // The copy behind ReadFrom and WriteTo: the in-kernel steps when the source
@@ -356,9 +356,9 @@ io::Result CopyInKernelThenLoop(File& dst, io::Reader& r, File* src, io::Limited
     }
   } else {
     KernelPart kernel = KernelSteps(dst, *src, remain, observer);
-    kernel_bytes = kernel.n;
+    kernel_bytes = kernel.done.n;
     if (limited != nullptr) limited->set_remaining(remain - kernel_bytes);
-    if (kernel.finished.has_value()) return *std::move(kernel.finished);
+    if (!kernel.fell_back) return std::move(kernel.done);
   }
   // The read/write loop carries on from the current offsets (or what is left
   // in a pipe or socket), which the kernel moved by exactly kernel_bytes; a

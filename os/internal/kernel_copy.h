@@ -20,8 +20,9 @@ using KernelCopies = absl::InlinedVector<poll::CopyResult, 2>;
 
 // Copies at most `remain` (> 0) bytes from `src` into `dst` inside the
 // kernel, with the method measured best for the pair of file types, from both
-// files' offsets, or says why not. On a fallback the offsets (or a pipe's or socket's data) have
-// moved by exactly the steps' n, so the read/write loop continues from there.
+// files' offsets, or says why not. On a fallback the offsets (or a pipe's or
+// socket's data) have moved by exactly the steps' n, so the read/write loop
+// continues from there.
 KernelCopies KernelCopy(File& dst, File& src, int64_t remain);
 
 // Whether a copy from `src` to `dst` is one the source pushes (sendfile from

@@ -93,9 +93,10 @@ class FdMutex {
     uint64_t wait_mask;
     const char* misuse;  // what an unlock without the lock is called
   };
-  // The lock and unlock are defined here, once for both sides and compiled
-  // for each with its constants, so that FD's read and write calls inline
-  // them: the uncontended case is then one load and one compare-and-swap.
+  // The lock and unlock are defined below, once for both sides and compiled
+  // for each with its constants, so that the compiler may inline them into
+  // FD's read and write calls (it does the unlocks): the uncontended case is
+  // one load and one compare-and-swap.
   template <const Side& kSide>
   bool LockSide();
   template <const Side& kSide>
