@@ -25,7 +25,7 @@
 // only two regular files (EINVAL otherwise, EISDIR for a directory:
 // generic_file_rw_checks in fs/read_write.c), so while neither type is known
 // it is tried first and is itself the test: two regular files are copied
-// without an fstat(2) (which costs a small copy about 15% here, README
+// without an fstat(2) (whose cost to a small copy is in the README,
 // "Benchmarks"). Only when it does not copy does each File learn its type
 // (one fstat(2) per File, remembered) and the table choose.
 
