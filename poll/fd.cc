@@ -12,19 +12,6 @@
 #include "syscall/unix.h"
 
 namespace sysport::poll {
-namespace {
-
-// Linux moves at most MAX_RW_COUNT (INT_MAX rounded down to a page) per
-// read/write; Go caps each call at 1 GiB so counts stay well inside an int on
-// every architecture. Longer buffers take several calls.
-constexpr size_t kMaxRW = size_t{1} << 30;
-
-template <typename Span>
-Span Capped(Span buf) {
-  return buf.size() > kMaxRW ? buf.first(kMaxRW) : buf;
-}
-
-}  // namespace
 
 FD::~FD() {
   // Closing a closed FD fails harmlessly with Error::Closing().
@@ -49,14 +36,6 @@ void FD::Destroy() {
   destroyed_ = true;
 }
 
-bool FD::ReadLock() { return mu_.ReadLock(); }
-void FD::ReadUnlock() {
-  if (mu_.ReadUnlock()) Destroy();
-}
-bool FD::WriteLock() { return mu_.WriteLock(); }
-void FD::WriteUnlock() {
-  if (mu_.WriteUnlock()) Destroy();
-}
 bool FD::Incref() { return mu_.Incref(); }
 void FD::Decref() {
   if (mu_.Decref()) Destroy();
@@ -64,62 +43,12 @@ void FD::Decref() {
 
 int FD::UnsafeSysfd() const { return mu_.closed() ? -1 : sysfd_; }
 
-namespace {
-
-IoResult FromCount(const syscall::Result<size_t>& r) {
-  if (!r.ok()) return {0, r.error()};
-  return {static_cast<int64_t>(r.value()), Error()};
-}
-
-// A descriptor in non-blocking mode (a socket or pipe a server handed over,
-// or whose O_NONBLOCK someone else set) answers EAGAIN when it is not ready:
-// wait for it with poll(2) and try again, as Go's pollable descriptors do.
-syscall::Errno WaitReady(int fd, internal::PollEvents events) {
+// A descriptor in non-blocking mode answers EAGAIN when it is not ready: wait
+// for it with poll(2) and try again, as Go's pollable descriptors do.
+syscall::Errno FD::WaitReady(int fd, internal::PollEvents events) {
   return internal::WaitReady(fd, events, [](absl::Span<struct pollfd> fds, int timeout_ms) {
     return syscall::Poll(fds, timeout_ms);
   });
-}
-
-}  // namespace
-
-IoResult FD::Read(absl::Span<char> buf) {
-  if (!ReadLock()) return {0, Error::Closing()};
-  IoResult result;
-  if (!buf.empty()) {  // an empty read is 0 without a system call, as in Go
-    const int fd = SysfdForRead();
-    result = FromCount(internal::WaitingWhileNotReady(
-        [&] { return syscall::Read(fd, Capped(buf)); }, [fd] { return WaitReady(fd, POLLIN); }));
-  }
-  ReadUnlock();
-  return result;
-}
-
-// Go's FD.Write loop: short writes continue, EINTR is retried, EAGAIN waits,
-// and the count is exact when an error stops it.
-IoResult FD::Write(absl::Span<const char> buf) {
-  if (!WriteLock()) return {0, Error::Closing()};
-  const int fd = SysfdForWrite();
-  IoResult result;
-  size_t done = 0;
-  while (done < buf.size()) {
-    auto r = internal::WaitingWhileNotReady(
-        [&] { return syscall::Write(fd, Capped(buf.subspan(done))); },
-        [fd] { return WaitReady(fd, POLLOUT); });
-    if (!r.ok()) {
-      result.err = r.error();
-      break;
-    }
-    if (r.value() == 0) {
-      // write(2) returning 0 for a non-empty buffer: Go's io.ErrUnexpectedEOF
-      // case. Report it rather than loop forever.
-      result.err = syscall::Errno(EIO);
-      break;
-    }
-    done += r.value();
-  }
-  result.n = static_cast<int64_t>(done);
-  WriteUnlock();
-  return result;
 }
 
 IoResult FD::Seek(int64_t offset, int whence) {

@@ -1,16 +1,21 @@
 #ifndef SYSPORT_POLL_FD_H_
 #define SYSPORT_POLL_FD_H_
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <cerrno>
+#include <cstddef>
 #include <cstdint>
 #include <ctime>
 
+#include "absl/base/attributes.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "poll/error.h"
+#include "poll/internal/eintr.h"
 #include "poll/internal/fd_mutex.h"
 #include "syscall/errno.h"
 #include "syscall/result.h"
@@ -45,6 +50,9 @@ class FD {
   // Returns close(2)'s error, or Error::Closing() if already closed.
   Error Close();
 
+  // Read and Write, and the locks they take, are defined below, in this
+  // header, so that os::File's calls inline them and no return stands between
+  // read(2) or write(2) and File's caller (see syscall::Read).
   IoResult Read(absl::Span<char> buf);
   // Writes all of buf unless an error stops it: the count and error together.
   IoResult Write(absl::Span<const char> buf);
@@ -84,6 +92,19 @@ class FD {
   int UnsafeSysfd() const;
 
  private:
+  // Linux moves at most MAX_RW_COUNT (INT_MAX rounded down to a page) per
+  // read/write; Go caps each call at 1 GiB so counts stay well inside an int
+  // on every architecture. Longer buffers take several calls.
+  static constexpr size_t kMaxRW = size_t{1} << 30;
+  template <typename Span>
+  static Span Capped(Span buf) {
+    return buf.size() > kMaxRW ? buf.first(kMaxRW) : buf;
+  }
+  // Waits with poll(2) until `fd` is ready for `events`: a descriptor in
+  // non-blocking mode (a socket or pipe a server handed over, or whose
+  // O_NONBLOCK someone else set) answered EAGAIN.
+  static syscall::Errno WaitReady(int fd, internal::PollEvents events);
+
   // Runs close(2) once the last reference is gone.
   void Destroy();
   // Runs call(fd) -> syscall::Errno under a reference, retrying EINTR.
@@ -98,6 +119,60 @@ class FD {
   bool destroyed_ ABSL_GUARDED_BY(close_mu_) = false;
   syscall::Errno close_errno_ ABSL_GUARDED_BY(close_mu_);
 };
+
+inline bool FD::ReadLock() { return mu_.ReadLock(); }
+inline void FD::ReadUnlock() {
+  if (mu_.ReadUnlock()) Destroy();
+}
+inline bool FD::WriteLock() { return mu_.WriteLock(); }
+inline void FD::WriteUnlock() {
+  if (mu_.WriteUnlock()) Destroy();
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline IoResult FD::Read(absl::Span<char> buf) {
+  if (!ReadLock()) return {0, Error::Closing()};
+  IoResult result;
+  if (!buf.empty()) {  // an empty read is 0 without a system call, as in Go
+    const int fd = SysfdForRead();
+    const syscall::Result<size_t> r = internal::WaitingWhileNotReady(
+        [&] { return syscall::Read(fd, Capped(buf)); }, [fd] { return WaitReady(fd, POLLIN); });
+    if (r.ok()) {
+      result.n = static_cast<int64_t>(r.value());
+    } else {
+      result.err = r.error();
+    }
+  }
+  ReadUnlock();
+  return result;
+}
+
+// Go's FD.Write loop: short writes continue, EINTR is retried, EAGAIN waits,
+// and the count is exact when an error stops it.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline IoResult FD::Write(absl::Span<const char> buf) {
+  if (!WriteLock()) return {0, Error::Closing()};
+  const int fd = SysfdForWrite();
+  IoResult result;
+  size_t done = 0;
+  while (done < buf.size()) {
+    const syscall::Result<size_t> r = internal::WaitingWhileNotReady(
+        [&] { return syscall::Write(fd, Capped(buf.subspan(done))); },
+        [fd] { return WaitReady(fd, POLLOUT); });
+    if (!r.ok()) {
+      result.err = r.error();
+      break;
+    }
+    if (r.value() == 0) {
+      // write(2) returning 0 for a non-empty buffer: Go's io.ErrUnexpectedEOF
+      // case. Report it rather than loop forever.
+      result.err = syscall::Errno(EIO);
+      break;
+    }
+    done += r.value();
+  }
+  result.n = static_cast<int64_t>(done);
+  WriteUnlock();
+  return result;
+}
 
 }  // namespace sysport::poll
 

@@ -32,14 +32,6 @@ Errno Close(int fd) {
   return Errno();
 }
 
-Result<size_t> Read(int fd, absl::Span<char> buf) {
-  return internal::FromReturn<size_t>(::read(fd, buf.data(), buf.size()));
-}
-
-Result<size_t> Write(int fd, absl::Span<const char> buf) {
-  return internal::FromReturn<size_t>(::write(fd, buf.data(), buf.size()));
-}
-
 Result<int64_t> Seek(int fd, int64_t offset, int whence) {
   return internal::FromReturn<int64_t>(::lseek(fd, offset, whence));
 }

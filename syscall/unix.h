@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstddef>
@@ -20,6 +21,7 @@
 
 #include "absl/types/span.h"
 #include "syscall/errno.h"
+#include "syscall/internal/from_return.h"
 #include "syscall/result.h"
 
 // This header's meaning depends on large-file support: `struct stat` and
@@ -39,8 +41,18 @@ Result<int> Open(const char* path, int flags, mode_t mode);
 // reports EINTR, and retrying could close a descriptor another thread just got.
 Errno Close(int fd);
 
-Result<size_t> Read(int fd, absl::Span<char> buf);
-Result<size_t> Write(int fd, absl::Span<const char> buf);
+// read(2) and write(2), defined here so that the callers that make them once
+// per loop turn (poll::FD, inlined into os::File) inline them too: after a
+// system call, a return into a frame that was live across it costs more than
+// an ordinary one (the kernel's own calls displace the CPU's return
+// predictions), so the layers between a copy loop and read(2) are kept out of
+// the call chain (README, "The targets, in words").
+inline Result<size_t> Read(int fd, absl::Span<char> buf) {
+  return internal::FromReturn<size_t>(::read(fd, buf.data(), buf.size()));
+}
+inline Result<size_t> Write(int fd, absl::Span<const char> buf) {
+  return internal::FromReturn<size_t>(::write(fd, buf.data(), buf.size()));
+}
 
 // lseek(2). Returns the resulting offset.
 Result<int64_t> Seek(int fd, int64_t offset, int whence);

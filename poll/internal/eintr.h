@@ -6,6 +6,7 @@
 #include <array>
 #include <cerrno>
 
+#include "absl/base/attributes.h"
 #include "absl/types/span.h"
 #include "syscall/errno.h"
 #include "syscall/result.h"
@@ -21,9 +22,11 @@ syscall::Errno ErrorOf(const syscall::Result<T>& result) {
 // Repeats `call` while it fails with EINTR (a signal arrived before the system
 // call did anything). A typed template, as LLVM's RetryAfterSignal, not a
 // macro. The syscall layer never retries; every retry in sysport is here.
-// close(2) must never go through this (see FD::Destroy).
+// close(2) must never go through this (see FD::Destroy). Always inlined, as
+// WaitingWhileNotReady: the system call then returns straight into its
+// caller's frame (see syscall::Read).
 template <typename Call>
-auto IgnoringEintr(const Call& call) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline auto IgnoringEintr(const Call& call) {
   while (true) {
     auto result = call();
     if (ErrorOf(result) != syscall::Errno(EINTR)) return result;
@@ -51,7 +54,7 @@ syscall::Errno WaitReady(int fd, PollEvents events, const PollCall& poll_call) {
 // the calling thread blocks as it would on a blocking descriptor. A wait that
 // fails ends the call with the wait's error.
 template <typename Call, typename Wait>
-auto WaitingWhileNotReady(const Call& call, const Wait& wait) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline auto WaitingWhileNotReady(const Call& call, const Wait& wait) {
   while (true) {
     auto result = IgnoringEintr(call);
     if (ErrorOf(result) != syscall::Errno(EAGAIN)) return result;
