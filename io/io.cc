@@ -33,58 +33,6 @@ bool HasCondition(const absl::Status& status, std::string_view which) {
   return payload.has_value() && *payload == which;
 }
 
-// How a read/write loop stopped.
-struct LoopEnd {
-  Result result;
-  bool filled = false;  // a read filled the buffer and the loop was told to stop there
-};
-
-// Go's copyBuffer loop, with Go's rules for what a writer may return, its
-// calls counted in `calls`. With `stop_when_filled`, it stops (with the bytes
-// written) after a read that filled buf, so that the caller can go on with a
-// larger buffer.
-LoopEnd ReadWriteLoop(Writer& dst, Reader& src, absl::Span<char> buf, bool stop_when_filled,
-                      internal::LoopCalls& calls) {
-  LoopEnd end;
-  Result& result = end.result;
-  while (true) {
-    ++calls.reads;
-    absl::StatusOr<int64_t> nr = src.Read(buf);
-    if (!nr.ok()) {
-      result.status = nr.status();
-      return end;
-    }
-    if (*nr == 0) return end;  // the end of src
-    if (*nr < 0 || static_cast<uint64_t>(*nr) > buf.size()) {
-      // Go's errInvalidRead counterpart for a reader's impossible count.
-      result.status = absl::InternalError(
-          absl::StrCat("invalid read result: ", *nr, " bytes into a ", buf.size(), "-byte buffer"));
-      return end;
-    }
-    ++calls.writes;
-    Result w = dst.Write(buf.first(static_cast<size_t>(*nr)));
-    if (w.n < 0 || w.n > *nr) {
-      // An impossible count counts as nothing written; the writer's own error,
-      // if it gave one, says more than "invalid write" (Go's TestCopyLargeWriter).
-      w.n = 0;
-      if (w.status.ok()) w.status = Condition(absl::StatusCode::kInternal, kInvalidWrite);
-    }
-    result.n += w.n;
-    if (!w.ok()) {
-      result.status = w.status;
-      return end;
-    }
-    if (w.n != *nr) {
-      result.status = Condition(absl::StatusCode::kDataLoss, kShortWrite);
-      return end;
-    }
-    if (stop_when_filled && static_cast<size_t>(*nr) == buf.size()) {
-      end.filled = true;
-      return end;
-    }
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<int64_t> LimitedReader::Read(absl::Span<char> buf) {
@@ -97,38 +45,76 @@ absl::StatusOr<int64_t> LimitedReader::Read(absl::Span<char> buf) {
   return n;
 }
 
-Result internal::ReadWriteCopy(Writer& dst, Reader& src, LoopCalls& calls) {
-  size_t size = kCopyBufferSize;
-  // No larger than what a LimitedReader can give (as Go).
-  if (const LimitedReader* lr = src.AsLimitedReader()) {
-    size = static_cast<size_t>(std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(size)));
+// Go's copyBuffer loop, with Go's rules for what a reader and a writer may
+// return. One function, the loop inline (see syscall::Read on returns after
+// system calls).
+Result internal::ReadWriteCopy(Writer& dst, Reader& src, LoopCalls& calls, absl::Span<char> buf) {
+  // The buffer the loop ends with: the caller's, or io's own of
+  // kCopyBufferSize, no larger than what a LimitedReader can give (as Go).
+  size_t full_size = buf.size();
+  if (buf.empty()) {
+    full_size = kCopyBufferSize;
+    if (const LimitedReader* lr = src.AsLimitedReader()) {
+      full_size = static_cast<size_t>(
+          std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(full_size)));
+    }
   }
-  // Left uninitialised, both: the reads fill what the writes use, and
-  // zeroing would cost a small copy as much as the copy.
+  // io's own buffer starts on the stack and moves to the heap after a read
+  // that fills it. Left uninitialised, both: the reads fill what the writes
+  // use, and zeroing would cost a small copy as much as the copy.
+  // buf points into it for as long as the loop uses it (cppcheck cannot see that).
+  // cppcheck-suppress variableScope
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
   std::array<char, kFirstCopyBufferSize> first;
-  const size_t first_size = std::min(size, first.size());
-  const LoopEnd small = ReadWriteLoop(dst, src, absl::MakeSpan(first).first(first_size),
-                                      /*stop_when_filled=*/first_size < size, calls);
-  if (!small.filled) return small.result;
+  if (buf.empty()) buf = absl::MakeSpan(first).first(std::min(full_size, first.size()));
   // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
-  const auto owned = std::make_unique_for_overwrite<char[]>(size);
-  Result rest = ReadWriteLoop(dst, src, absl::MakeSpan(owned.get(), size),
-                              /*stop_when_filled=*/false, calls)
-                    .result;
-  rest.n += small.result.n;
-  return rest;
+  std::unique_ptr<char[]> owned;
+  Result result;
+  while (true) {
+    ++calls.reads;
+    absl::StatusOr<int64_t> nr = src.Read(buf);
+    if (!nr.ok()) {
+      result.status = nr.status();
+      return result;
+    }
+    if (*nr == 0) return result;  // the end of src
+    if (*nr < 0 || static_cast<uint64_t>(*nr) > buf.size()) {
+      // Go's errInvalidRead counterpart for a reader's impossible count.
+      result.status = absl::InternalError(
+          absl::StrCat("invalid read result: ", *nr, " bytes into a ", buf.size(), "-byte buffer"));
+      return result;
+    }
+    ++calls.writes;
+    Result w = dst.Write(buf.first(static_cast<size_t>(*nr)));
+    if (w.n < 0 || w.n > *nr) {
+      // An impossible count counts as nothing written; the writer's own error,
+      // if it gave one, says more than "invalid write" (Go's TestCopyLargeWriter).
+      w.n = 0;
+      if (w.status.ok()) w.status = Condition(absl::StatusCode::kInternal, kInvalidWrite);
+    }
+    result.n += w.n;
+    if (!w.ok()) {
+      result.status = w.status;
+      return result;
+    }
+    if (w.n != *nr) {
+      result.status = Condition(absl::StatusCode::kDataLoss, kShortWrite);
+      return result;
+    }
+    if (static_cast<size_t>(*nr) == buf.size() && buf.size() < full_size) {
+      // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
+      owned = std::make_unique_for_overwrite<char[]>(full_size);
+      buf = absl::MakeSpan(owned.get(), full_size);
+    }
+  }
 }
 
 Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf) {
   if (WriterTo* wt = src.AsWriterTo()) return wt->WriteTo(dst);
   if (ReaderFrom* rf = dst.AsReaderFrom()) return rf->ReadFrom(src);
   internal::LoopCalls uncounted;
-  if (buf.empty()) return internal::ReadWriteCopy(dst, src, uncounted);
-  return ReadWriteLoop(dst, src, buf, /*stop_when_filled=*/false, uncounted).result;
+  return internal::ReadWriteCopy(dst, src, uncounted, buf);
 }
-
-Result Copy(Writer& dst, Reader& src) { return CopyBuffer(dst, src, {}); }
 
 Result CopyN(Writer& dst, Reader& src, int64_t n) {
   LimitedReader limited(src, n);

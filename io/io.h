@@ -112,17 +112,21 @@ inline constexpr size_t kFirstCopyBufferSize = size_t{32} << 10;
 // returns the bytes copied. If src is a WriterTo, src.WriteTo(dst) does the
 // copy; else if dst is a ReaderFrom, dst.ReadFrom(src); else a loop with a
 // buffer of kFirstCopyBufferSize bytes, then kCopyBufferSize once a read fills
-// it (no larger than a LimitedReader src has left). Reaching the end of src is success, not an
-// error. A writer that returns an invalid count (negative, or more than it was given) stops the
-// copy with its own error if it gave one, else with an invalid-write error;
-// a writer that writes less than it was given without an error stops it with
-// a short-write error.
+// it (no larger than a LimitedReader src has left). Reaching the end of src is
+// success, not an error. A writer that returns an invalid count (negative, or
+// more than it was given) stops the copy with its own error if it gave one,
+// else with an invalid-write error; a writer that writes less than it was
+// given without an error stops it with a short-write error.
 Result Copy(Writer& dst, Reader& src);
 
 // Go's io.CopyBuffer: Copy with the caller's buffer for the read/write loop
 // (used only when neither WriterTo nor ReaderFrom applies). An empty buffer
 // means Copy's own.
 Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf);
+
+// Defined here so that a copy's call chain has one frame fewer (see
+// syscall::Read on returns after system calls).
+inline Result Copy(Writer& dst, Reader& src) { return CopyBuffer(dst, src, {}); }
 
 // Go's io.CopyN: copies n bytes. The result's n equals `n` if and only if its
 // status is OK; when src ends first, the status is an end-of-input error

@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -344,9 +345,14 @@ KernelPart KernelSteps(File& dst, File& src, int64_t remain, CopyObserver* obser
 // The copy behind ReadFrom and WriteTo: the in-kernel steps when the source
 // is a File (`src`), then the read/write loop from `r` (the reader the caller
 // was given) for whatever they left. `limited` (if any) wraps r and is
-// decremented by the kernel's bytes, so the loop stops at the limit.
-io::Result CopyInKernelThenLoop(File& dst, io::Reader& r, File* src, io::LimitedReader* limited,
-                                int64_t remain, CopyObserver* observer) {
+// decremented by the kernel's bytes, so the loop stops at the limit. Inlined
+// into both: a frame fewer to return through after the last system call (see
+// syscall::Read).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline io::Result CopyInKernelThenLoop(File& dst, io::Reader& r,
+                                                                    File* src,
+                                                                    io::LimitedReader* limited,
+                                                                    int64_t remain,
+                                                                    CopyObserver* observer) {
   int64_t kernel_bytes = 0;
   if (src == nullptr) {
     // Go's readFrom: `r.(*File)` fails, so there is no descriptor to give the kernel.

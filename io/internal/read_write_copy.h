@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "absl/types/span.h"
 #include "io/io.h"
 
 namespace sysport::io::internal {
@@ -19,10 +20,10 @@ struct LoopCalls {
 
 // io::Copy without its first two steps: never src.WriteTo(dst) nor
 // dst.ReadFrom(src), which would call the ReaderFrom back (Go hides the
-// method behind fileWithoutReadFrom for the same reason); the same buffers,
-// the same rules for readers' and writers' counts, and the calls counted in
-// `calls`.
-Result ReadWriteCopy(Writer& dst, Reader& src, LoopCalls& calls);
+// method behind fileWithoutReadFrom for the same reason); the same buffers
+// (`buf` if not empty: io::CopyBuffer's), the same rules for readers' and
+// writers' counts, and the calls counted in `calls`.
+Result ReadWriteCopy(Writer& dst, Reader& src, LoopCalls& calls, absl::Span<char> buf = {});
 
 }  // namespace sysport::io::internal
 
