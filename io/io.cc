@@ -59,10 +59,11 @@ Result internal::ReadWriteCopy(Writer& dst, Reader& src, LoopCalls& calls, absl:
           std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(full_size)));
     }
   }
-  // io's own buffer starts on the stack and moves to the heap after a read
-  // that fills it. Left uninitialised, both: the reads fill what the writes
-  // use, and zeroing would cost a small copy as much as the copy.
-  // buf points into it for as long as the loop uses it (cppcheck cannot see that).
+  // io's own buffer starts on the stack, in `first`, and moves to the heap
+  // after a read that fills it. Left uninitialised, both: the reads fill what
+  // the writes use, and zeroing would cost a small copy as much as the copy.
+  // (cppcheck would move `first` into the if below, not seeing that buf
+  // points into it for the whole loop.)
   // cppcheck-suppress variableScope
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
   std::array<char, kFirstCopyBufferSize> first;
