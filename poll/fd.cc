@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cerrno>
-#include <cstddef>
 #include <cstdint>
 
 #include "absl/synchronization/mutex.h"
