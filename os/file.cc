@@ -235,7 +235,8 @@ absl::StatusOr<int64_t> File::Read(absl::Span<char> buf) {
 
 io::Result File::Write(absl::Span<const char> buf) {
   poll::IoResult r = pfd_->Write(buf);
-  return {r.n, WrapError("write", name_, r.err)};
+  if (!r.ok()) return {r.n, WrapError("write", name_, r.err)};
+  return {r.n, absl::OkStatus()};
 }
 
 absl::StatusOr<int64_t> File::Seek(int64_t offset, int whence) {
@@ -371,9 +372,9 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline io::Result CopyInKernelThenLoop(File& dst, i
   // LimitedReader has been decremented by as much, so it stops at the right
   // place.
   io::internal::LoopCalls calls;
-  const io::Result rest = io::internal::ReadWriteCopy(dst, r, calls);
+  io::Result rest = io::internal::ReadWriteCopy(dst, r, calls);
   if (observer != nullptr) observer->OnReadWrite({rest.n, calls.reads, calls.writes});
-  return {kernel_bytes + rest.n, rest.status};
+  return {kernel_bytes + rest.n, std::move(rest.status)};
 }
 
 }  // namespace
