@@ -15,8 +15,9 @@
 //   buffer_sweep/fs:F/size:S/buffer:B  file to file by io::CopyBuffer, with a new buffer of B
 //                                      bytes per copy (what the generic path does with
 //                                      io::kCopyBufferSize)
-//   paths_paired/fs:F/size:S           file_to_file's paths and file_calls in turn, one copy
-//                                      each per iteration (only with --paired_sizes)
+//   paths_paired/fs:F/size:S           file_to_file's paths and the layers under the generic
+//                                      path (file_calls, interface_calls, read_from) in turn,
+//                                      one copy each per iteration (only with --paired_sizes)
 // F indexes --fs; P is a Path (copy_paths.h: fast, generic, plain32k). Each run's
 // label spells its arguments out for people, in ArgNames order, joined by ", "
 // ("ext4, 4.0 KiB, fast", sizes by tools::HumanBytes), so report.py never
@@ -416,16 +417,16 @@ double Median(std::vector<double>& values) {
   return *middle;
 }
 
-// file_to_file's three paths and the floor (copy_paths.h: kPairedPaths) at
-// one size, one copy each per iteration, in a new random order each time,
-// each copy timed on its own. A slow moment of the
-// machine falls on all three alike, so the ratios of their medians hold
-// still to about 1% from run to run where separate runs' medians move by 5-10%
-// (coefficients of variation 10-20% on a shared VM): this is the family that
-// decides the few-per-cent targets. Counters: each path's median time per
-// copy (fast_us, generic_us, plain32k_us, file_calls_us) and the ratios
-// generic_vs_plain32k, file_calls_vs_plain32k and fast_vs_generic; the manual
-// time is the four copies'.
+// file_to_file's three paths, the floor and the layers between it and the
+// generic path (copy_paths.h: kPairedPaths) at one size, one copy each per
+// iteration, in a new random order each time, each copy timed on its own. A
+// slow moment of the machine falls on all of them alike, so the ratios of their
+// medians hold still to about 1% from run to run where separate runs' medians
+// move by 5-10% (coefficients of variation 10-20% on a shared VM): this is the
+// family that decides the few-per-cent targets. Counters: each path's median
+// time per copy (fast_us, generic_us, ...), each of the others' ratio to
+// plain32k (generic_vs_plain32k, file_calls_vs_plain32k, ...) and
+// fast_vs_generic; the manual time is all the copies'.
 void PathsPaired(benchmark::State& state) {
   const Filesystem& fs = FsArg(state, 0);
   const int64_t size = state.range(1);
@@ -475,6 +476,8 @@ void PathsPaired(benchmark::State& state) {
   };
   state.counters["generic_vs_plain32k"] = of(Path::kGeneric) / of(Path::kPlain32k);
   state.counters["file_calls_vs_plain32k"] = of(Path::kFileCalls) / of(Path::kPlain32k);
+  state.counters["interface_calls_vs_plain32k"] = of(Path::kInterfaceCalls) / of(Path::kPlain32k);
+  state.counters["read_from_vs_plain32k"] = of(Path::kReadFrom) / of(Path::kPlain32k);
   state.counters["fast_vs_generic"] = of(Path::kFast) / of(Path::kGeneric);
   state.SetBytesProcessed(state.iterations() * size * static_cast<int64_t>(kPairedPaths.size()));
 }

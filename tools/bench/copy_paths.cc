@@ -18,8 +18,8 @@
 namespace sysport::bench {
 namespace {
 
-constexpr std::array<std::string_view, kPairedPaths.size()> kPathNames = {"fast", "generic",
-                                                                          "plain32k", "file_calls"};
+constexpr std::array<std::string_view, kPairedPaths.size()> kPathNames = {
+    "fast", "generic", "plain32k", "file_calls", "interface_calls", "read_from"};
 
 // Go's io.Copy buffer, on the stack, as a hand-written loop would have it.
 constexpr size_t kPlainBufferSize = size_t{32} << 10;
@@ -56,8 +56,11 @@ ABSL_ATTRIBUTE_NOINLINE io::Result PlainLoop(int dst, int src) {
   }
 }
 
-// PlainLoop with os::File's calls: the same buffer, the same system calls.
-ABSL_ATTRIBUTE_NOINLINE io::Result FileCallsLoop(os::File& dst, os::File& src) {
+// PlainLoop with Read and Write calls on `dst` and `src`: as os::Files (the
+// calls are direct: File is final), or as io::Writer and io::Reader (virtual
+// calls). The same buffer, the same system calls.
+template <typename Destination, typename Source>
+ABSL_ATTRIBUTE_NOINLINE io::Result CallsLoop(Destination& dst, Source& src) {
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
   std::array<char, kPlainBufferSize> buf;
   io::Result result;
@@ -93,7 +96,13 @@ io::Result CopyOnce(Path path, os::File& dst, os::File& src) {
     case Path::kPlain32k:
       return PlainLoop(dst.Fd(), src.Fd());
     case Path::kFileCalls:
-      return FileCallsLoop(dst, src);
+      return CallsLoop<os::File, os::File>(dst, src);
+    case Path::kInterfaceCalls:
+      return CallsLoop<io::Writer, io::Reader>(dst, src);
+    case Path::kReadFrom: {
+      ReaderOnly reader(src);
+      return dst.ReadFrom(reader);
+    }
   }
   return {0, absl::InvalidArgumentError("unknown path")};
 }

@@ -33,16 +33,27 @@ enum class Path : uint8_t {
   // costs per system call (its FD's lock word, errors as values) without io's
   // loop or File::ReadFrom. The floor under the generic path; paths_paired only.
   kFileCalls,
+  // The same loop calling Read and Write through io::Reader& and io::Writer&
+  // (virtual calls, as Go's interfaces): file_calls plus what any copy through
+  // Go's interfaces costs. paths_paired only.
+  kInterfaceCalls,
+  // dst.ReadFrom(ReaderOnly(src)): the generic path without io::Copy's
+  // dispatch (the queries for WriterTo and ReaderFrom, io::CopyBuffer's frame);
+  // interface_calls plus the reader's own frame, io's loop and File::ReadFrom.
+  // paths_paired only.
+  kReadFrom,
 };
 
 // The paths file_to_file and its neighbours compare.
 inline constexpr std::array<Path, 3> kAllPaths = {Path::kFast, Path::kGeneric, Path::kPlain32k};
-// paths_paired's: the same and the floor.
-inline constexpr std::array<Path, 4> kPairedPaths = {Path::kFast, Path::kGeneric, Path::kPlain32k,
-                                                     Path::kFileCalls};
+// paths_paired's: the same, the floor and the layers between the floor and
+// the generic path, one at a time.
+inline constexpr std::array<Path, 6> kPairedPaths = {Path::kFast,           Path::kGeneric,
+                                                     Path::kPlain32k,       Path::kFileCalls,
+                                                     Path::kInterfaceCalls, Path::kReadFrom};
 
-// "fast", "generic", "plain32k", "file_calls": the names the report and
-// small_copy use.
+// "fast", "generic", "plain32k", "file_calls", "interface_calls", "read_from":
+// the names the report and small_copy use.
 std::string_view PathName(Path path);
 std::optional<Path> ParsePath(std::string_view name);
 

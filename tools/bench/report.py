@@ -44,8 +44,13 @@ Run = collections.namedtuple("Run", "family args labels seconds cv counters erro
 
 COUNTERS = ("kernel_calls", "kernel_bytes", "rw_reads", "rw_writes", "rw_bytes",
             # paths_paired's: each path's median µs per copy, and the ratios of those medians
-            "fast_us", "generic_us", "plain32k_us", "file_calls_us",
-            "generic_vs_plain32k", "file_calls_vs_plain32k", "fast_vs_generic")
+            "fast_us", "generic_us", "plain32k_us", "file_calls_us", "interface_calls_us", "read_from_us",
+            "generic_vs_plain32k", "file_calls_vs_plain32k", "interface_calls_vs_plain32k",
+            "read_from_vs_plain32k", "fast_vs_generic")
+# paths_paired's layers under the generic path, each the one before plus one layer (copy_paths.h).
+LAYERS = (("file_calls", "(the floor: File's own calls)"),
+          ("interface_calls", "(+ virtual Read and Write: Go's interfaces)"),
+          ("read_from", "(+ the reader's frame, io's loop, File::ReadFrom)"))
 SCALE = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
@@ -264,8 +269,9 @@ def targets_table(runs, counts):
         g, f = run.counters["generic_vs_plain32k"], run.counters["fast_vs_generic"]
         rows.append(["generic within 3% of plain32k", fs, paired_figures(run, "generic", "plain32k", "generic_vs_plain32k"),
                      "holds" if g <= GENERIC_OVER_PLAIN_MAX else "**misses**"])
-        rows.append(["(the floor: File's own calls)", fs, paired_figures(run, "file_calls", "plain32k", "file_calls_vs_plain32k"),
-                     "–"])
+        for layer, name in LAYERS:
+            if layer + "_vs_plain32k" in run.counters:  # JSON from before the layer was measured has none
+                rows.append([name, fs, paired_figures(run, layer, "plain32k", layer + "_vs_plain32k"), "–"])
         rows.append(["fast no slower than generic", fs, paired_figures(run, "fast", "generic", "fast_vs_generic"),
                      "holds" if f <= FAST_OVER_GENERIC_MAX else "**misses**"])
     for fs in sorted({k[0] for k in ff if k[1] == SMALL} - set(paired)):

@@ -4,7 +4,7 @@
 // instructions with `valgrind --tool=callgrind`. tools/bench/run runs it with
 // COUNT 0 and 1000 and divides the difference by 1000, which removes start-up.
 //
-//   small_copy DIR COUNT fast|generic|plain32k|file_calls
+//   small_copy DIR COUNT fast|generic|plain32k|file_calls|interface_calls|read_from
 //
 // Each copy goes into a new os::File, as in copy_bench: the destination is
 // opened with O_TRUNC (File::Create) before the copy and closed after it, and
@@ -46,7 +46,8 @@ int Main(int argc, char** argv) {
   int64_t count = 0;
   const std::optional<Path> path = args.size() == 4 ? ParsePath(args[3]) : std::nullopt;
   if (!path.has_value() || !absl::SimpleAtoi(args[2], &count) || count < 0) {
-    std::cerr << "usage: small_copy DIR COUNT fast|generic|plain32k|file_calls\n";
+    std::cerr << "usage: small_copy DIR COUNT "
+                 "fast|generic|plain32k|file_calls|interface_calls|read_from\n";
     return 2;
   }
   const std::string dir = args[1];
