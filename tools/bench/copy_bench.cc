@@ -511,8 +511,10 @@ void BufferSweep(benchmark::State& state) {
 // ---------------------------------------------------------------------------
 // Registration and the command line.
 
-// A family: manual time (only the copy), in microseconds.
-benchmark::internal::Benchmark* Family(const char* name, void (*fn)(benchmark::State&)) {
+// A family: manual time (only the copy), in microseconds. The return type is
+// deduced: Google Benchmark 1.7 (Debian's) names it benchmark::internal::Benchmark,
+// 1.9 (Bzlmod's) benchmark::Benchmark, and deprecates the old name.
+auto* Family(const char* name, void (*fn)(benchmark::State&)) {
   return benchmark::RegisterBenchmark(name, fn)->UseManualTime()->Unit(benchmark::kMicrosecond);
 }
 
