@@ -421,12 +421,12 @@ double Median(std::vector<double>& values) {
 // generic path (copy_paths.h: kPairedPaths) at one size, one copy each per
 // iteration, in a new random order each time, each copy timed on its own. A
 // slow moment of the machine falls on all of them alike, so the ratios of their
-// medians hold still to about 1% from run to run where separate runs' medians
-// move by 5-10% (coefficients of variation 10-20% on a shared VM): this is the
-// family that decides the few-per-cent targets. Counters: each path's median
-// time per copy (fast_us, generic_us, ...), each of the others' ratio to
-// plain32k (generic_vs_plain32k, file_calls_vs_plain32k, ...) and
-// fast_vs_generic; the manual time is all the copies'.
+// medians hold far stiller than the ratios of separate runs' medians (README,
+// "Benchmarks", gives both spreads): this is the family that decides the
+// few-per-cent targets. Counters: each path's median time per copy (fast_us,
+// generic_us, ...), each of the others' ratio to plain32k
+// (generic_vs_plain32k, file_calls_vs_plain32k, ...) and fast_vs_generic; the
+// manual time is all the copies'.
 void PathsPaired(benchmark::State& state) {
   const Filesystem& fs = FsArg(state, 0);
   const int64_t size = state.range(1);
