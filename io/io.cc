@@ -51,23 +51,23 @@ absl::StatusOr<int64_t> LimitedReader::Read(absl::Span<char> buf) {
 Result internal::ReadWriteCopy(Writer& dst, Reader& src, LoopCalls& calls, absl::Span<char> buf) {
   // The buffer the loop ends with: the caller's, or io's own of
   // kCopyBufferSize, no larger than what a LimitedReader can give (as Go).
+  // io's own starts on the stack, in `first`, and moves to the heap after a
+  // read that fills it. Left uninitialised, both: the reads fill what the
+  // writes use, and zeroing would cost a small copy as much as the copy.
+  // (cppcheck would move `first` into the if below, not seeing that buf
+  // points into it for the whole loop.)
   size_t full_size = buf.size();
+  // cppcheck-suppress variableScope
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
+  std::array<char, kFirstCopyBufferSize> first;
   if (buf.empty()) {
     full_size = kCopyBufferSize;
     if (const LimitedReader* lr = src.AsLimitedReader()) {
       full_size = static_cast<size_t>(
           std::clamp<int64_t>(lr->remaining(), 1, static_cast<int64_t>(full_size)));
     }
+    buf = absl::MakeSpan(first).first(std::min(full_size, first.size()));
   }
-  // io's own buffer starts on the stack, in `first`, and moves to the heap
-  // after a read that fills it. Left uninitialised, both: the reads fill what
-  // the writes use, and zeroing would cost a small copy as much as the copy.
-  // (cppcheck would move `first` into the if below, not seeing that buf
-  // points into it for the whole loop.)
-  // cppcheck-suppress variableScope
-  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init)
-  std::array<char, kFirstCopyBufferSize> first;
-  if (buf.empty()) buf = absl::MakeSpan(first).first(std::min(full_size, first.size()));
   // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
   std::unique_ptr<char[]> owned;
   Result result;
