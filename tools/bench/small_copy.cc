@@ -4,7 +4,8 @@
 // instructions with `valgrind --tool=callgrind`. tools/bench/run runs it with
 // COUNT 0 and 1000 and divides the difference by 1000, which removes start-up.
 //
-//   small_copy DIR COUNT fast|generic|plain32k|file_calls|interface_calls|read_from
+//   small_copy DIR COUNT fast|generic|plain32k|file_calls|interface_calls|read_from|
+//                        plain_copy_file_range
 //
 // Each copy goes into a new os::File, as in copy_bench: the destination is
 // opened with O_TRUNC (File::Create) before the copy and closed after it, and
@@ -47,7 +48,8 @@ int Main(int argc, char** argv) {
   const std::optional<Path> path = args.size() == 4 ? ParsePath(args[3]) : std::nullopt;
   if (!path.has_value() || !absl::SimpleAtoi(args[2], &count) || count < 0) {
     std::cerr << "usage: small_copy DIR COUNT "
-                 "fast|generic|plain32k|file_calls|interface_calls|read_from\n";
+                 "fast|generic|plain32k|file_calls|interface_calls|read_from|"
+                 "plain_copy_file_range\n";
     return 2;
   }
   const std::string dir = args[1];
