@@ -17,8 +17,8 @@
 //                                      io::kCopyBufferSize)
 //   paths_paired/fs:F/size:S           file_to_file's paths, the layers under the generic
 //                                      path (file_calls, interface_calls, read_from) and the
-//                                      fast path's floor (plain_copy_file_range) in turn, one
-//                                      copy each per iteration (only with --paired_sizes)
+//                                      fast path's floor (plain_kernel) in turn, one copy
+//                                      each per iteration (only with --paired_sizes)
 // F indexes --fs; P is a Path (copy_paths.h: fast, generic, plain32k). Each run's
 // label spells its arguments out for people, in ArgNames order, joined by ", "
 // ("ext4, 4.0 KiB, fast", sizes by tools::HumanBytes), so report.py never
@@ -428,7 +428,7 @@ double Median(std::vector<double>& values) {
 // few-per-cent targets. Counters: each path's median time per copy (fast_us,
 // generic_us, ...), each of the others' ratio to plain32k
 // (generic_vs_plain32k, file_calls_vs_plain32k, ...), fast_vs_generic, and
-// fast_vs_plain_copy_file_range (what sysport adds to the kernel's calls); the
+// fast_vs_plain_kernel (what sysport adds to the kernel's calls); the
 // manual time is all the copies'.
 void PathsPaired(benchmark::State& state) {
   const Filesystem& fs = FsArg(state, 0);
@@ -482,9 +482,8 @@ void PathsPaired(benchmark::State& state) {
   state.counters["interface_calls_vs_plain32k"] = of(Path::kInterfaceCalls) / of(Path::kPlain32k);
   state.counters["read_from_vs_plain32k"] = of(Path::kReadFrom) / of(Path::kPlain32k);
   state.counters["fast_vs_generic"] = of(Path::kFast) / of(Path::kGeneric);
-  state.counters["plain_copy_file_range_vs_plain32k"] =
-      of(Path::kPlainCopyFileRange) / of(Path::kPlain32k);
-  state.counters["fast_vs_plain_copy_file_range"] = of(Path::kFast) / of(Path::kPlainCopyFileRange);
+  state.counters["plain_kernel_vs_plain32k"] = of(Path::kPlainKernel) / of(Path::kPlain32k);
+  state.counters["fast_vs_plain_kernel"] = of(Path::kFast) / of(Path::kPlainKernel);
   state.SetBytesProcessed(state.iterations() * size * static_cast<int64_t>(kPairedPaths.size()));
 }
 

@@ -42,12 +42,13 @@ enum class Path : uint8_t {
   // interface_calls plus the reader's own frame, io's loop and File::ReadFrom.
   // paths_paired only.
   kReadFrom,
-  // copy_file_range(2) on the two descriptors until it returns 0, with the
-  // calls the fast path makes, no sysport code: the fast path's floor, as
-  // plain32k is the generic path's. Its ratio to plain32k is the kernel's own
-  // difference between the two ways, which no user-space code can remove.
-  // paths_paired only.
-  kPlainCopyFileRange,
+  // The fast path's system calls on the two descriptors, made by hand with no
+  // sysport code: copy_file_range(2) until it returns 0 (sendfile(2) where it
+  // refuses two filesystems). The fast path's floor, as plain32k is the
+  // generic path's: its ratio to plain32k is the kernel's own difference
+  // between the two ways, which no user-space code can remove. paths_paired
+  // only.
+  kPlainKernel,
 };
 
 // The paths file_to_file and its neighbours compare.
@@ -55,11 +56,11 @@ inline constexpr std::array<Path, 3> kAllPaths = {Path::kFast, Path::kGeneric, P
 // paths_paired's: the same, the floor and the layers between the floor and
 // the generic path, one at a time, and the fast path's floor.
 inline constexpr std::array<Path, 7> kPairedPaths = {
-    Path::kFast,           Path::kGeneric,  Path::kPlain32k,          Path::kFileCalls,
-    Path::kInterfaceCalls, Path::kReadFrom, Path::kPlainCopyFileRange};
+    Path::kFast,           Path::kGeneric,  Path::kPlain32k,   Path::kFileCalls,
+    Path::kInterfaceCalls, Path::kReadFrom, Path::kPlainKernel};
 
 // "fast", "generic", "plain32k", "file_calls", "interface_calls", "read_from",
-// "plain_copy_file_range": the names the report and small_copy use.
+// "plain_kernel": the names the report and small_copy use.
 std::string_view PathName(Path path);
 std::optional<Path> ParsePath(std::string_view name);
 
