@@ -1,11 +1,16 @@
-// small_copy: copies one 4 KiB file COUNT times along one of the benchmark's
+// small_copy: copies one small file COUNT times along one of the benchmark's
 // paths (copy_paths.h), so that the cost of one small copy can be counted
 // without timing noise: its system calls with `strace -f -c`, its user-space
 // instructions with `valgrind --tool=callgrind`. tools/bench/run runs it with
-// COUNT 0 and 1000 and divides the difference by 1000, which removes start-up.
+// COUNT 0 and 1000 and divides the difference by 1000, which removes start-up;
+// tests/copy_syscalls_test.sh does the same to check which calls a copy makes.
 //
-//   small_copy DIR COUNT fast|generic|plain32k|file_calls|interface_calls|read_from|
-//                        plain_copy_file_range
+//   small_copy DIR|SRC_DIR:DST_DIR COUNT PATH [SIZE]
+//
+// PATH: fast|generic|plain32k|file_calls|interface_calls|read_from|plain_kernel.
+// SIZE: the source's size in bytes, 4096 by default. With SRC_DIR:DST_DIR the
+// source and the copies are made in different directories (and so, if they
+// are, on different filesystems).
 //
 // Each copy goes into a new os::File, as in copy_bench: the destination is
 // opened with O_TRUNC (File::Create) before the copy and closed after it, and
@@ -21,11 +26,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/types/span.h"
 #include "io/io.h"
 #include "os/file.h"
@@ -35,7 +42,7 @@
 namespace sysport::bench {
 namespace {
 
-constexpr size_t kSmallFileSize = 4096;
+constexpr int64_t kDefaultSize = 4096;
 
 int Fail(const absl::Status& status) {
   std::cerr << "small_copy: " << status << "\n";
@@ -45,16 +52,22 @@ int Fail(const absl::Status& status) {
 int Main(int argc, char** argv) {
   const absl::Span<char* const> args = absl::MakeConstSpan(argv, static_cast<size_t>(argc));
   int64_t count = 0;
-  const std::optional<Path> path = args.size() == 4 ? ParsePath(args[3]) : std::nullopt;
-  if (!path.has_value() || !absl::SimpleAtoi(args[2], &count) || count < 0) {
-    std::cerr << "usage: small_copy DIR COUNT "
-                 "fast|generic|plain32k|file_calls|interface_calls|read_from|"
-                 "plain_copy_file_range\n";
+  int64_t size = kDefaultSize;
+  const bool arity_ok = args.size() == 4 || args.size() == 5;
+  const std::optional<Path> path = arity_ok ? ParsePath(args[3]) : std::nullopt;
+  if (!path.has_value() || !absl::SimpleAtoi(args[2], &count) || count < 0 ||
+      (args.size() == 5 && (!absl::SimpleAtoi(args[4], &size) || size < 0))) {
+    std::cerr << "usage: small_copy DIR|SRC_DIR:DST_DIR COUNT "
+                 "fast|generic|plain32k|file_calls|interface_calls|read_from|plain_kernel "
+                 "[SIZE]\n";
     return 2;
   }
-  const std::string dir = args[1];
-  const std::string src_path = testutil::MakeFile(testutil::Pattern(kSmallFileSize), dir);
-  const std::string dst_path = testutil::MakeFile("", dir);
+  const std::pair<std::string, std::string> dirs = absl::StrSplit(args[1], absl::MaxSplits(':', 1));
+  const std::string& src_dir = dirs.first;
+  const std::string& dst_dir = dirs.second.empty() ? dirs.first : dirs.second;
+  const std::string src_path =
+      testutil::MakeFile(testutil::Pattern(static_cast<size_t>(size)), src_dir);
+  const std::string dst_path = testutil::MakeFile("", dst_dir);
   absl::StatusOr<std::unique_ptr<os::File>> src = os::File::Open(src_path);
   int status = 0;
   if (!src.ok()) status = Fail(src.status());
@@ -69,7 +82,7 @@ int Main(int argc, char** argv) {
     if (absl::Status closed = (*dst)->Close(); !closed.ok()) status = Fail(closed);
     if (!copied.ok()) {
       status = Fail(copied.status);
-    } else if (copied.n != static_cast<int64_t>(kSmallFileSize)) {
+    } else if (copied.n != size) {
       status = Fail(absl::InternalError(absl::StrCat("copied ", copied.n, " bytes")));
     }
   }
