@@ -26,8 +26,10 @@
 // generic_file_rw_checks in fs/read_write.c), so while neither type is known
 // it is tried first and is itself the test: two regular files are copied
 // without an fstat(2) (whose cost to a small copy is in the README,
-// "Benchmarks"). Only when it does not copy does each File learn its type
-// (one fstat(2) per File, remembered) and the table choose.
+// "Benchmarks"). Its answer shows two regular files also when it refuses two
+// filesystems (EXDEV) or finds the source empty (poll::ShowsRegularFiles);
+// only after any other refusal does each File learn its type (one fstat(2)
+// per File, remembered) and the table choose.
 
 #include <cstdint>
 #include <numeric>
@@ -205,13 +207,17 @@ KernelCopies KernelCopy(File& dst, File& src, int64_t remain) {
   }
   // copy_file_range as the type test (see the top of this file).
   KernelCopies steps = {poll::CopyFileRange(FileAccess::Fd(dst), FileAccess::Fd(src), remain)};
-  if (steps.back().outcome() != CopyResult::Outcome::kFellBack) {
-    // Ended or failed midway: the kernel took both for regular files.
-    FileAccess::RememberType(src, FileType::kRegular);
-    FileAccess::RememberType(dst, FileType::kRegular);
-    return steps;
+  if (!poll::ShowsRegularFiles(steps.back())) {
+    return CopyByPlan(dst, src, {.from = KindOf(src), .to = KindOf(dst)}, remain, std::move(steps));
   }
-  return CopyByPlan(dst, src, {.from = KindOf(src), .to = KindOf(dst)}, remain, std::move(steps));
+  FileAccess::RememberType(src, FileType::kRegular);
+  FileAccess::RememberType(dst, FileType::kRegular);
+  if (steps.back().outcome() != CopyResult::Outcome::kFellBack) return steps;
+  // Two regular files the kernel would not copy between (EXDEV: two
+  // filesystems), or an empty source: the plan for two regular files carries
+  // on (sendfile after EXDEV), with no fstat(2) of either.
+  return CopyByPlan(dst, src, {.from = Kind::kRegular, .to = Kind::kRegular}, remain,
+                    std::move(steps));
 }
 
 bool SourcePushes(const File& dst, File& src) {

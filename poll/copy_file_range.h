@@ -51,6 +51,13 @@ CopyResult Clone(FD& dst, FD& src);
 // copy that would clone where it can needs no FICLONE of its own.
 bool CopyFileRangeMayReachKernel();
 
+// Whether CopyFileRange's result shows that the kernel took both files for
+// regular files: it moved bytes or reached the end, failed in the copy
+// itself, or refused for a reason it checks only after the file types
+// (generic_file_rw_checks, the first check of every copy_file_range since
+// 5.3). A caller that did not know the types learns them without fstat(2).
+bool ShowsRegularFiles(const CopyResult& result);
+
 // Whether a CopyFileRange that fell back leaves two regular files that an
 // in-kernel copy through the page cache (poll::SendFile) can still move:
 // true for the refusals that are about the filesystems (EXDEV, no

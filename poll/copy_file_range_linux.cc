@@ -133,6 +133,25 @@ bool CloneRefused(Errno err) {
 
 }  // namespace
 
+bool ShowsRegularFiles(const CopyResult& result) {
+  if (result.outcome() != CopyResult::Outcome::kFellBack || result.n() > 0) return true;
+  switch (result.fallback()) {
+    case Fallback::kNothingCopied:
+      // copy_file_range returned 0: every check passed (an empty source, or
+      // a procfs or sysfs file, which are regular files of size 0).
+      return true;
+    case Fallback::kRefused:
+      // EXDEV: two filesystems, checked after both types (vfs_copy_file_range,
+      // 5.3 and later; kernels older than 5.3 are never asked). The other
+      // refusals may be about the types (EINVAL, EISDIR) or come before the
+      // checks (a seccomp profile's EPERM), so they tell nothing.
+      return result.fallback_errno() == Errno(EXDEV);
+    default:
+      // Decided without asking the kernel (too old, unavailable).
+      return false;
+  }
+}
+
 bool PageCacheCopyMayWork(const CopyResult& result) {
   if (result.outcome() != CopyResult::Outcome::kFellBack) return false;
   switch (result.fallback()) {
