@@ -213,9 +213,10 @@ KernelCopies KernelCopy(File& dst, File& src, int64_t remain) {
   FileAccess::RememberType(src, FileType::kRegular);
   FileAccess::RememberType(dst, FileType::kRegular);
   if (steps.back().outcome() != CopyResult::Outcome::kFellBack) return steps;
-  // Two regular files the kernel would not copy between (EXDEV: two
-  // filesystems), or an empty source: the plan for two regular files carries
-  // on (sendfile after EXDEV), with no fstat(2) of either.
+  // Two regular files that copy_file_range would not copy between (EXDEV:
+  // two filesystems), or stopped copying midway, or an empty source: the plan
+  // for two regular files carries on (sendfile where the refusal is about the
+  // filesystems), with no fstat(2) of either.
   return CopyByPlan(dst, src, {.from = Kind::kRegular, .to = Kind::kRegular}, remain,
                     std::move(steps));
 }

@@ -52,10 +52,11 @@ CopyResult Clone(FD& dst, FD& src);
 bool CopyFileRangeMayReachKernel();
 
 // Whether CopyFileRange's result shows that the kernel took both files for
-// regular files: it moved bytes or reached the end, failed in the copy
-// itself, or refused for a reason it checks only after the file types
-// (generic_file_rw_checks, the first check of every copy_file_range since
-// 5.3). A caller that did not know the types learns them without fstat(2).
+// regular files: it moved bytes or reached the end, or refused for a reason
+// it checks only after the file types (generic_file_rw_checks, the first
+// check of every copy_file_range since 5.3). A caller that did not know the
+// types learns them without fstat(2). Also true for a failed copy, which
+// ends there whatever the types (a closed file included).
 bool ShowsRegularFiles(const CopyResult& result);
 
 // Whether a CopyFileRange that fell back leaves two regular files that an
