@@ -207,18 +207,15 @@ KernelCopies KernelCopy(File& dst, File& src, int64_t remain) {
   }
   // copy_file_range as the type test (see the top of this file).
   KernelCopies steps = {poll::CopyFileRange(FileAccess::Fd(dst), FileAccess::Fd(src), remain)};
-  if (!poll::ShowsRegularFiles(steps.back())) {
-    return CopyByPlan(dst, src, {.from = KindOf(src), .to = KindOf(dst)}, remain, std::move(steps));
+  if (poll::ShowsRegularFiles(steps.back())) {
+    FileAccess::RememberType(src, FileType::kRegular);
+    FileAccess::RememberType(dst, FileType::kRegular);
+    if (steps.back().outcome() != CopyResult::Outcome::kFellBack) return steps;
   }
-  FileAccess::RememberType(src, FileType::kRegular);
-  FileAccess::RememberType(dst, FileType::kRegular);
-  if (steps.back().outcome() != CopyResult::Outcome::kFellBack) return steps;
-  // Two regular files that copy_file_range would not copy between (EXDEV:
-  // two filesystems), or stopped copying midway, or an empty source: the plan
-  // for two regular files carries on (sendfile where the refusal is about the
-  // filesystems), with no fstat(2) of either.
-  return CopyByPlan(dst, src, {.from = Kind::kRegular, .to = Kind::kRegular}, remain,
-                    std::move(steps));
+  // Refused, stopped midway, or nothing to copy: the plan for the two kinds
+  // carries on. Where the answer showed two regular files (EXDEV, an empty
+  // source), their kinds are remembered now and cost no fstat(2).
+  return CopyByPlan(dst, src, {.from = KindOf(src), .to = KindOf(dst)}, remain, std::move(steps));
 }
 
 bool SourcePushes(const File& dst, File& src) {

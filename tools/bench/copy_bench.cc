@@ -420,16 +420,15 @@ double Median(std::vector<double>& values) {
 
 // file_to_file's three paths, the floor and the layers between it and the
 // generic path, and the fast path's floor (copy_paths.h: kPairedPaths) at one
-// size, one copy each per
-// iteration, in a new random order each time, each copy timed on its own. A
-// slow moment of the machine falls on all of them alike, so the ratios of their
-// medians hold far stiller than the ratios of separate runs' medians (README,
-// "Benchmarks", gives both spreads): this is the family that decides the
-// few-per-cent targets. Counters: each path's median time per copy (fast_us,
-// generic_us, ...), each of the others' ratio to plain32k
-// (generic_vs_plain32k, file_calls_vs_plain32k, ...), fast_vs_generic, and
-// fast_vs_plain_kernel (what sysport adds to the kernel's calls); the
-// manual time is all the copies'.
+// size, one copy each per iteration, in a new random order each time, each
+// copy timed on its own. A slow moment of the machine falls on all of them
+// alike, so the ratios of their medians hold far stiller than the ratios of
+// separate runs' medians (README, "Benchmarks", gives both spreads): this is
+// the family that decides the few-per-cent targets. Counters: each path's
+// median time per copy (fast_us, generic_us, ...), each of the others' ratio
+// to plain32k (generic_vs_plain32k, file_calls_vs_plain32k, ...),
+// fast_vs_generic, and fast_vs_plain_kernel (what sysport adds to the
+// kernel's calls); the manual time is all the copies'.
 void PathsPaired(benchmark::State& state) {
   const Filesystem& fs = FsArg(state, 0);
   const int64_t size = state.range(1);
