@@ -16,6 +16,21 @@ namespace {
 // Status payloads: machine-readable facts beside the message.
 constexpr std::string_view kErrnoPayload = "type.sysport.dev/os.errno";
 constexpr std::string_view kClosedPayload = "type.sysport.dev/os.closed";
+constexpr std::string_view kEscapePayload = "type.sysport.dev/os.path_escape";
+
+constexpr std::string_view kEscapes = "path escapes from the root";
+
+absl::Status ErrnoStatus(syscall::Errno err, std::string message) {
+  absl::Status status(absl::ErrnoToStatusCode(err.value()), message);
+  status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(err.value())));
+  return status;
+}
+
+absl::Status EscapeStatus(std::string message) {
+  absl::Status status = absl::PermissionDeniedError(message);
+  status.SetPayload(kEscapePayload, absl::Cord("1"));
+  return status;
+}
 
 }  // namespace
 
@@ -24,12 +39,32 @@ constexpr std::string_view kClosedPayload = "type.sysport.dev/os.closed";
 absl::Status PathError(std::string_view op, std::string_view path, syscall::Errno err,
                        std::string_view syscall_name) {
   const std::string name = QuoteName(path);
-  std::string message = syscall_name.empty()
-                            ? absl::StrCat(op, " ", name, ": ", err.Message())
-                            : absl::StrCat(op, " ", name, ": ", syscall_name, ": ", err.Message());
-  absl::Status status(absl::ErrnoToStatusCode(err.value()), message);
-  status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(err.value())));
-  return status;
+  return ErrnoStatus(err, syscall_name.empty() ? absl::StrCat(op, " ", name, ": ", err.Message())
+                                               : absl::StrCat(op, " ", name, ": ", syscall_name,
+                                                              ": ", err.Message()));
+}
+
+// Go's LinkError{Op, Old, New, Err}, in that order.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
+absl::Status LinkError(std::string_view op, std::string_view old_path, std::string_view new_path,
+                       syscall::Errno err) {
+  return ErrnoStatus(err, absl::StrCat(op, " ", QuoteName(old_path), " ", QuoteName(new_path), ": ",
+                                       err.Message()));
+}
+
+absl::Status PathEscapeError(std::string_view op, std::string_view path) {
+  return EscapeStatus(absl::StrCat(op, " ", QuoteName(path), ": ", kEscapes));
+}
+
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
+absl::Status LinkEscapeError(std::string_view op, std::string_view old_path,
+                             std::string_view new_path) {
+  return EscapeStatus(
+      absl::StrCat(op, " ", QuoteName(old_path), " ", QuoteName(new_path), ": ", kEscapes));
+}
+
+bool IsPathEscape(const absl::Status& status) {
+  return status.GetPayload(kEscapePayload).has_value();
 }
 
 absl::Status ClosedError(std::string_view op, std::string_view path) {

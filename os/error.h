@@ -33,6 +33,21 @@ absl::Status ClosedError(std::string_view op, std::string_view path);
 // caller's advice, from its leading space). Code kInvalidArgument, no errno.
 absl::Status SameFileError(std::string_view src, std::string_view dst, std::string_view hint = {});
 
+// Go's os.LinkError: `op old new: message`, for calls on two names (link,
+// rename).
+absl::Status LinkError(std::string_view op, std::string_view old_path, std::string_view new_path,
+                       syscall::Errno err);
+
+// os::Root's refusal of a name whose resolution leaves the root (Go's
+// errPathEscapes): `op path: path escapes from the root`, or with two names
+// `op old new: path escapes from the root`. Code kPermissionDenied, no errno.
+absl::Status PathEscapeError(std::string_view op, std::string_view path);
+absl::Status LinkEscapeError(std::string_view op, std::string_view old_path,
+                             std::string_view new_path);
+
+// Whether the status is such a refusal.
+bool IsPathEscape(const absl::Status& status);
+
 // The errno behind a status made by this package, if any.
 std::optional<int> ErrnoOf(const absl::Status& status);
 

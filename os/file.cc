@@ -11,7 +11,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/base/attributes.h"
 #include "absl/status/status.h"
@@ -22,11 +24,13 @@
 #include "io/io.h"
 #include "os/copy_observer.h"
 #include "os/error.h"
+#include "os/internal/attr_calls.h"
 #include "os/internal/file_access.h"
 #include "os/internal/kernel_copy.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
+#include "poll/internal/eintr.h"
 #include "syscall/errno.h"
 #include "syscall/unix.h"
 
@@ -71,9 +75,15 @@ absl::Status WrapError(const char* op, const std::string& name, const poll::Erro
 FileInfo internal::FileAccess::Info(const struct stat& st) { return InfoOf(st); }
 
 syscall::Result<int> internal::FileAccess::Open(const char* path, int flags, mode_t perm) {
-  syscall::Result<int> fd = syscall::Open(path, flags, perm);
-  while (fd.error() == syscall::Errno(EINTR)) fd = syscall::Open(path, flags, perm);
-  return fd;
+  return poll::internal::IgnoringEintr([&] { return syscall::Open(path, flags, perm); });
+}
+
+std::unique_ptr<File> internal::FileAccess::Adopt(int fd, std::string name, int flags) {
+  std::unique_ptr<File> file(new File(fd, std::move(name), (flags & O_APPEND) != 0));
+  // O_CREAT|O_EXCL succeeds only by making a new regular file.
+  if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) file->RememberType(FileType::kRegular);
+  if ((flags & O_DIRECTORY) != 0) file->RememberType(FileType::kDirectory);
+  return file;
 }
 
 FileType FileInfo::type() const {
@@ -167,10 +177,7 @@ absl::StatusOr<std::unique_ptr<File>> File::Create(std::string name) {
 absl::StatusOr<std::unique_ptr<File>> File::OpenFile(std::string name, int flags, mode_t perm) {
   syscall::Result<int> fd = internal::FileAccess::Open(name.c_str(), flags | O_CLOEXEC, perm);
   if (!fd.ok()) return PathError("open", name, fd.error());
-  std::unique_ptr<File> file(new File(fd.value(), std::move(name), (flags & O_APPEND) != 0));
-  // O_CREAT|O_EXCL succeeds only by making a new regular file.
-  if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) file->RememberType(FileType::kRegular);
-  return file;
+  return internal::FileAccess::Adopt(fd.value(), std::move(name), flags);
 }
 
 absl::StatusOr<std::pair<std::unique_ptr<File>, std::unique_ptr<File>>> File::Pipe() {
@@ -258,6 +265,35 @@ absl::Status File::Sync() { return WrapError("sync", name_, pfd_->Fsync()); }
 
 absl::Status File::Truncate(int64_t size) {
   return WrapError("truncate", name_, pfd_->Truncate(size));
+}
+
+absl::Status File::Chmod(mode_t mode) { return WrapError("chmod", name_, pfd_->Chmod(mode)); }
+
+absl::Status File::Chown(uid_t uid, gid_t gid) {
+  return WrapError("chown", name_, pfd_->Chown(uid, gid));
+}
+
+absl::Status File::Chtimes(absl::Time access, absl::Time modification) {
+  const std::array<struct timespec, 2> times = internal::Timespecs(access, modification);
+  return WrapError("chtimes", name_, pfd_->SetTimes(times[0], times[1]));
+}
+
+absl::StatusOr<std::vector<std::string>> File::ListXattr() {
+  const syscall::Result<std::string> list =
+      internal::FillGrowing([&](absl::Span<char> buf) { return pfd_->ListXattr(buf); });
+  if (!list.ok()) return PathError("listxattr", name_, list.error());
+  return internal::XattrNames(list.value());
+}
+
+absl::StatusOr<std::string> File::GetXattr(const std::string& name) {
+  syscall::Result<std::string> value = internal::FillGrowing(
+      [&](absl::Span<char> buf) { return pfd_->GetXattr(name.c_str(), buf); });
+  if (!value.ok()) return PathError("getxattr", name_, value.error());
+  return value.value();
+}
+
+absl::Status File::SetXattr(const std::string& name, std::string_view value, int flags) {
+  return WrapError("setxattr", name_, pfd_->SetXattr(name.c_str(), value, flags));
 }
 
 namespace {

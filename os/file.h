@@ -16,7 +16,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -123,6 +125,19 @@ class File final : public io::Reader,
   absl::Status Sync();
   // Go's File.Truncate: ftruncate(2) to `size` bytes.
   absl::Status Truncate(int64_t size);
+  // Go's File.Chmod: fchmod(2), setuid, setgid and sticky bits included.
+  absl::Status Chmod(mode_t mode);
+  // Go's File.Chown: fchown(2); uid_t(-1) or gid_t(-1) leaves that one as it is.
+  absl::Status Chown(uid_t uid, gid_t gid);
+  // futimens(2): the access and modification times, to the nanosecond;
+  // absl::InfinitePast() leaves that one as it is.
+  absl::Status Chtimes(absl::Time access, absl::Time modification);
+  // Extended attributes: flistxattr(2), fgetxattr(2), fsetxattr(2) (`flags`:
+  // 0, XATTR_CREATE or XATTR_REPLACE). On a filesystem without them, the
+  // error's errno is EOPNOTSUPP.
+  absl::StatusOr<std::vector<std::string>> ListXattr();
+  absl::StatusOr<std::string> GetXattr(const std::string& name);
+  absl::Status SetXattr(const std::string& name, std::string_view value, int flags = 0);
 
   // The error a read would certainly fail with, found without reading, so a
   // copy can refuse before it creates or truncates its destination: "read

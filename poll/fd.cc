@@ -4,9 +4,11 @@
 
 #include <array>
 #include <cerrno>
+#include <cstddef>
 #include <cstdint>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "poll/internal/eintr.h"
 #include "syscall/unix.h"
 
@@ -63,12 +65,17 @@ IoResult FD::Seek(int64_t offset, int whence) {
   return result;
 }
 
-syscall::Result<struct stat> FD::Fstat() {
-  if (!Incref()) return syscall::Result<struct stat>::Error(syscall::Errno(EBADF));
+template <typename Call>
+auto FD::ResultWithRef(const Call& call) -> decltype(call(0)) {
+  if (!Incref()) return decltype(call(0))::Error(syscall::Errno(EBADF));
   const int fd = SysfdForRef();
-  auto r = internal::IgnoringEintr([&] { return syscall::Fstat(fd); });
+  auto r = internal::IgnoringEintr([&] { return call(fd); });
   Decref();
   return r;
+}
+
+syscall::Result<struct stat> FD::Fstat() {
+  return ResultWithRef([](int fd) { return syscall::Fstat(fd); });
 }
 
 // One metadata call `call(fd)` (returning an Errno) under a reference,
@@ -104,10 +111,19 @@ Error FD::SetTimes(const struct timespec& access, const struct timespec& modific
 }
 
 syscall::Result<int> FD::StatusFlags() {
-  if (!Incref()) return syscall::Result<int>::Error(syscall::Errno(EBADF));
-  auto r = syscall::GetStatusFlags(SysfdForRef());
-  Decref();
-  return r;
+  return ResultWithRef([](int fd) { return syscall::GetStatusFlags(fd); });
+}
+
+syscall::Result<size_t> FD::ListXattr(absl::Span<char> buf) {
+  return ResultWithRef([buf](int fd) { return syscall::Flistxattr(fd, buf); });
+}
+
+syscall::Result<size_t> FD::GetXattr(const char* name, absl::Span<char> buf) {
+  return ResultWithRef([name, buf](int fd) { return syscall::Fgetxattr(fd, name, buf); });
+}
+
+Error FD::SetXattr(const char* name, absl::Span<const char> value, int flags) {
+  return WithRef([&](int fd) { return syscall::Fsetxattr(fd, name, value, flags); });
 }
 
 }  // namespace sysport::poll

@@ -71,6 +71,11 @@ class FD {
   // fcntl(2) F_GETFL: the access mode and status flags; Error::Closing()
   // maps to EBADF, as for Fstat.
   syscall::Result<int> StatusFlags();
+  // flistxattr(2), fgetxattr(2) (sizes, as syscall/unix.h's; Error::Closing()
+  // maps to EBADF) and fsetxattr(2), under a reference.
+  syscall::Result<size_t> ListXattr(absl::Span<char> buf);
+  syscall::Result<size_t> GetXattr(const char* name, absl::Span<char> buf);
+  Error SetXattr(const char* name, absl::Span<const char> value, int flags);
 
   // The locks, for operations built outside this class (poll::CopyFileRange).
   // Each returns false if the FD is closed. Clang's -Wthread-safety checks that
@@ -110,6 +115,9 @@ class FD {
   // Runs call(fd) -> syscall::Errno under a reference, retrying EINTR.
   template <typename Call>
   Error WithRef(const Call& call);
+  // The same for call(fd) -> syscall::Result<T>; EBADF if closed.
+  template <typename Call>
+  auto ResultWithRef(const Call& call) -> decltype(call(0));
 
   internal::FdMutex mu_;
   const int sysfd_;

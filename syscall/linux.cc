@@ -1,5 +1,6 @@
 #include "syscall/linux.h"
 
+#include <linux/openat2.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -9,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "absl/types/span.h"
 #include "syscall/errno.h"
 #include "syscall/internal/from_return.h"
 #include "syscall/sysnum.h"
@@ -25,6 +27,16 @@ long RawSyscall(SyscallNumber number, auto... args) {  // NOLINT(google-runtime-
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg,google-runtime-int)
   return ::syscall(static_cast<long>(number), args...);
 }
+
+// OpenHow is the kernel's struct open_how, field for field.
+static_assert(sizeof(OpenHow) == sizeof(struct open_how));
+static_assert(offsetof(OpenHow, flags) == offsetof(struct open_how, flags));
+static_assert(offsetof(OpenHow, mode) == offsetof(struct open_how, mode));
+static_assert(offsetof(OpenHow, resolve) == offsetof(struct open_how, resolve));
+static_assert(kResolveNoXdev == RESOLVE_NO_XDEV);
+static_assert(kResolveNoMagiclinks == RESOLVE_NO_MAGICLINKS);
+static_assert(kResolveNoSymlinks == RESOLVE_NO_SYMLINKS);
+static_assert(kResolveBeneath == RESOLVE_BENEATH);
 
 }  // namespace
 
@@ -51,6 +63,24 @@ Errno Ficlone(int dst_fd, int src_fd) {
     return Errno(errno);
   }
   return Errno();
+}
+
+Result<int> Openat2(int dir_fd, const char* path, const OpenHow& how) {
+  return internal::FromReturn<int>(
+      RawSyscall(sysnum::kOpenat2, dir_fd, path, &how, sizeof(struct open_how)));
+}
+
+Errno Renameat2(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path,
+                unsigned flags) {
+  if (RawSyscall(sysnum::kRenameat2, old_dir_fd, old_path, new_dir_fd, new_path, flags) < 0) {
+    return Errno(errno);
+  }
+  return Errno();
+}
+
+Result<size_t> Getdents64(int dir_fd, absl::Span<char> buf) {
+  return internal::FromReturn<size_t>(
+      RawSyscall(sysnum::kGetdents64, dir_fd, buf.data(), buf.size()));
 }
 
 }  // namespace sysport::syscall

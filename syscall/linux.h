@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "absl/types/span.h"
 #include "syscall/errno.h"
 #include "syscall/result.h"
 
@@ -43,6 +44,41 @@ Result<size_t> Splice(int in_fd, int64_t* in_off, int out_fd, int64_t* out_off, 
 // request number comes from the target's table (syscall/sysnum.h), not from
 // <linux/fs.h>, so it is the one sysnum_test checks.
 Errno Ficlone(int dst_fd, int src_fd);
+
+// The kernel's struct open_how (<linux/openat2.h>): open(2)'s flags and mode,
+// and how the path may be resolved (RESOLVE_* flags). Its layout is checked
+// against the header in linux.cc. `mode` must be 0 unless `flags` has O_CREAT
+// or O_TMPFILE (openat2 answers EINVAL otherwise, where openat ignores it).
+struct OpenHow {
+  uint64_t flags = 0;
+  uint64_t mode = 0;
+  uint64_t resolve = 0;
+};
+
+// RESOLVE_* values of <linux/openat2.h> (Linux 5.6), the same on every
+// architecture; linux.cc checks them against the header.
+inline constexpr uint64_t kResolveNoXdev = 0x01;
+inline constexpr uint64_t kResolveNoMagiclinks = 0x02;
+inline constexpr uint64_t kResolveNoSymlinks = 0x04;
+inline constexpr uint64_t kResolveBeneath = 0x08;
+
+// openat2(2) (Linux 5.6), trapped by number: glibc has no wrapper. Unlike
+// openat(2), it refuses flags it does not know (EINVAL) rather than ignoring
+// them, so a resolve flag given to it is never silently dropped. The caller
+// adds O_CLOEXEC, and O_LARGEFILE: glibc's open(2) adds it on 32-bit ABIs, the
+// kernel's openat2 does not, and without it a file over 2 GiB fails there with
+// EOVERFLOW.
+Result<int> Openat2(int dir_fd, const char* path, const OpenHow& how);
+
+// renameat2(2) (Linux 3.15), trapped by number (glibc has a wrapper only
+// since 2.28). `flags`: 0, RENAME_NOREPLACE or RENAME_EXCHANGE (<linux/fs.h>).
+Errno Renameat2(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path,
+                unsigned flags);
+
+// getdents64(2), trapped by number (glibc's wrapper is 2.30's): fills `buf`
+// with struct linux_dirent64 records from the directory's offset on. Returns
+// the bytes filled, 0 at the end of the directory.
+Result<size_t> Getdents64(int dir_fd, absl::Span<char> buf);
 
 }  // namespace sysport::syscall
 

@@ -19,6 +19,12 @@ inline constexpr SyscallNumber kCopyFileRange{285};
 inline constexpr SyscallNumber kSendfile{71};
 inline constexpr SyscallNumber kSplice{76};
 
+// openat2 (Linux 5.6), renameat2 (3.15) and getdents64: a directory handle's
+// confined opens, renames with flags, and reading a directory (os::Root).
+inline constexpr SyscallNumber kOpenat2{437};
+inline constexpr SyscallNumber kRenameat2{276};
+inline constexpr SyscallNumber kGetdents64{61};
+
 // ioctl(2) FICLONE, _IOW(0x94, 9, int) in the generic _IOC encoding
 // (include/uapi/asm-generic/ioctl.h: write is 1, in bits 30-31).
 inline constexpr IoctlRequest kFiclone{0x40049409};

@@ -19,6 +19,12 @@ inline constexpr SyscallNumber kCopyFileRange{5320};
 inline constexpr SyscallNumber kSendfile{5039};
 inline constexpr SyscallNumber kSplice{5263};
 
+// openat2 (Linux 5.6), renameat2 (3.15) and getdents64: a directory handle's
+// confined opens, renames with flags, and reading a directory (os::Root).
+inline constexpr SyscallNumber kOpenat2{5437};
+inline constexpr SyscallNumber kRenameat2{5311};
+inline constexpr SyscallNumber kGetdents64{5308};
+
 // ioctl(2) FICLONE, _IOW(0x94, 9, int) in mips' own _IOC encoding
 // (arch/mips/include/uapi/asm/ioctl.h: write is 4, in bits 29-31).
 inline constexpr IoctlRequest kFiclone{0x80049409};

@@ -19,6 +19,12 @@ inline constexpr SyscallNumber kCopyFileRange{379};
 inline constexpr SyscallNumber kSendfile{186};
 inline constexpr SyscallNumber kSplice{283};
 
+// openat2 (Linux 5.6), renameat2 (3.15) and getdents64: a directory handle's
+// confined opens, renames with flags, and reading a directory (os::Root).
+inline constexpr SyscallNumber kOpenat2{437};
+inline constexpr SyscallNumber kRenameat2{357};
+inline constexpr SyscallNumber kGetdents64{202};
+
 // ioctl(2) FICLONE, _IOW(0x94, 9, int) in powerpc's own _IOC encoding
 // (arch/powerpc/include/uapi/asm/ioctl.h: write is 4, in bits 29-31).
 inline constexpr IoctlRequest kFiclone{0x80049409};

@@ -30,6 +30,9 @@ constexpr long kKernelSendfile = __NR_sendfile;  // NOLINT(google-runtime-int)
 static_assert(Number(sysnum::kCopyFileRange) == __NR_copy_file_range);
 static_assert(Number(sysnum::kSendfile) == kKernelSendfile);
 static_assert(Number(sysnum::kSplice) == __NR_splice);
+static_assert(Number(sysnum::kOpenat2) == __NR_openat2);
+static_assert(Number(sysnum::kRenameat2) == __NR_renameat2);
+static_assert(Number(sysnum::kGetdents64) == __NR_getdents64);
 
 TEST(SysnumTest, CopyFileRangeMatchesKernelHeaders) {
   EXPECT_EQ(Number(sysnum::kCopyFileRange), __NR_copy_file_range)
@@ -43,6 +46,15 @@ TEST(SysnumTest, SendfileWith64BitOffsetMatchesKernelHeaders) {
 
 TEST(SysnumTest, SpliceMatchesKernelHeaders) {
   EXPECT_EQ(Number(sysnum::kSplice), __NR_splice)
+      << "table sysnum_linux_" << sysnum::kTable << ".h";
+}
+
+TEST(SysnumTest, RootCallsMatchKernelHeaders) {
+  EXPECT_EQ(Number(sysnum::kOpenat2), __NR_openat2)
+      << "table sysnum_linux_" << sysnum::kTable << ".h";
+  EXPECT_EQ(Number(sysnum::kRenameat2), __NR_renameat2)
+      << "table sysnum_linux_" << sysnum::kTable << ".h";
+  EXPECT_EQ(Number(sysnum::kGetdents64), __NR_getdents64)
       << "table sysnum_linux_" << sysnum::kTable << ".h";
 }
 

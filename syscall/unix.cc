@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <array>
@@ -27,6 +28,11 @@ Result<int> Open(const char* path, int flags, mode_t mode) {
       ::open(path, flags, mode));  // NOLINT(cppcoreguidelines-pro-type-vararg)
 }
 
+Result<int> Openat(int dir_fd, const char* path, int flags, mode_t mode) {
+  return internal::FromReturn<int>(
+      ::openat(dir_fd, path, flags, mode));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+}
+
 Errno Close(int fd) {
   if (::close(fd) < 0) return Errno(errno);
   return Errno();
@@ -45,6 +51,12 @@ Result<struct stat> Fstat(int fd) {
 Result<struct stat> Stat(const char* path) {
   struct stat st = {};
   if (::stat(path, &st) < 0) return Result<struct stat>::Error(Errno(errno));
+  return Result<struct stat>::Ok(st);
+}
+
+Result<struct stat> Fstatat(int dir_fd, const char* path, int flags) {
+  struct stat st = {};
+  if (::fstatat(dir_fd, path, &st, flags) < 0) return Result<struct stat>::Error(Errno(errno));
   return Result<struct stat>::Ok(st);
 }
 
@@ -67,6 +79,59 @@ Errno Fchown(int fd, uid_t uid, gid_t gid) { return ErrnoOf(::fchown(fd, uid, gi
 
 Errno Futimens(int fd, const std::array<struct timespec, 2>& times) {
   return ErrnoOf(::futimens(fd, times.data()));
+}
+
+Errno Mkdirat(int dir_fd, const char* path, mode_t mode) {
+  return ErrnoOf(::mkdirat(dir_fd, path, mode));
+}
+
+Errno Symlinkat(const char* target, int dir_fd, const char* path) {
+  return ErrnoOf(::symlinkat(target, dir_fd, path));
+}
+
+Result<size_t> Readlinkat(int dir_fd, const char* path, absl::Span<char> buf) {
+  return internal::FromReturn<size_t>(::readlinkat(dir_fd, path, buf.data(), buf.size()));
+}
+
+Errno Fchmodat(int dir_fd, const char* path, mode_t mode, int flags) {
+  return ErrnoOf(::fchmodat(dir_fd, path, mode, flags));
+}
+
+Errno Fchownat(int dir_fd, const char* path, uid_t uid, gid_t gid, int flags) {
+  return ErrnoOf(::fchownat(dir_fd, path, uid, gid, flags));
+}
+
+Errno Utimensat(int dir_fd, const char* path, const std::array<struct timespec, 2>& times,
+                int flags) {
+  return ErrnoOf(::utimensat(dir_fd, path, times.data(), flags));
+}
+
+Errno Mknodat(int dir_fd, const char* path, mode_t mode, dev_t dev) {
+  return ErrnoOf(::mknodat(dir_fd, path, mode, dev));
+}
+
+Result<size_t> Flistxattr(int fd, absl::Span<char> buf) {
+  return internal::FromReturn<size_t>(::flistxattr(fd, buf.data(), buf.size()));
+}
+
+Result<size_t> Fgetxattr(int fd, const char* name, absl::Span<char> buf) {
+  return internal::FromReturn<size_t>(::fgetxattr(fd, name, buf.data(), buf.size()));
+}
+
+Errno Fsetxattr(int fd, const char* name, absl::Span<const char> value, int flags) {
+  return ErrnoOf(::fsetxattr(fd, name, value.data(), value.size(), flags));
+}
+
+Result<size_t> Listxattr(const char* path, absl::Span<char> buf) {
+  return internal::FromReturn<size_t>(::listxattr(path, buf.data(), buf.size()));
+}
+
+Result<size_t> Getxattr(const char* path, const char* name, absl::Span<char> buf) {
+  return internal::FromReturn<size_t>(::getxattr(path, name, buf.data(), buf.size()));
+}
+
+Errno Setxattr(const char* path, const char* name, absl::Span<const char> value, int flags) {
+  return ErrnoOf(::setxattr(path, name, value.data(), value.size(), flags));
 }
 
 Errno Linkat(int old_dir_fd, const char* old_path, int new_dir_fd, const char* new_path,

@@ -37,6 +37,12 @@ namespace sysport::syscall {
 // open(2). `flags` are passed as given: callers add O_CLOEXEC.
 Result<int> Open(const char* path, int flags, mode_t mode);
 
+// openat(2): `path` relative to the directory `dir_fd` (AT_FDCWD: the
+// working directory). Unknown flags are ignored by the kernel, which is why
+// os::Root never relies on flags for confinement here (syscall/linux.h's
+// Openat2 refuses them).
+Result<int> Openat(int dir_fd, const char* path, int flags, mode_t mode);
+
 // close(2). Never retried: on Linux the descriptor is gone even when close
 // reports EINTR, and retrying could close a descriptor another thread just got.
 Errno Close(int fd);
@@ -63,6 +69,10 @@ Result<struct stat> Fstat(int fd);
 // stat(2): follows symbolic links, as open(2) does.
 Result<struct stat> Stat(const char* path);
 
+// fstatat(2): `flags` 0 follows a final symbolic link, AT_SYMLINK_NOFOLLOW
+// describes the link itself.
+Result<struct stat> Fstatat(int dir_fd, const char* path, int flags);
+
 // fsync(2).
 Errno Fsync(int fd);
 
@@ -74,6 +84,33 @@ Errno Ftruncate(int fd, int64_t length);
 Errno Fchmod(int fd, mode_t mode);
 Errno Fchown(int fd, uid_t uid, gid_t gid);
 Errno Futimens(int fd, const std::array<struct timespec, 2>& times);
+
+// The *at(2) calls on names in a directory (os::Root makes each on a single
+// name in a directory it holds open). fchmodat with AT_SYMLINK_NOFOLLOW is
+// glibc's (2.32 and later), which acts on the file a name holds through an
+// O_PATH descriptor and refuses a symbolic link with EOPNOTSUPP, never
+// following it; the kernel's own fchmodat takes no flags.
+Errno Mkdirat(int dir_fd, const char* path, mode_t mode);
+Errno Symlinkat(const char* target, int dir_fd, const char* path);
+// readlinkat(2): the bytes of the link's target put in `buf` (not
+// NUL-terminated); a result of buf.size() may mean the target was longer.
+Result<size_t> Readlinkat(int dir_fd, const char* path, absl::Span<char> buf);
+Errno Fchmodat(int dir_fd, const char* path, mode_t mode, int flags);
+Errno Fchownat(int dir_fd, const char* path, uid_t uid, gid_t gid, int flags);
+Errno Utimensat(int dir_fd, const char* path, const std::array<struct timespec, 2>& times,
+                int flags);
+Errno Mknodat(int dir_fd, const char* path, mode_t mode, dev_t dev);
+
+// Extended attributes (Linux's, through the C library's <sys/xattr.h>). The
+// f* calls act on an open descriptor, the others on a path, following
+// symbolic links. List fills `buf` with NUL-terminated names, Get with the
+// value; with an empty buf both return the size needed. ERANGE: buf too small.
+Result<size_t> Flistxattr(int fd, absl::Span<char> buf);
+Result<size_t> Fgetxattr(int fd, const char* name, absl::Span<char> buf);
+Errno Fsetxattr(int fd, const char* name, absl::Span<const char> value, int flags);
+Result<size_t> Listxattr(const char* path, absl::Span<char> buf);
+Result<size_t> Getxattr(const char* path, const char* name, absl::Span<char> buf);
+Errno Setxattr(const char* path, const char* name, absl::Span<const char> value, int flags);
 
 // linkat(2), renameat(2), unlinkat(2): names in directories (AT_FDCWD for the
 // working directory). linkat with AT_EMPTY_PATH, or of "/proc/self/fd/N" with

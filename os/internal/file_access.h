@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
+#include <string>
 
 #include "os/file.h"
 #include "poll/fd.h"
@@ -32,6 +34,10 @@ struct FileAccess {
   // open(2), retried while a signal interrupts it (a FIFO waiting for its
   // other end, a slow network filesystem), as Go's os.OpenFile does.
   static syscall::Result<int> Open(const char* path, int flags, mode_t perm);
+  // A File of a descriptor this package opened with `flags`: whether it
+  // appends, and the type where the flags tell it (O_CREAT|O_EXCL makes a
+  // regular file, O_DIRECTORY opens only a directory), with no system call.
+  static std::unique_ptr<File> Adopt(int fd, std::string name, int flags);
 };
 
 }  // namespace sysport::os::internal
