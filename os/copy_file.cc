@@ -32,8 +32,10 @@
 #include "os/copy_observer.h"
 #include "os/error.h"
 #include "os/file.h"
+#include "os/internal/copy_regular.h"
 #include "os/internal/file_access.h"
 #include "os/internal/kernel_copy_file.h"
+#include "os/internal/path.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
@@ -359,15 +361,27 @@ class ObserverRestorer {
 // The clone, where the options allow one: the copy's result if the clone
 // decided it (done, failed, or refused under reflink=always), else nullopt
 // and nothing changed.
+// What the tree copy knows of a pair of filesystems: FICLONE first even
+// with reflink=auto, and where to say whether it shared the extents.
+struct CloneHint {
+  bool clone_first = false;
+  std::optional<bool>* cloned = nullptr;
+};
+
 std::optional<io::Result> TryClone(File& src, File& dst, const CopyFileOptions& options,
-                                   CopyObserver* observer) {
+                                   CopyObserver* observer, CloneHint hint) {
   if (options.reflink == Reflink::kNever || options.sparse != Sparse::kAuto) return std::nullopt;
   // reflink=auto as Go's and Rust's copies: copy_file_range(2) clones by
   // itself where it can, and FICLONE first would cost a refused system call
   // on every filesystem that cannot (ext4, tmpfs, two filesystems).
-  if (options.reflink == Reflink::kAuto && internal::KernelCopyClones()) return std::nullopt;
+  if (options.reflink == Reflink::kAuto && internal::KernelCopyClones() && !hint.clone_first) {
+    return std::nullopt;
+  }
   const poll::CopyResult clone = internal::KernelClone(dst, src);
   if (observer != nullptr) observer->OnKernelCopy(clone);
+  if (hint.cloned != nullptr && clone.syscalls() > 0) {
+    *hint.cloned = clone.outcome() == poll::CopyResult::Outcome::kEnded;
+  }
   switch (clone.outcome()) {
     case poll::CopyResult::Outcome::kEnded:
       if (observer != nullptr) observer->OnHoles(0);
@@ -388,8 +402,11 @@ std::optional<io::Result> TryClone(File& src, File& dst, const CopyFileOptions& 
 }
 
 io::Result CopyContents(File& src, File& dst, const FileInfo& info, Start start,
-                        const CopyFileOptions& options, CopyObserver* observer) {
-  if (std::optional<io::Result> cloned = TryClone(src, dst, options, observer)) return *cloned;
+                        const CopyFileOptions& options, CopyObserver* observer,
+                        CloneHint hint = {}) {
+  if (std::optional<io::Result> cloned = TryClone(src, dst, options, observer, hint)) {
+    return *cloned;
+  }
 
   poll::FD& out = internal::FileAccess::Fd(dst);
   // Not when empty already (a new file): on ext4, truncating a file to 0
@@ -443,13 +460,6 @@ io::Result CopyOpen(File& src, File& dst, const FileInfo& src_info, Start start,
 
 // --- the path overload ---
 
-std::pair<std::string, std::string> SplitPath(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return {".", path};
-  if (slash == 0) return {"/", path.substr(1)};
-  return {path.substr(0, slash), path.substr(slash + 1)};
-}
-
 // "DIR/.NAME.<pid>-<n>.tmp", unique within this process and, with the
 // process id, among processes; O_EXCL settles any clash that remains.
 std::string TempName(const std::string& dir, const std::string& base) {
@@ -476,7 +486,7 @@ struct Temp {
 };
 
 absl::Status OpenTemp(const std::string& dst_path, mode_t perm, Temp& temp) {
-  const auto [dir, base] = SplitPath(dst_path);
+  const auto [dir, base] = internal::SplitPath(dst_path);
   absl::StatusOr<std::unique_ptr<File>> unnamed = internal::OpenUnnamed(dir, dst_path, perm);
   if (unnamed.ok()) {
     temp.file = *std::move(unnamed);
@@ -502,7 +512,7 @@ absl::Status OpenTemp(const std::string& dst_path, mode_t perm, Temp& temp) {
 // reports write errors at close) and renames it over dst.
 absl::Status Publish(Temp& temp, const std::string& dst_path) {
   if (temp.name.empty()) {
-    const auto [dir, base] = SplitPath(dst_path);
+    const auto [dir, base] = internal::SplitPath(dst_path);
     for (int attempt = 0;; ++attempt) {
       std::string name = TempName(dir, base);
       absl::Status linked = internal::LinkUnnamed(*temp.file, name);
@@ -558,6 +568,17 @@ io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& ds
 }
 
 }  // namespace
+
+internal::RegularCopy internal::CopyRegularContents(File& src, File& dst, const FileInfo& src_info,
+                                                    int64_t dst_size,
+                                                    const CopyFileOptions& options,
+                                                    CopyObserver* observer, bool clone_first) {
+  RegularCopy copy;
+  copy.result =
+      CopyContents(src, dst, src_info, {.dst_size = dst_size, .offsets_at_zero = true}, options,
+                   observer, {.clone_first = clone_first, .cloned = &copy.cloned});
+  return copy;
+}
 
 io::Result CopyFile(File& src, File& dst, const CopyFileOptions& options) {
   if (absl::Status s = CheckOptions(options); !s.ok()) return {0, s};

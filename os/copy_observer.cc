@@ -1,6 +1,7 @@
 #include "os/copy_observer.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -27,6 +28,24 @@ std::string Reason(const CopyCounters::FallbackKey& key) {
 }
 
 }  // namespace
+
+void CopyCounters::Totals::Add(const Totals& other) {
+  for (size_t i = 0; i < kernel.size(); ++i) {
+    MethodCounts& m = kernel[i];
+    const MethodCounts& o = other.kernel[i];
+    m.reports += o.reports;
+    m.attempts += o.attempts;
+    m.syscalls += o.syscalls;
+    m.bytes += o.bytes;
+    m.failures += o.failures;
+  }
+  for (const auto& [key, count] : other.fallbacks) fallbacks[key] += count;
+  read_write.bytes += other.read_write.bytes;
+  read_write.reads += other.read_write.reads;
+  read_write.writes += other.read_write.writes;
+  whole_file_copies += other.whole_file_copies;
+  hole_bytes += other.hole_bytes;
+}
 
 void CopyCounters::OnKernelCopy(const poll::CopyResult& result) {
   absl::MutexLock lock(&mu_);

@@ -77,6 +77,8 @@ class CopyCounters final : public CopyObserver {
     }
     // The bytes all in-kernel methods moved.
     int64_t kernel_bytes() const;
+    // Adds `other`'s counts to these (a tree copy's shards into one).
+    void Add(const Totals& other);
     // One line per method something was reported about (tried or not), in
     // CopyMethod's order, one for the read/write loop, and one for holes
     // after a whole-file copy, e.g.

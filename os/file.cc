@@ -58,6 +58,7 @@ FileInfo InfoOf(const struct stat& st) {
   info.uid = st.st_uid;
   info.gid = st.st_gid;
   info.blocks = st.st_blocks;
+  info.rdev = st.st_rdev;
   info.access_time = TimeOf(st.st_atim);
   info.modification_time = TimeOf(st.st_mtim);
   return info;

@@ -61,6 +61,7 @@ struct FileInfo {
   uint32_t uid = 0;
   uint32_t gid = 0;
   int64_t blocks = 0;  // allocated, in 512-byte units (st_blocks)
+  uint64_t rdev = 0;   // a device file's device number (st_rdev); 0 for others
   absl::Time access_time;
   absl::Time modification_time;
 

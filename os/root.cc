@@ -34,6 +34,7 @@
 #include "os/file.h"
 #include "os/internal/attr_calls.h"
 #include "os/internal/file_access.h"
+#include "os/internal/root_access.h"
 #include "os/internal/root_resolve.h"
 #include "poll/fd.h"
 #include "poll/internal/eintr.h"
@@ -315,6 +316,19 @@ absl::StatusOr<std::unique_ptr<Root>> OpenRoot(std::string name) {
   return std::unique_ptr<Root>(new Root(fd.value(), std::move(name)));
 }
 
+syscall::Result<int> internal::RootAccess::OpenFollowing(Root& root, const char* name, int flags) {
+  if (!root.pfd_->Incref()) return syscall::Result<int>::Error(Errno(EBADF));
+  const int root_fd = root.pfd_->SysfdForRef();
+  const syscall::Result<int> fd =
+      IgnoringEintr([&] { return syscall::Openat(root_fd, name, flags | O_CLOEXEC, 0); });
+  root.pfd_->Decref();
+  return fd;
+}
+
+std::unique_ptr<Root> internal::RootAccess::Adopt(int fd, std::string name) {
+  return std::unique_ptr<Root>(new Root(fd, std::move(name)));
+}
+
 Root::Root(int fd, std::string name)
     : pfd_(std::make_unique<poll::FD>(fd)), name_(std::move(name)) {}
 
@@ -345,10 +359,11 @@ absl::StatusOr<std::unique_ptr<File>> Root::OpenFile(std::string_view name, int 
   return internal::FileAccess::Adopt(fd, Join(name_, name), flags);
 }
 
-absl::StatusOr<std::unique_ptr<Root>> Root::OpenRoot(std::string_view name) {
+absl::StatusOr<std::unique_ptr<Root>> Root::OpenRoot(std::string_view name, int flags) {
   int fd = -1;
   absl::Status s = WithRoot(*pfd_, "openat", name, [&](int root_fd) {
-    return internal::OpenBeneath(root_fd, name, O_PATH | O_DIRECTORY, 0, &fd);
+    return internal::OpenBeneath(root_fd, name, O_PATH | O_DIRECTORY | (flags & O_NOFOLLOW), 0,
+                                 &fd);
   });
   if (!s.ok()) return s;
   return std::unique_ptr<Root>(new Root(fd, Join(name_, name)));
@@ -509,6 +524,16 @@ absl::Status Root::Chtimes(std::string_view name, absl::Time access, absl::Time 
       return AfterFollowing(dir_fd, last, must_be_dir, [&] {
         return syscall::Utimensat(dir_fd, last, times, AT_SYMLINK_NOFOLLOW);
       });
+    });
+  });
+}
+
+absl::Status Root::Lchtimes(std::string_view name, absl::Time access, absl::Time modification) {
+  const std::array<struct timespec, 2> times = internal::Timespecs(access, modification);
+  return WithRoot(*pfd_, "lchtimesat", name, [&](int root_fd) {
+    return internal::AtFinal(root_fd, name, [&](int dir_fd, const char* last, bool) {
+      return FinalStep{IgnoringEintr(
+          [&] { return syscall::Utimensat(dir_fd, last, times, AT_SYMLINK_NOFOLLOW); })};
     });
   });
 }

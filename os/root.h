@@ -54,6 +54,10 @@ namespace sysport::os {
 
 class Root;
 
+namespace internal {
+struct RootAccess;
+}  // namespace internal
+
 // Go's os.OpenRoot: opens the directory `name` (resolved as open(2) resolves
 // it) as a Root. "openat NAME: not a directory" if it is none.
 absl::StatusOr<std::unique_ptr<Root>> OpenRoot(std::string name);
@@ -118,8 +122,10 @@ class Root {
   // leaves a final symbolic link unfollowed: ELOOP) and mode. A dangling link
   // named with O_CREAT creates its target, if that is beneath the root.
   absl::StatusOr<std::unique_ptr<File>> OpenFile(std::string_view name, int flags, mode_t perm);
-  // Go's Root.OpenRoot: the directory `name` as a Root of its own.
-  absl::StatusOr<std::unique_ptr<Root>> OpenRoot(std::string_view name);
+  // Go's Root.OpenRoot: the directory `name` as a Root of its own. With
+  // `flags` O_NOFOLLOW, a final symbolic link is not followed (ELOOP), as a
+  // tree walk wants: a directory swapped for a link is not entered.
+  absl::StatusOr<std::unique_ptr<Root>> OpenRoot(std::string_view name, int flags = 0);
 
   // --- directories ---
   absl::Status Mkdir(std::string_view name, mode_t perm);
@@ -164,6 +170,8 @@ class Root {
   // Access and modification times, to the nanosecond; absl::InfinitePast()
   // leaves that time as it is (UTIME_OMIT).
   absl::Status Chtimes(std::string_view name, absl::Time access, absl::Time modification);
+  // The same on a final symbolic link itself (utimensat AT_SYMLINK_NOFOLLOW).
+  absl::Status Lchtimes(std::string_view name, absl::Time access, absl::Time modification);
   // Extended attributes of what `name` names (following a final link).
   absl::StatusOr<std::vector<std::string>> ListXattr(std::string_view name);
   absl::StatusOr<std::string> GetXattr(std::string_view name, const std::string& attr);
@@ -179,6 +187,7 @@ class Root {
 
  private:
   friend absl::StatusOr<std::unique_ptr<Root>> OpenRoot(std::string name);
+  friend struct internal::RootAccess;
   Root(int fd, std::string name);
 
   std::unique_ptr<poll::FD> pfd_;

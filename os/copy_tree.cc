@@ -1,0 +1,1144 @@
+// os::CopyTree (see os/copy_tree.h), in three pieces, as Go's CopyFS:
+//   - the traversal: directories as tasks on a pool of threads
+//     (internal::WorkPool), each read in batches with getdents64 and each
+//     batch of its entries a task of its own; a directory is finished (its
+//     final mode, owner and times) when the last of its children is;
+//   - the per-entry decision: what the entry is (from d_type, else lstat),
+//     and what becomes of it (a file copied, a link recreated, a FIFO or
+//     device made, a socket skipped, a name kept per `existing`);
+//   - the per-file copy: os::CopyFile's decisions on the two open files
+//     (internal::CopyRegularContents), then the metadata.
+//
+// Every name is opened through the directory's os::Root with O_NOFOLLOW (or
+// AT_SYMLINK_NOFOLLOW): an entry swapped for a link after getdents64 named
+// it is copied as the link it now is, never followed, and nothing is read
+// outside SRC or written outside DST.
+
+#include "os/copy_tree.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "os/copy_file.h"
+#include "os/copy_observer.h"
+#include "os/error.h"
+#include "os/file.h"
+#include "os/internal/copy_regular.h"
+#include "os/internal/file_access.h"
+#include "os/internal/path.h"
+#include "os/internal/root_access.h"
+#include "os/internal/work_pool.h"
+#include "os/quote.h"
+#include "os/root.h"
+#include "poll/copy_result.h"
+#include "syscall/errno.h"
+#include "syscall/result.h"
+#include "syscall/unix.h"
+
+namespace sysport::os {
+namespace {
+
+using Existing = CopyTreeOptions::Existing;
+using Symlinks = CopyTreeOptions::Symlinks;
+
+// Entries a task handles at a time: a directory of 100,000 files is 400
+// tasks any worker can take, so one flat directory uses every core.
+constexpr size_t kBatch = 256;
+// Tasks that may wait per thread before a submitter runs its task itself
+// (internal::WorkPool): what bounds the memory, and the descriptors held.
+constexpr size_t kQueuedPerThread = 4;
+
+struct DevIno {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  friend bool operator==(const DevIno& a, const DevIno& b) {
+    return a.device == b.device && a.inode == b.inode;
+  }
+  template <typename H>
+  friend H AbslHashValue(H h, const DevIno& d) {
+    return H::combine(std::move(h), d.device, d.inode);
+  }
+  static DevIno Of(const FileInfo& info) { return {info.device, info.inode}; }
+};
+
+// "a/b" joined to "c"; either may be empty.
+std::string JoinRel(std::string_view rel, std::string_view name) {
+  if (rel.empty()) return std::string(name);
+  return absl::StrCat(rel, "/", name);
+}
+
+// A Root method's error ("openat f: ...") said of the entry's whole path.
+absl::Status Reworded(const absl::Status& status, std::string_view op, std::string_view path) {
+  if (IsPathEscape(status)) return PathEscapeError(op, path);
+  if (std::optional<int> err = ErrnoOf(status)) return PathError(op, path, syscall::Errno(*err));
+  return status;
+}
+
+// The process's umask, from /proc/self/status (Linux 4.7) without changing
+// it; nullopt where that cannot be read.
+std::optional<mode_t> ReadUmask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) != 0) continue;
+    try {
+      return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// A directory being copied. Made by EnterDir, it lives until the last of its
+// children and its own reading are done (Release), when its final metadata
+// is set and its parent told.
+struct DirNode {
+  DirNode* parent = nullptr;
+  std::string rel;  // below the top: "" for the top, else "a/b"
+  std::shared_ptr<Root> src;
+  std::shared_ptr<Root> dst;
+  FileInfo info;      // the source directory's
+  bool made = false;  // this copy created the destination directory
+  // The group a new entry gets in dst: the directory's own if it is
+  // setgid, else the process's.
+  uint32_t new_gid = 0;
+  // The source directory's entries as it was read; kept until the end when
+  // its xattrs are to be copied.
+  std::unique_ptr<DirReader> reader;
+  // The reading task, and each child task not yet done.
+  std::atomic<int> pending{1};
+};
+
+// What becomes of one regular file's modes.
+struct Modes {
+  mode_t create = 0;      // given to open(2) (the umask still applies)
+  mode_t final_mode = 0;  // what it must end with, set-id bits included
+  bool chown = false;     // its owner or group must be given
+};
+
+class TreeCopier {
+ public:
+  TreeCopier(const CopyTreeOptions& options, int jobs)
+      : o_(options),
+        pool_(jobs, kQueuedPerThread * static_cast<size_t>(jobs)),
+        euid_(::geteuid()),
+        egid_(::getegid()) {
+    file_options_.reflink = options.reflink;
+    file_options_.sparse = options.sparse;
+    umask_ = ReadUmask();
+  }
+
+  // The top of the copy: `top` is the source directory and the
+  // destination made (or found) for it.
+  void CopyDirectory(std::unique_ptr<DirNode> top, std::shared_ptr<Root> dst_top) {
+    dst_top_ = std::move(dst_top);
+    top_dev_ = top->info.device;
+    DirNode* node = top.release();
+    pool_.Submit([this, node]() { ReadDir(node); });
+    pool_.Run();
+  }
+
+  // One entry that is not a directory, with the roots of its directories
+  // (the top is not a tree then).
+  void CopyOne(std::shared_ptr<Root> src_dir, const std::string& src_name,
+               std::shared_ptr<Root> dst_dir, const std::string& dst_name, const FileInfo& info) {
+    DirNode node;
+    node.src = std::move(src_dir);
+    node.dst = std::move(dst_dir);
+    node.new_gid = NewGid(*node.dst);
+    dst_top_ = node.dst;
+    CopyEntry(node, src_name, dst_name, info.type(), &info);
+  }
+
+  void SetDstTop(const FileInfo& info) { dst_top_id_ = DevIno::Of(info); }
+
+  void Fail(absl::Status error) {
+    errors_count_.fetch_add(1, std::memory_order_relaxed);
+    if (o_.observer != nullptr) o_.observer->OnError(error);
+    if (o_.stop_at_first_error) stop_.store(true, std::memory_order_relaxed);
+    absl::MutexLock lock(&errors_mu_);
+    if (errors_.size() < CopyTreeResult::kMaxErrorsKept) errors_.push_back(std::move(error));
+  }
+
+  CopyTreeResult Result() {
+    CopyTreeResult r;
+    for (CopyCounters& c : counters_) r.methods.Add(c.totals());
+    r.stats.directories = directories_.load();
+    r.stats.files = files_.load();
+    r.stats.symlinks = symlinks_.load();
+    r.stats.hard_links = hard_links_.load();
+    r.stats.special_files = special_.load();
+    r.stats.skipped = skipped_.load();
+    r.stats.errors = errors_count_.load();
+    r.stats.bytes_cloned = r.methods.of(poll::CopyMethod::kClone).bytes;
+    r.stats.bytes_copied =
+        r.methods.kernel_bytes() - r.stats.bytes_cloned + r.methods.read_write.bytes;
+    r.stats.bytes_holes = r.methods.hole_bytes;
+    absl::MutexLock lock(&errors_mu_);
+    r.errors = errors_;
+    if (!errors_.empty()) r.status = errors_.front();
+    return r;
+  }
+
+ private:
+  bool stopped() const { return stop_.load(std::memory_order_relaxed); }
+
+  // One of the counters' shards, by thread: the reports of a file's copy
+  // take its lock, which threads then rarely share.
+  CopyCounters& Counters() {
+    const size_t shard = std::hash<std::thread::id>()(std::this_thread::get_id());
+    return counters_[shard % counters_.size()];
+  }
+
+  void Skip(const std::string& what) {
+    skipped_.fetch_add(1, std::memory_order_relaxed);
+    if (o_.observer != nullptr) o_.observer->OnSkipped(what);
+  }
+  void Copied(FileType type, int64_t bytes) {
+    if (o_.observer != nullptr) o_.observer->OnCopied(type, bytes);
+  }
+
+  // The group new entries get in `dir` (a setgid directory gives its own).
+  uint32_t NewGid(Root& dir) {
+    absl::StatusOr<FileInfo> st = dir.Stat(".");
+    if (st.ok() && (st->mode & S_ISGID) != 0) return st->gid;
+    return egid_;
+  }
+
+  // --- the traversal ---
+
+  // Drops one of `node`'s references; the last one finishes it, and so up.
+  void Release(DirNode* node) {
+    while (node != nullptr && node->pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      FinishDir(*node);
+      DirNode* parent = node->parent;
+      delete node;  // NOLINT(cppcoreguidelines-owning-memory): made by EnterDir
+      node = parent;
+    }
+  }
+
+  void ReadDir(DirNode* node) {
+    if (!stopped()) ReadEntries(*node);
+    Release(node);
+  }
+
+  void ReadEntries(DirNode& node) {
+    absl::StatusOr<std::unique_ptr<DirReader>> reader = node.src->ReadDir(".");
+    if (!reader.ok()) {
+      Fail(Reworded(reader.status(), "open", node.src->Name()));
+      return;
+    }
+    std::vector<DirEntry> batch;
+    while (!stopped()) {
+      batch.clear();
+      absl::StatusOr<size_t> n = (*reader)->Read(batch, kBatch);
+      if (!n.ok()) {
+        Fail(n.status());
+        break;
+      }
+      if (*n == 0) break;
+      std::vector<DirEntry> others;
+      for (DirEntry& e : batch) {
+        if (e.type == FileType::kDirectory) {
+          SubmitEnterDir(node, std::move(e.name));
+        } else {
+          others.push_back(std::move(e));
+        }
+      }
+      if (others.empty()) continue;
+      node.pending.fetch_add(1, std::memory_order_relaxed);
+      pool_.Submit([this, n = &node, entries = std::move(others)]() mutable {
+        for (const DirEntry& e : entries) {
+          if (stopped()) break;
+          CopyEntry(*n, e.name, e.name, e.type, nullptr);
+        }
+        Release(n);
+      });
+    }
+    // Kept for FinishDir where its xattrs go to the destination.
+    if (o_.preserve.xattrs) node.reader = *std::move(reader);
+  }
+
+  void SubmitEnterDir(DirNode& parent, std::string name) {
+    parent.pending.fetch_add(1, std::memory_order_relaxed);
+    pool_.Submit([this, p = &parent, name = std::move(name)]() {
+      if (!stopped()) {
+        EnterDir(*p, name);
+      }
+      Release(p);
+    });
+  }
+
+  // The source directory `name` in `parent`, opened without following a
+  // link (O_NOFOLLOW): then as a new node, read in this task.
+  void EnterDir(DirNode& parent, const std::string& name) {
+    const std::string src_path = JoinPath(*parent.src, name);
+    absl::StatusOr<std::unique_ptr<Root>> src = parent.src->OpenRoot(name, O_NOFOLLOW);
+    if (!src.ok()) {
+      // No longer a directory (swapped for a link or a file since it was
+      // listed: ELOOP, ENOTDIR): copied as what it is now.
+      const std::optional<int> err = ErrnoOf(src.status());
+      if (err == ELOOP || err == ENOTDIR) {
+        CopyEntry(parent, name, name, FileType::kUnknown, nullptr);
+        return;
+      }
+      Fail(Reworded(src.status(), "open", src_path));
+      return;
+    }
+    absl::StatusOr<FileInfo> info = (*src)->Stat(".");
+    if (!info.ok()) {
+      Fail(Reworded(info.status(), "stat", src_path));
+      return;
+    }
+    EnterOpenDir(parent, name, std::shared_ptr<Root>(*std::move(src)), *info);
+  }
+
+  // A source directory opened already (from its parent, or through a link
+  // followed on purpose).
+  void EnterOpenDir(DirNode& parent, const std::string& name, std::shared_ptr<Root> src,
+                    const FileInfo& info) {
+    const std::string src_path = JoinPath(*parent.src, name);
+    const std::string dst_path = JoinPath(*parent.dst, name);
+    const DevIno id = DevIno::Of(info);
+    if (dst_top_id_.has_value() && id == *dst_top_id_) {
+      Fail(absl::InvalidArgumentError(absl::StrCat("cannot copy a directory, ",
+                                                   QuoteNameAlways(src_path), ", into itself, ",
+                                                   QuoteNameAlways(dst_path))));
+      return;
+    }
+    // A loop of followed links comes back to a directory being copied.
+    for (const DirNode* up = &parent; up != nullptr; up = up->parent) {
+      if (DevIno::Of(up->info) == id) {
+        Fail(absl::FailedPreconditionError(
+            absl::StrCat(QuoteName(src_path), ": a symbolic link loop leads back to ",
+                         QuoteNameAlways(up->src->Name()), "; not copied again")));
+        return;
+      }
+    }
+    auto node = std::make_unique<DirNode>();
+    node->parent = &parent;
+    node->rel = JoinRel(parent.rel, name);
+    node->src = std::move(src);
+    node->info = info;
+    if (!MakeDstDir(parent, name, dst_path, *node)) return;
+    // The parent waits for this node now, in the place of this task.
+    parent.pending.fetch_add(1, std::memory_order_relaxed);
+    DirNode* raw = node.release();
+    // -x: a mount point is copied, its contents are not.
+    if (o_.one_file_system && info.device != top_dev_) {
+      Release(raw);
+      return;
+    }
+    ReadDir(raw);
+  }
+
+  // The destination directory for `node`: made owner-only (its final mode
+  // comes after its children), or one that is there merged into.
+  bool MakeDstDir(DirNode& parent, const std::string& name, const std::string& dst_path,
+                  DirNode& node) {
+    absl::Status made = parent.dst->Mkdir(name, S_IRWXU);
+    node.made = made.ok();
+    if (!made.ok()) {
+      if (ErrnoOf(made) != EEXIST) {
+        Fail(Reworded(made, "mkdir", dst_path));
+        return false;
+      }
+      absl::StatusOr<FileInfo> there = parent.dst->Lstat(name);
+      if (!there.ok()) {
+        Fail(Reworded(there.status(), "lstat", dst_path));
+        return false;
+      }
+      if (!there->IsDirectory()) {
+        Fail(absl::FailedPreconditionError(
+            absl::StrCat("cannot overwrite non-directory ", QuoteNameAlways(dst_path),
+                         " with directory ", QuoteNameAlways(node.src->Name()))));
+        return false;
+      }
+    }
+    absl::StatusOr<std::unique_ptr<Root>> dst = parent.dst->OpenRoot(name, O_NOFOLLOW);
+    if (!dst.ok()) {
+      Fail(Reworded(dst.status(), "open", dst_path));
+      return false;
+    }
+    node.dst = *std::move(dst);
+    node.new_gid = node.made ? parent.new_gid : NewGid(*node.dst);
+    return true;
+  }
+
+  // A directory's own metadata, after its children: its final mode (it was
+  // owner-only), owner and times (after the entries made in it, which
+  // change its modification time), xattrs.
+  void FinishDir(DirNode& node) {
+    directories_.fetch_add(1, std::memory_order_relaxed);
+    Copied(FileType::kDirectory, 0);
+    const CopyTreeOptions::Preserve& keep = o_.preserve;
+    if (!node.made && !keep.mode && !keep.ownership && !keep.timestamps && !keep.xattrs) return;
+    if (node.dst == nullptr) return;
+    const std::string dst_path = node.dst->Name();
+    absl::StatusOr<std::unique_ptr<File>> dir = node.dst->OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+    if (!dir.ok()) {
+      Fail(Reworded(dir.status(), "open", dst_path));
+      return;
+    }
+    // Owner first: chown clears the set-id bits.
+    Ownership owned{node.info.uid == euid_, node.info.gid == node.new_gid};
+    if (keep.ownership && !(owned.uid && owned.gid)) owned = GiveOwnership(**dir, node.info);
+    if (node.made || keep.mode) {
+      const mode_t final_mode = WithoutForeignSetId(FinalMode(node.info, true), owned);
+      if (absl::Status s = (*dir)->Chmod(final_mode); !s.ok()) Fail(s);
+    }
+    if (keep.xattrs && node.reader != nullptr) CopyXattrs(node.reader->file(), **dir);
+    if (keep.timestamps) {
+      if (absl::Status s = (*dir)->Chtimes(node.info.access_time, node.info.modification_time);
+          !s.ok()) {
+        Fail(s);
+      }
+    }
+    if (absl::Status s = (*dir)->Close(); !s.ok()) Fail(s);
+  }
+
+  // --- the per-entry decision ---
+
+  // `type` from getdents64 (kUnknown: ask lstat); `known` the entry's
+  // lstat if it was made already.
+  void CopyEntry(DirNode& node, const std::string& name, const std::string& dst_name, FileType type,
+                 const FileInfo* known) {
+    FileInfo info;
+    if (known != nullptr) {
+      info = *known;
+      type = info.type();
+    } else if (type != FileType::kRegular) {
+      // The directory entry's type may be missing, and the metadata of what
+      // is not a regular file comes from lstat (a regular file's from fstat
+      // once open).
+      absl::StatusOr<FileInfo> st = node.src->Lstat(name);
+      if (!st.ok()) {
+        Fail(Reworded(st.status(), "lstat", JoinPath(*node.src, name)));
+        return;
+      }
+      info = *st;
+      type = info.type();
+    }
+    if (type == FileType::kSymlink && o_.symlinks == Symlinks::kFollowAll) {
+      CopyFollowed(node, name, dst_name);
+      return;
+    }
+    switch (type) {
+      case FileType::kRegular:
+        CopyRegular(node, name, dst_name);
+        return;
+      case FileType::kDirectory:
+        SubmitEnterDir(node, name);
+        return;
+      case FileType::kSymlink:
+        CopySymlink(node, name, dst_name, info);
+        return;
+      case FileType::kSocket:
+        Skip(absl::StrCat(QuoteName(JoinPath(*node.src, name)), ": a socket, not copied"));
+        return;
+      case FileType::kFifo:
+      case FileType::kCharDevice:
+      case FileType::kBlockDevice:
+        CopySpecial(node, dst_name, info);
+        return;
+      case FileType::kUnknown:
+        break;
+    }
+    Fail(absl::InvalidArgumentError(absl::StrCat(QuoteName(JoinPath(*node.src, name)),
+                                                 ": a file of unknown type, not copied")));
+  }
+
+  // -L: what the link leads to, wherever it is.
+  void CopyFollowed(DirNode& node, const std::string& name, const std::string& dst_name) {
+    const std::string src_path = JoinPath(*node.src, name);
+    const syscall::Result<int> fd = internal::RootAccess::OpenFollowing(
+        *node.src, name.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (!fd.ok()) {
+      Fail(PathError("open", src_path, fd.error()));
+      return;
+    }
+    const syscall::Result<struct stat> st = syscall::Fstat(fd.value());
+    if (!st.ok()) {
+      (void)syscall::Close(fd.value());
+      Fail(PathError("stat", src_path, st.error()));
+      return;
+    }
+    const FileInfo info = internal::FileAccess::Info(st.value());
+    if (info.IsDirectory()) {
+      std::shared_ptr<Root> dir = internal::RootAccess::Adopt(fd.value(), src_path);
+      node.pending.fetch_add(1, std::memory_order_relaxed);
+      pool_.Submit([this, n = &node, dst_name, dir = std::move(dir), info]() mutable {
+        if (!stopped()) EnterOpenDir(*n, dst_name, std::move(dir), info);
+        Release(n);
+      });
+      return;
+    }
+    if (info.IsRegular()) {
+      std::unique_ptr<File> file = internal::FileAccess::Adopt(fd.value(), src_path, O_RDONLY);
+      CopyOpenRegular(node, *file, info, dst_name);
+      return;
+    }
+    (void)syscall::Close(fd.value());
+    CopySpecial(node, dst_name, info);
+  }
+
+  // What `existing` says when `dst_name` is there already: whether to go on
+  // and replace it (true), after removing what is no regular file.
+  bool MayReplace(DirNode& node, const std::string& dst_name, bool src_is_regular) {
+    const std::string dst_path = JoinPath(*node.dst, dst_name);
+    switch (o_.existing) {
+      case Existing::kKeep:
+        Skip(absl::StrCat(QuoteName(dst_path), ": exists, kept"));
+        return false;
+      case Existing::kFail:
+        Fail(PathError("create", dst_path, syscall::Errno(EEXIST)));
+        return false;
+      case Existing::kReplace:
+        break;
+    }
+    absl::StatusOr<FileInfo> there = node.dst->Lstat(dst_name);
+    if (!there.ok()) {
+      Fail(Reworded(there.status(), "lstat", dst_path));
+      return false;
+    }
+    if (there->IsDirectory()) {
+      Fail(absl::FailedPreconditionError(absl::StrCat(
+          "cannot overwrite directory ", QuoteNameAlways(dst_path), " with non-directory")));
+      return false;
+    }
+    // A regular file is written over (cp keeps its inode); anything else
+    // (a link, which is never written through; a FIFO) is replaced.
+    if (src_is_regular && there->IsRegular()) return true;
+    if (absl::Status s = node.dst->Remove(dst_name); !s.ok()) {
+      Fail(Reworded(s, "remove", dst_path));
+      return false;
+    }
+    return true;
+  }
+
+  // --- the per-file copy ---
+
+  void CopyRegular(DirNode& node, const std::string& name, const std::string& dst_name) {
+    // O_NONBLOCK: an entry swapped for a FIFO since getdents64 must not
+    // wait for a writer (it is copied as a FIFO once fstat says so); it
+    // changes nothing for a regular file.
+    absl::StatusOr<std::unique_ptr<File>> src =
+        node.src->OpenFile(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
+    if (!src.ok()) {
+      if (ErrnoOf(src.status()) == ELOOP) {  // a link now: copied as one
+        CopyEntry(node, name, dst_name, FileType::kUnknown, nullptr);
+        return;
+      }
+      Fail(Reworded(src.status(), "open", JoinPath(*node.src, name)));
+      return;
+    }
+    absl::StatusOr<FileInfo> info = (*src)->Stat();
+    if (!info.ok()) {
+      Fail(info.status());
+      return;
+    }
+    if (!info->IsRegular()) {  // swapped meanwhile
+      src->reset();
+      CopyEntry(node, name, dst_name, FileType::kUnknown, nullptr);
+      return;
+    }
+    CopyOpenRegular(node, **src, *info, dst_name);
+  }
+
+  void CopyOpenRegular(DirNode& node, File& src, const FileInfo& info,
+                       const std::string& dst_name) {
+    const std::string dst_rel = JoinRel(node.rel, dst_name);
+    HardLinkClaim claim;
+    if (o_.preserve.links && info.links > 1) {
+      claim = ClaimHardLink(info, dst_rel);
+      if (claim.linked_to.has_value()) {
+        LinkTo(node, dst_name, *claim.linked_to);
+        return;
+      }
+    }
+    const bool copied = CopyNewOrReplace(node, src, info, dst_name);
+    if (claim.first) SettleHardLink(info, copied);
+  }
+
+  // Copies into dst_name (new, or replacing what is there), sets the
+  // metadata; whether the copy is complete.
+  bool CopyNewOrReplace(DirNode& node, File& src, const FileInfo& info,
+                        const std::string& dst_name) {
+    const std::string dst_path = JoinPath(*node.dst, dst_name);
+    Modes modes = ModesOf(info, node);
+    std::string temp;  // with atomic_files: the name written, renamed to dst_name at the end
+    if (o_.atomic_files) temp = TempName(dst_name);
+    const std::string& target = temp.empty() ? dst_name : temp;
+    constexpr int kCreate = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
+    absl::StatusOr<std::unique_ptr<File>> dst = node.dst->OpenFile(target, kCreate, modes.create);
+    // The mode the file has before the metadata is set, if known.
+    std::optional<mode_t> current;
+    if (umask_.has_value()) current = modes.create & ~*umask_;
+    int64_t dst_size = 0;
+    if (!dst.ok() && ErrnoOf(dst.status()) == EEXIST && temp.empty()) {
+      if (!MayReplace(node, dst_name, /*src_is_regular=*/true)) return false;
+      dst = node.dst->OpenFile(dst_name, O_WRONLY | O_NOFOLLOW, 0);
+      if (dst.ok()) {
+        absl::StatusOr<FileInfo> there = (*dst)->Stat();
+        if (!there.ok()) {
+          Fail(there.status());
+          return false;
+        }
+        if (SameFile(*there, info)) {
+          Fail(SameFileError(src.Name(), dst_path));
+          return false;
+        }
+        dst_size = there->size;
+        current = there->permissions();
+        // cp keeps a replaced file's mode, unless the source's is
+        // preserved; where the data is for another owner or mode, it is
+        // never readable by more people while it is written than in the
+        // end: a wider file is narrowed first.
+        if (!o_.preserve.mode) modes.final_mode = there->permissions();
+        if (modes.chown || o_.preserve.mode) {
+          const mode_t narrowed = there->permissions() & (modes.final_mode | ~0777U);
+          if (narrowed != there->permissions()) {
+            if (absl::Status s = (*dst)->Chmod(narrowed); !s.ok()) {
+              Fail(s);
+              return false;
+            }
+            current = narrowed;
+          }
+        }
+      } else if (ErrnoOf(dst.status()) == ENOENT) {  // removed as not regular
+        dst = node.dst->OpenFile(dst_name, kCreate, modes.create);
+      }
+    }
+    if (!dst.ok()) {
+      Fail(Reworded(dst.status(), "open", dst_path));
+      return false;
+    }
+    const bool clone_first = CloneFirst(info);
+    const internal::RegularCopy copy = internal::CopyRegularContents(
+        src, **dst, info, dst_size, file_options_, &Counters(), clone_first);
+    if (copy.cloned.has_value()) LearnClone(info, *copy.cloned);
+    bool ok = copy.result.ok();
+    if (!ok) Fail(copy.result.status);
+    if (ok) ok = ApplyFileMetadata(src, **dst, info, node, modes, current);
+    if (absl::Status s = (*dst)->Close(); !s.ok() && ok) {
+      Fail(s);
+      ok = false;
+    }
+    if (!temp.empty()) {
+      if (ok) {
+        absl::Status renamed = node.dst->Rename(temp, dst_name);
+        if (!renamed.ok()) {
+          Fail(Reworded(renamed, "rename", dst_path));
+          ok = false;
+        }
+      }
+      if (!ok) (void)node.dst->Remove(temp);
+    }
+    if (!ok) return false;
+    files_.fetch_add(1, std::memory_order_relaxed);
+    Copied(FileType::kRegular, info.size);
+    return true;
+  }
+
+  // ".NAME.sysport-PID-N.tmp", unique in this process and, with the
+  // process id, among processes; O_EXCL settles any clash.
+  static std::string TempName(std::string_view name) {
+    static std::atomic<uint64_t> counter{0};
+    return absl::StrFormat(".%s.sysport-%d-%x.tmp", name, static_cast<int>(::getpid()),
+                           counter.fetch_add(1));
+  }
+
+  mode_t FinalMode(const FileInfo& info, bool directory) const {
+    if (o_.preserve.mode) return info.permissions();
+    const mode_t umask = umask_.value_or(022);
+    if (o_.execute_bits_only) {  // Go's CopyFS
+      return (directory ? 0777 : (0666 | (info.permissions() & 0111))) & ~umask;
+    }
+    return info.permissions() & 0777 & ~umask;
+  }
+
+  Modes ModesOf(const FileInfo& info, const DirNode& node) const {
+    Modes m;
+    m.final_mode = FinalMode(info, /*directory=*/false);
+    m.chown = o_.preserve.ownership && (info.uid != euid_ || info.gid != node.new_gid);
+    // Owner-only while the data is written where it is for another owner;
+    // never wider than the result.
+    m.create = (m.chown ? (m.final_mode & S_IRWXU) : m.final_mode) & 0777;
+    return m;
+  }
+
+  // Which of the source's owner and group the copy has.
+  struct Ownership {
+    bool uid = false;
+    bool gid = false;
+  };
+
+  // fchown to the source's owner and group, or what of them the process may
+  // give: only root (CAP_CHOWN) gives files away; an owner may still set a
+  // group it belongs to. EPERM is not an error (cp's rule).
+  Ownership GiveOwnership(File& dst, const FileInfo& info) {
+    absl::Status s = dst.Chown(info.uid, info.gid);
+    if (s.ok()) return {true, true};
+    if (ErrnoOf(s) != EPERM) {
+      Fail(s);
+      return {};
+    }
+    Ownership given{info.uid == euid_, false};
+    s = dst.Chown(static_cast<uid_t>(-1), info.gid);
+    given.gid = s.ok();
+    if (!s.ok() && ErrnoOf(s) != EPERM) Fail(s);
+    return given;
+  }
+
+  // A set-id bit stays only where the copy has the owner (group) the
+  // source has: a set-user-id file of another's becomes no program of ours
+  // that runs as us, or as them (POSIX; coreutils 6.7).
+  static mode_t WithoutForeignSetId(mode_t mode, Ownership owned) {
+    if (!owned.uid) mode &= ~static_cast<mode_t>(S_ISUID);
+    if (!owned.gid) mode &= ~static_cast<mode_t>(S_ISGID);
+    return mode;
+  }
+
+  // Owner, then mode (chown clears the set-id bits), xattrs, times.
+  // `current`: the mode the file has now, if known.
+  bool ApplyFileMetadata(File& src, File& dst, const FileInfo& info, const DirNode& node,
+                         const Modes& modes, std::optional<mode_t> current) {
+    const CopyTreeOptions::Preserve& keep = o_.preserve;
+    Ownership owned{info.uid == euid_, info.gid == node.new_gid};
+    if (modes.chown) owned = GiveOwnership(dst, info);
+    const mode_t final_mode = WithoutForeignSetId(modes.final_mode, owned);
+    if (!current.has_value() || *current != final_mode || modes.chown) {
+      if (absl::Status s = dst.Chmod(final_mode); !s.ok()) {
+        Fail(s);
+        return false;
+      }
+    }
+    if (keep.xattrs) CopyXattrs(src, dst);
+    if (keep.timestamps) {
+      if (absl::Status s = dst.Chtimes(info.access_time, info.modification_time); !s.ok()) {
+        Fail(s);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Extended attributes src has, given to dst where its filesystem takes
+  // them. A filesystem without them (EOPNOTSUPP) is learned once, for
+  // either side; a name the process may not set (trusted.*, security.* as
+  // a user: EPERM) is left, as cp -a leaves it.
+  void CopyXattrs(File& src, File& dst) {
+    const absl::StatusOr<FileInfo> src_info = src.Stat();
+    const absl::StatusOr<FileInfo> dst_info = dst.Stat();
+    if (!src_info.ok() || !dst_info.ok()) return;
+    {
+      absl::MutexLock lock(&learned_mu_);
+      if (no_xattrs_.contains(src_info->device) || no_xattrs_.contains(dst_info->device)) return;
+    }
+    absl::StatusOr<std::vector<std::string>> names = src.ListXattr();
+    if (!names.ok()) {
+      NoteXattrError(names.status(), src_info->device);
+      return;
+    }
+    for (const std::string& name : *names) {
+      absl::StatusOr<std::string> value = src.GetXattr(name);
+      if (!value.ok()) {
+        if (ErrnoOf(value.status()) != ENODATA) Fail(value.status());  // removed meanwhile: fine
+        continue;
+      }
+      absl::Status set = dst.SetXattr(name, *value);
+      if (set.ok()) continue;
+      if (ErrnoOf(set) == EOPNOTSUPP) {
+        NoteXattrError(set, dst_info->device);
+        return;
+      }
+      if (ErrnoOf(set) != EPERM) Fail(set);
+    }
+  }
+
+  void NoteXattrError(const absl::Status& s, uint64_t device) {
+    if (ErrnoOf(s) == EOPNOTSUPP) {
+      absl::MutexLock lock(&learned_mu_);
+      no_xattrs_.insert(device);
+      return;
+    }
+    Fail(s);
+  }
+
+  // Whether to try FICLONE before copying: with reflink=auto, until this
+  // pair of filesystems has refused one (then never again for the pair).
+  // It shares the extents in one call where copy_file_range would have
+  // cloned anyway (XFS, btrfs), and tells a clone from a copy
+  // (bytes_cloned). The destination's filesystem is the top's: a tree
+  // with mount points in DST clones across them with EXDEV, once.
+  bool CloneFirst(const FileInfo& src) {
+    if (o_.reflink != CopyFileOptions::Reflink::kAuto ||
+        o_.sparse != CopyFileOptions::Sparse::kAuto) {
+      return false;
+    }
+    absl::MutexLock lock(&learned_mu_);
+    auto it = clones_.find({src.device, dst_top_dev_});
+    return it == clones_.end() || it->second;
+  }
+
+  void LearnClone(const FileInfo& src, bool cloned) {
+    absl::MutexLock lock(&learned_mu_);
+    clones_[{src.device, dst_top_dev_}] = cloned;
+  }
+
+  // --- hard links ---
+
+  struct HardLink {
+    enum class State : uint8_t { kCopying, kDone, kFailed };
+    State state = State::kCopying;
+    std::string dst_rel;  // the first copy's name below the destination's top
+  };
+  struct HardLinkClaim {
+    bool first = false;                    // this name makes the copy the others link to
+    std::optional<std::string> linked_to;  // else: link to this
+  };
+
+  static bool NotCopying(HardLink* link) { return link->state != HardLink::State::kCopying; }
+
+  HardLinkClaim ClaimHardLink(const FileInfo& info, const std::string& dst_rel) {
+    absl::MutexLock lock(&links_mu_);
+    auto [it, inserted] = links_.try_emplace(DevIno::Of(info));
+    HardLink& link = it->second;
+    if (inserted) {
+      link.dst_rel = dst_rel;
+      return {true, std::nullopt};
+    }
+    // Another name is being copied: wait for its file to exist.
+    links_mu_.Await(absl::Condition(&NotCopying, &link));
+    if (link.state == HardLink::State::kDone) return {false, link.dst_rel};
+    // Its copy failed: this name copies the file, and the next link to it.
+    link.state = HardLink::State::kCopying;
+    link.dst_rel = dst_rel;
+    return {true, std::nullopt};
+  }
+
+  void SettleHardLink(const FileInfo& info, bool copied) {
+    absl::MutexLock lock(&links_mu_);
+    links_[DevIno::Of(info)].state = copied ? HardLink::State::kDone : HardLink::State::kFailed;
+  }
+
+  void LinkTo(DirNode& node, const std::string& dst_name, const std::string& first_rel) {
+    const std::string rel = JoinRel(node.rel, dst_name);
+    absl::Status linked = dst_top_->Link(first_rel, rel);
+    if (!linked.ok() && ErrnoOf(linked) == EEXIST && MayReplace(node, dst_name, false)) {
+      linked = dst_top_->Link(first_rel, rel);
+    }
+    if (!linked.ok()) {
+      if (ErrnoOf(linked) == EEXIST && o_.existing == Existing::kKeep) return;
+      Fail(absl::Status(
+          linked.code(),
+          absl::StrCat("link ", QuoteName(JoinPath(*node.dst, dst_name)), " to ",
+                       QuoteName(JoinPath(*dst_top_, first_rel)), ": ", linked.message())));
+      return;
+    }
+    hard_links_.fetch_add(1, std::memory_order_relaxed);
+    Copied(FileType::kRegular, 0);
+  }
+
+  // --- links and special files ---
+
+  void CopySymlink(DirNode& node, const std::string& name, const std::string& dst_name,
+                   const FileInfo& info) {
+    const std::string dst_path = JoinPath(*node.dst, dst_name);
+    absl::StatusOr<std::string> target = node.src->Readlink(name);
+    if (!target.ok()) {
+      Fail(Reworded(target.status(), "readlink", JoinPath(*node.src, name)));
+      return;
+    }
+    absl::Status made = node.dst->Symlink(*target, dst_name);
+    if (ErrnoOf(made) == EEXIST) {
+      if (!MayReplace(node, dst_name, false)) return;
+      made = node.dst->Symlink(*target, dst_name);
+    }
+    if (!made.ok()) {
+      Fail(Reworded(made, "symlink", dst_path));
+      return;
+    }
+    if (o_.preserve.ownership && (info.uid != euid_ || info.gid != node.new_gid)) {
+      absl::Status s = node.dst->Lchown(dst_name, info.uid, info.gid);
+      if (!s.ok() && ErrnoOf(s) != EPERM) Fail(Reworded(s, "lchown", dst_path));
+    }
+    if (o_.preserve.timestamps) {
+      absl::Status s = node.dst->Lchtimes(dst_name, info.access_time, info.modification_time);
+      if (!s.ok()) Fail(Reworded(s, "lchtimes", dst_path));
+    }
+    symlinks_.fetch_add(1, std::memory_order_relaxed);
+    Copied(FileType::kSymlink, 0);
+  }
+
+  // A FIFO or device: made anew (devices need CAP_MKNOD), then its mode,
+  // owner and times, by name (AT_SYMLINK_NOFOLLOW where it matters:
+  // Root's calls).
+  void CopySpecial(DirNode& node, const std::string& dst_name, const FileInfo& info) {
+    const std::string dst_path = JoinPath(*node.dst, dst_name);
+    const mode_t type = info.mode & S_IFMT;
+    const mode_t perm = FinalMode(info, false) & 0777;
+    absl::Status made = node.dst->Mknod(dst_name, type | perm, info.rdev);
+    if (ErrnoOf(made) == EEXIST) {
+      if (!MayReplace(node, dst_name, false)) return;
+      made = node.dst->Mknod(dst_name, type | perm, info.rdev);
+    }
+    if (!made.ok()) {
+      Fail(Reworded(made, type == S_IFIFO ? "mkfifo" : "mknod", dst_path));
+      return;
+    }
+    const CopyTreeOptions::Preserve& keep = o_.preserve;
+    Ownership owned{info.uid == euid_, info.gid == node.new_gid};
+    if (keep.ownership && !(owned.uid && owned.gid)) {
+      absl::Status s = node.dst->Lchown(dst_name, info.uid, info.gid);
+      if (s.ok()) owned = {true, true};
+      if (!s.ok() && ErrnoOf(s) != EPERM) Fail(Reworded(s, "lchown", dst_path));
+    }
+    const mode_t final_mode = WithoutForeignSetId(FinalMode(info, false), owned);
+    if (!umask_.has_value() || final_mode != (perm & ~*umask_)) {
+      absl::Status s = node.dst->Chmod(dst_name, final_mode);
+      if (!s.ok()) Fail(Reworded(s, "chmod", dst_path));
+    }
+    if (keep.timestamps) {
+      absl::Status s = node.dst->Chtimes(dst_name, info.access_time, info.modification_time);
+      if (!s.ok()) Fail(Reworded(s, "chtimes", dst_path));
+    }
+    special_.fetch_add(1, std::memory_order_relaxed);
+    Copied(info.type(), 0);
+  }
+
+  static std::string JoinPath(const Root& dir, std::string_view name) {
+    return absl::StrCat(dir.Name(), "/", name);
+  }
+
+ public:
+  void SetDstTopDevice(uint64_t device) { dst_top_dev_ = device; }
+
+ private:
+  const CopyTreeOptions& o_;
+  CopyFileOptions file_options_;
+  internal::WorkPool pool_;
+  const uid_t euid_;
+  const gid_t egid_;
+  std::optional<mode_t> umask_;
+  uint64_t top_dev_ = 0;              // -x: the source's filesystem
+  uint64_t dst_top_dev_ = 0;          // the destination's
+  std::optional<DevIno> dst_top_id_;  // never copied into itself
+  std::shared_ptr<Root> dst_top_;     // hard links: both names below it
+
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> directories_{0}, files_{0}, symlinks_{0}, hard_links_{0}, special_{0},
+      skipped_{0}, errors_count_{0};
+  std::array<CopyCounters, 16> counters_;
+
+  absl::Mutex errors_mu_;
+  std::vector<absl::Status> errors_ ABSL_GUARDED_BY(errors_mu_);
+
+  absl::Mutex links_mu_;
+  absl::node_hash_map<DevIno, HardLink> links_ ABSL_GUARDED_BY(links_mu_);
+
+  // What is learned once per pair of filesystems, or per filesystem.
+  absl::Mutex learned_mu_;
+  absl::flat_hash_map<std::pair<uint64_t, uint64_t>, bool> clones_ ABSL_GUARDED_BY(learned_mu_);
+  absl::flat_hash_set<uint64_t> no_xattrs_ ABSL_GUARDED_BY(learned_mu_);
+};
+
+// What is at `path`: lstat(2), or stat(2) where a link there is followed.
+absl::StatusOr<FileInfo> StatPath(const std::string& path, bool follow) {
+  const syscall::Result<struct stat> st =
+      syscall::Fstatat(AT_FDCWD, path.c_str(), follow ? 0 : AT_SYMLINK_NOFOLLOW);
+  if (!st.ok()) return PathError(follow ? "stat" : "lstat", path, st.error());
+  return internal::FileAccess::Info(st.value());
+}
+
+// Whether the directory `dir` (open) is `src` or below it: its parents,
+// by "..", up to the filesystem's root. By device and inode, whatever
+// names and links lead there.
+bool IsWithin(const std::string& dir, const FileInfo& src) {
+  std::string up = dir;
+  FileInfo previous;
+  for (int depth = 0; depth < 4096; ++depth) {
+    absl::StatusOr<FileInfo> here = StatPath(up, /*follow=*/true);
+    if (!here.ok()) return false;
+    if (SameFile(*here, src)) return true;
+    if (depth > 0 && SameFile(*here, previous)) return false;  // "/": its own parent
+    previous = *here;
+    up += "/..";
+  }
+  return false;
+}
+
+int Jobs(int asked) {
+  if (asked > 0) return asked;
+  const unsigned online = std::thread::hardware_concurrency();
+  return online == 0 ? 1 : static_cast<int>(online);
+}
+
+CopyTreeResult Refused(absl::Status status) {
+  CopyTreeResult r;
+  r.stats.errors = 1;
+  r.errors.push_back(status);
+  r.status = std::move(status);
+  return r;
+}
+
+// The destination directory's Root: DST itself if it is a directory (or a
+// link to one: the path the caller names is trusted), else made in its
+// parent, owner-only. `made` says which.
+absl::StatusOr<std::shared_ptr<Root>> DestinationDir(Root& parent, const std::string& base,
+                                                     const std::string& dst, bool* made) {
+  absl::Status mkdir = parent.Mkdir(base, S_IRWXU);
+  *made = mkdir.ok();
+  if (!mkdir.ok() && ErrnoOf(mkdir) != EEXIST) return Reworded(mkdir, "mkdir", dst);
+  absl::StatusOr<std::unique_ptr<Root>> root =
+      *made ? parent.OpenRoot(base, O_NOFOLLOW) : OpenRoot(dst);
+  if (!root.ok()) return Reworded(root.status(), "open", dst);
+  return std::shared_ptr<Root>(*std::move(root));
+}
+
+}  // namespace
+
+CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
+                        const CopyTreeOptions& options) {
+  if (src.empty()) return Refused(PathError("lstat", src, syscall::Errno(ENOENT)));
+  if (dst.empty()) return Refused(PathError("lstat", dst, syscall::Errno(ENOENT)));
+  const bool follow_src = options.symlinks != CopyTreeOptions::Symlinks::kCopy;
+  absl::StatusOr<FileInfo> src_info = StatPath(src, follow_src);
+  if (!src_info.ok()) return Refused(src_info.status());
+  const std::optional<FileInfo> dst_info = [&]() -> std::optional<FileInfo> {
+    absl::StatusOr<FileInfo> st = StatPath(dst, /*follow=*/true);
+    return st.ok() ? std::optional<FileInfo>(*st) : std::nullopt;
+  }();
+  if (dst_info.has_value() && SameFile(*src_info, *dst_info)) {
+    if (src_info->IsDirectory()) {
+      return Refused(
+          absl::InvalidArgumentError(absl::StrCat("cannot copy a directory, ", QuoteNameAlways(src),
+                                                  ", into itself, ", QuoteNameAlways(dst))));
+    }
+    return Refused(SameFileError(src, dst));
+  }
+  const auto [dst_parent_path, dst_base] = internal::SplitPath(dst);
+  absl::StatusOr<std::unique_ptr<Root>> dst_parent_root = OpenRoot(dst_parent_path);
+  if (!dst_parent_root.ok()) return Refused(dst_parent_root.status());
+  std::shared_ptr<Root> dst_parent(*std::move(dst_parent_root));
+  TreeCopier copier(options, Jobs(options.jobs));
+
+  if (!src_info->IsDirectory()) {
+    if (dst_info.has_value() && dst_info->IsDirectory()) {
+      return Refused(absl::FailedPreconditionError(absl::StrCat(
+          "cannot overwrite directory ", QuoteNameAlways(dst), " with non-directory")));
+    }
+    const auto [src_parent_path, src_base] = internal::SplitPath(src);
+    absl::StatusOr<std::unique_ptr<Root>> src_parent = OpenRoot(src_parent_path);
+    if (!src_parent.ok()) return Refused(src_parent.status());
+    absl::StatusOr<FileInfo> parent_info = dst_parent->Stat(".");
+    if (parent_info.ok()) copier.SetDstTopDevice(parent_info->device);
+    // A link named on the command line and followed (-H, -L): what it
+    // leads to is copied, by its own path.
+    if (follow_src && !src_info->IsRegular() && src_info->type() != FileType::kSymlink) {
+      copier.CopyOne(std::shared_ptr<Root>(*std::move(src_parent)), src_base, dst_parent, dst_base,
+                     *src_info);
+    } else {
+      absl::StatusOr<FileInfo> entry = (*src_parent)->Lstat(src_base);
+      if (!entry.ok()) return Refused(Reworded(entry.status(), "lstat", src));
+      copier.CopyOne(std::shared_ptr<Root>(*std::move(src_parent)), src_base, dst_parent, dst_base,
+                     follow_src && entry->type() == FileType::kSymlink ? *src_info : *entry);
+    }
+    return copier.Result();
+  }
+
+  if (dst_info.has_value() && !dst_info->IsDirectory()) {
+    return Refused(absl::FailedPreconditionError(
+        absl::StrCat("cannot overwrite non-directory ", QuoteNameAlways(dst), " with directory ",
+                     QuoteNameAlways(src))));
+  }
+  if (IsWithin(dst_parent_path, *src_info)) {
+    return Refused(
+        absl::InvalidArgumentError(absl::StrCat("cannot copy a directory, ", QuoteNameAlways(src),
+                                                ", into itself, ", QuoteNameAlways(dst))));
+  }
+  absl::StatusOr<std::unique_ptr<Root>> src_root = OpenRoot(src);
+  if (!src_root.ok()) return Refused(src_root.status());
+
+  // The whole-tree atomic mode builds in a sibling of DST, renamed to DST
+  // at the end.
+  std::string staging;
+  if (options.atomic_tree) {
+    staging = absl::StrFormat(".%s.sysport-%d-%x.tmp", dst_base, static_cast<int>(::getpid()),
+                              static_cast<uint64_t>(absl::GetCurrentTimeNanos()));
+  }
+  const std::string top_name = staging.empty() ? dst_base : staging;
+  const std::string top_path =
+      staging.empty() ? dst : absl::StrCat(dst_parent->Name(), "/", staging);
+  bool made = false;
+  absl::StatusOr<std::shared_ptr<Root>> dst_root =
+      DestinationDir(*dst_parent, top_name, top_path, &made);
+  if (!dst_root.ok()) return Refused(dst_root.status());
+  absl::StatusOr<FileInfo> top_info = (*dst_root)->Stat(".");
+  if (!top_info.ok()) return Refused(Reworded(top_info.status(), "stat", top_path));
+  copier.SetDstTop(*top_info);
+  copier.SetDstTopDevice(top_info->device);
+
+  auto top = std::make_unique<DirNode>();
+  top->src = std::shared_ptr<Root>(*std::move(src_root));
+  top->dst = *dst_root;
+  top->info = *src_info;
+  top->made = made;
+  top->new_gid = (top_info->mode & S_ISGID) != 0 ? top_info->gid : ::getegid();
+  copier.CopyDirectory(std::move(top), *dst_root);
+  CopyTreeResult result = copier.Result();
+  if (staging.empty()) return result;
+
+  // The staged tree becomes DST in one rename, or is removed.
+  if (result.ok()) {
+    absl::Status renamed = dst_parent->Rename(staging, dst_base, Root::RenameFlags::kNoReplace);
+    bool exchanged = false;
+    if (ErrnoOf(renamed) == EEXIST) {
+      renamed = dst_parent->Rename(staging, dst_base, Root::RenameFlags::kExchange);
+      exchanged = renamed.ok();
+    }
+    if (!renamed.ok()) {
+      result.status = Reworded(renamed, "rename", dst);
+      result.errors.push_back(result.status);
+      ++result.stats.errors;
+    }
+    // After an exchange the old tree has the staging name.
+    if (!exchanged && renamed.ok()) return result;
+  }
+  if (absl::Status removed = dst_parent->RemoveAll(staging); !removed.ok() && result.ok()) {
+    result.status = Reworded(removed, "remove", top_path);
+    result.errors.push_back(result.status);
+    ++result.stats.errors;
+  }
+  return result;
+}
+
+}  // namespace sysport::os
