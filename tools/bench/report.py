@@ -105,7 +105,7 @@ def header(suite, run, filesystems, details=""):
     """The machine line of `run` (tools/bench/run's facts about the suite's run), then one line per
     filesystem ((label, text) pairs), then `details`."""
     lines = [machine(suite, **run), ""] + ["- %s: %s" % fs for fs in filesystems]
-    return "\n".join(lines) + "\n\n" + (details + "\n\n" if details else "")
+    return "\n".join(lines) + "\n" + ("\n" + details + "\n" if details else "")
 
 
 def markers(suite):
@@ -447,7 +447,7 @@ def copy_file_report(run, filesystems, paths, details):
     for (_, case), impls in sorted(cases.items(), key=lambda kv: kv[0][0]):
         s, f, c = (impls.get(i) for i in IMPLS)
         rows.append([case, fmt(s), fmt(f), fmt(c), over(s, f), over(s, c), f"{mib(s)}, {mib(f)}, {mib(c)}"])
-    return header("copy_file", run, filesystems, details) + table(
+    return header("copy_file", run, filesystems, details) + "\n" + table(
         ["case", "os::CopyFile", "std::filesystem::copy_file", "cp", "÷ std::filesystem", "÷ cp",
          "allocated MiB (sysport, std, cp)"], rows)
 
@@ -487,7 +487,7 @@ def kernel_copy_report(run, filesystems, paths, details):
         rows.append([name, labels.get(pair, "?")] + [fmt(t) for t in row] + [
             f"{row[LIBRARY] / row[GENERIC]:.2f}" if row[GENERIC] else "–",
             f"{row[LIBRARY] / min(others):.2f}" if others else "–"])
-    return (header("kernel_copy", run, filesystems, details) +
+    return (header("kernel_copy", run, filesystems, details) + "\n" +
             table(["pair", "sysport's path", "sysport", "read/write loop", "plain sendfile", "plain splice",
                    "Rust `io::copy`", "sysport ÷ read/write", "sysport ÷ best other"], rows, right_from=2) +
             f"\nMedians of {plural(reps, 'repetition')}, run in a random interleaved order.\n")
