@@ -18,7 +18,7 @@
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fputs("usage: copy_file_each SRC_DIR DST_DIR\n", stderr);
+    (void)std::fputs("usage: copy_file_each SRC_DIR DST_DIR\n", stderr);
     return 2;
   }
   const std::string src(argv[1]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
@@ -31,14 +31,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   int status = 0;
-  // readdir(3) is safe here: one thread reads one stream.
+  // readdir(3) is safe here: one thread reads one stream (readdir_r is deprecated).
+  // cppcheck-suppress readdirCalled
   while (const dirent* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
     const std::string_view name(&entry->d_name[0]);
     if (entry->d_type != DT_REG) continue;
     const sysport::io::Result copied =
         sysport::os::CopyFile(src + "/" + std::string(name), dst + "/" + std::string(name));
     if (!copied.ok()) {
-      std::fprintf(stderr, "copy_file_each: %s\n", std::string(copied.status.message()).c_str());
+      (void)std::fprintf(stderr, "copy_file_each: %s\n",
+                         std::string(copied.status.message()).c_str());
       status = 1;
     }
   }

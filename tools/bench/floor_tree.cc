@@ -37,49 +37,64 @@ struct FileToCopy {
 };
 
 [[noreturn]] void Fail(std::string_view what, const std::string& path) {
-  std::fprintf(stderr, "floor_tree: %.*s %s: %s\n", static_cast<int>(what.size()), what.data(),
-               path.c_str(), std::strerror(errno));  // NOLINT(concurrency-mt-unsafe)
+  (void)std::fprintf(stderr, "floor_tree: %.*s %s: %s\n", static_cast<int>(what.size()),
+                     what.data(), path.c_str(),
+                     std::strerror(errno));  // NOLINT(concurrency-mt-unsafe)
   std::_Exit(1);
 }
 
-// Makes dst (a directory like src) and, below it, every directory and
-// symbolic link of src; appends src's regular files to `files`.
-void Walk(const std::string& src, const std::string& dst, mode_t mode,
-          std::vector<FileToCopy>& files) {
-  if (::mkdir(dst.c_str(), mode & 07777) != 0) Fail("mkdir", dst);
-  DIR* dir = ::opendir(src.c_str());
-  if (dir == nullptr) Fail("opendir", src);
-  struct Subdir {
-    std::string src, dst;
-    mode_t mode;
-  };
-  std::vector<Subdir> subdirs;
-  // readdir(3) is safe here: one thread reads one stream.
-  while (const dirent* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
-    const std::string_view name(&entry->d_name[0]);
-    if (name == "." || name == "..") continue;
-    std::string from = src + "/" + std::string(name);
-    std::string to = dst + "/" + std::string(name);
-    unsigned char type = entry->d_type;
-    struct stat st {};
-    if (type == DT_DIR || type == DT_UNKNOWN) {  // a directory's mode needs a stat
-      if (::lstat(from.c_str(), &st) != 0) Fail("lstat", from);
-      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-    }
-    if (type == DT_DIR) {
-      subdirs.push_back({std::move(from), std::move(to), st.st_mode});
-    } else if (type == DT_LNK) {
-      std::string target(PATH_MAX, '\0');
-      const ssize_t n = ::readlink(from.c_str(), target.data(), target.size());
-      if (n < 0) Fail("readlink", from);
-      target.resize(static_cast<size_t>(n));
-      if (::symlink(target.c_str(), to.c_str()) != 0) Fail("symlink", to);
-    } else {
-      files.push_back({std::move(from), std::move(to)});
-    }
+// A directory to make, like the source directory it copies.
+struct Directory {
+  std::string src;
+  std::string dst;
+  mode_t mode;
+};
+
+// Copies one entry of the directory `here`: a directory goes on the work
+// list, a symbolic link is made at once, a regular file goes on `files`.
+void Entry(const Directory& here, const dirent& entry, std::vector<Directory>& todo,
+           std::vector<FileToCopy>& files) {
+  const std::string_view name(&entry.d_name[0]);
+  if (name == "." || name == "..") return;
+  std::string from = here.src + "/" + std::string(name);
+  std::string to = here.dst + "/" + std::string(name);
+  unsigned char type = entry.d_type;
+  struct stat st {};
+  if (type == DT_DIR || type == DT_UNKNOWN) {  // a directory's mode needs a stat
+    if (::lstat(from.c_str(), &st) != 0) Fail("lstat", from);
+    type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
   }
-  ::closedir(dir);
-  for (const Subdir& subdir : subdirs) Walk(subdir.src, subdir.dst, subdir.mode, files);
+  if (type == DT_DIR) {
+    todo.push_back({std::move(from), std::move(to), st.st_mode});
+  } else if (type == DT_LNK) {
+    std::string target(PATH_MAX, '\0');
+    const ssize_t n = ::readlink(from.c_str(), target.data(), target.size());
+    if (n < 0) Fail("readlink", from);
+    target.resize(static_cast<size_t>(n));
+    if (::symlink(target.c_str(), to.c_str()) != 0) Fail("symlink", to);
+  } else {
+    files.push_back({std::move(from), std::move(to)});
+  }
+}
+
+// Makes dst (a directory like src) and, below it, every directory and
+// symbolic link of src, one directory after another (a work list, not
+// recursion); appends src's regular files to `files`.
+void Walk(Directory top, std::vector<FileToCopy>& files) {
+  std::vector<Directory> todo = {std::move(top)};
+  while (!todo.empty()) {
+    const Directory here = std::move(todo.back());
+    todo.pop_back();
+    if (::mkdir(here.dst.c_str(), here.mode & 07777) != 0) Fail("mkdir", here.dst);
+    DIR* dir = ::opendir(here.src.c_str());
+    if (dir == nullptr) Fail("opendir", here.src);
+    // readdir(3) is safe here: one thread reads one stream (readdir_r is deprecated).
+    // cppcheck-suppress readdirCalled
+    while (const dirent* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
+      Entry(here, *entry, todo, files);
+    }
+    ::closedir(dir);
+  }
 }
 
 void CopyFile(const FileToCopy& file) {
@@ -101,19 +116,19 @@ void CopyFile(const FileToCopy& file) {
 
 int Main(int argc, char** argv) {
   if (argc != 4) {
-    std::fputs("usage: floor_tree SRC DST THREADS\n", stderr);
+    (void)std::fputs("usage: floor_tree SRC DST THREADS\n", stderr);
     return 2;
   }
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  const std::vector<std::string> args(argv + 1, argv + argc);  // NOLINT(*-pointer-arithmetic)
   const int threads = std::atoi(args[2].c_str());  // NOLINT(cert-err34-c): checked below
   if (threads < 1) {
-    std::fputs("floor_tree: THREADS must be at least 1\n", stderr);
+    (void)std::fputs("floor_tree: THREADS must be at least 1\n", stderr);
     return 2;
   }
   struct stat st {};
   if (::stat(args[0].c_str(), &st) != 0) Fail("stat", args[0]);
   std::vector<FileToCopy> files;
-  Walk(args[0], args[1], st.st_mode, files);
+  Walk({args[0], args[1], st.st_mode}, files);
 
   std::atomic<size_t> next{0};
   auto copy_files = [&files, &next] {

@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fputs("usage: std_copy_tree SRC DST\n", stderr);
+    (void)std::fputs("usage: std_copy_tree SRC DST\n", stderr);
     return 2;
   }
   namespace fs = std::filesystem;
@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   std::error_code error;
   fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks, error);
   if (error) {
-    std::fprintf(stderr, "std_copy_tree: %s\n", error.message().c_str());
+    (void)std::fprintf(stderr, "std_copy_tree: %s\n", error.message().c_str());
     return 1;
   }
   return 0;

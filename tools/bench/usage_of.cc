@@ -39,7 +39,7 @@ int64_t Micros(const timeval& tv) { return int64_t{tv.tv_sec} * 1'000'000 + tv.t
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fputs("usage: usage_of OUT CMD [ARGS...]\n", stderr);
+    (void)std::fputs("usage: usage_of OUT CMD [ARGS...]\n", stderr);
     return 2;
   }
   char** command = &argv[2];  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
   }
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // NOLINT(cppcoreguidelines-pro-type-vararg)
-    ::execvp(command[0], command);
-    std::perror(command[0]);
+    ::execvp(command[0], command);       // NOLINT(*-pointer-arithmetic)
+    std::perror(command[0]);             // NOLINT(*-pointer-arithmetic)
     ::_exit(127);
   }
   int status = 0;
@@ -65,15 +65,17 @@ int main(int argc, char** argv) {
   }
   const int64_t end = Now();
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::FILE* out =
-      std::fopen(argv[1], "we");  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+  std::FILE* out = std::fopen(argv[1], "we");  // NOLINT(*-pointer-arithmetic,*-owning-memory)
   if (out == nullptr) {
     std::perror(argv[1]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
     return 127;
   }
-  std::fprintf(out, "%lld %lld %lld %lld %ld %d\n", static_cast<long long>(start),  // NOLINT
-               static_cast<long long>(end), static_cast<long long>(Micros(usage.ru_utime)),
-               static_cast<long long>(Micros(usage.ru_stime)), usage.ru_maxrss, code);
-  std::fclose(out);
+  const int64_t max_rss = usage.ru_maxrss;  // NOLINT(*-union-access): glibc's anonymous union
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg)
+  (void)std::fprintf(out, "%lld %lld %lld %lld %lld %d\n", static_cast<long long>(start),
+                     static_cast<long long>(end), static_cast<long long>(Micros(usage.ru_utime)),
+                     static_cast<long long>(Micros(usage.ru_stime)),
+                     static_cast<long long>(max_rss), code);
+  (void)std::fclose(out);  // NOLINT(cppcoreguidelines-owning-memory)
   return code;
 }
