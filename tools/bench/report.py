@@ -10,6 +10,7 @@ measures nothing itself.
   copy_report(...)        copy_bench's JSON and small_copy's system calls (suite copy)
   copy_file_report(...)   copy_file_bench's JSON (suite copy_file)
   kernel_copy_report(...) kernel_copy_bench's JSON (suite kernel_copy)
+  tree_report(...)        the tree suite's rounds (suite tree)
 
 Google Benchmark figures are medians over a run's repetitions (gbench_medians). copy_bench names
 its runs family/arg:value/... and labels them with the same arguments spelt out for people, byte
@@ -23,6 +24,7 @@ import math
 import os
 import platform
 import re
+import statistics
 import subprocess
 
 HOLDS, MISSES = "holds", "**misses**"
@@ -491,3 +493,106 @@ def kernel_copy_report(run, filesystems, paths, details):
             table(["pair", "sysport's path", "sysport", "read/write loop", "plain sendfile", "plain splice",
                    "Rust `io::copy`", "sysport ÷ read/write", "sysport ÷ best other"], rows, right_from=2) +
             f"\nMedians of {plural(reps, 'repetition')}, run in a random interleaved order.\n")
+
+
+# --- tree: tree copies (tools/bench/run's rounds of each peer)
+
+# The issue's targets for tree copies.
+FLOOR_MAX = 1.10     # copy -a ÷ the 2-thread floor, on every small-file tree
+BIG_MAX = 1.02       # copy ÷ os::CopyFile per file, the big files
+RSS_MAX_MIB = 64     # peak RSS, the huge tree
+
+
+def tree_report(run, filesystems, cases, details):
+    """Suite tree: `cases` are the JSON records of tools/bench/run's tree rounds, one per tree and
+    filesystem: {"tree", "about", "fs", "files", "rounds", "rss_only", "peers": [{"name", "wall",
+    "cpu", "rss", "failed", "calls_per_file", "shared"}]} (seconds, seconds, KiB; shared is
+    [files whose extents are all shared, files with extents] where filefrag checked)."""
+    def peer(case, name):
+        found = [p for p in case["peers"] if p["name"] == name and p["wall"] and not p["failed"]]
+        return found[0] if found else None
+
+    def med(p, key="wall"):
+        return statistics.median(p[key])
+
+    def over(a, b):
+        return "–" if a is None or b is None else "%.3f" % (med(a) / med(b))
+
+    out = [header("tree", run, filesystems, details)]
+    for tree in dict.fromkeys(c["tree"] for c in cases):
+        here = [c for c in cases if c["tree"] == tree]
+        rows, rss_only = [], here[0]["rss_only"]
+        xfs = any(p.get("shared") for c in here for p in c["peers"])
+        for case in here:
+            floor, cp_a = peer(case, "floor, 2 threads"), peer(case, "cp -a")
+            for p in case["peers"]:
+                if p["failed"] or not p["wall"]:
+                    rows.append([case["fs"], "`%s`" % p["name"], "failed: %s" % (p["failed"] or "no rounds")] +
+                                [""] * (1 if rss_only else 6 + xfs))
+                    continue
+                rss = "%.1f MiB" % (max(p["rss"]) / 1024)
+                if rss_only:
+                    rows.append([case["fs"], "`%s`" % p["name"], rss, fmt_time(med(p))])
+                    continue
+                shared = p.get("shared")
+                rows.append([case["fs"], "`%s`" % p["name"], fmt_time(med(p)),
+                             "%.0f%%" % (100 * (max(p["wall"]) - min(p["wall"])) / med(p)),
+                             fmt_time(med(p, "cpu")), rss,
+                             "–" if p["calls_per_file"] is None else "%.2f" % p["calls_per_file"],
+                             over(p, floor), over(p, cp_a)] +
+                            (["%d of %d" % tuple(shared) if shared else "–"] if xfs else []))
+        if rss_only:
+            columns = ["filesystem", "command", "peak RSS (max)", "time (median)"]
+        else:
+            columns = (["filesystem", "command", "time (median)", "spread", "user+sys", "peak RSS (max)",
+                        "system calls per file", "÷ floor, 2 threads", "÷ cp -a"] +
+                       (["files with all extents shared"] if xfs else []))
+        out.append("### %s: %s\n\n%s" % (tree, here[0]["about"], table(columns, rows, right_from=2)))
+    out.append(tree_targets(cases, peer, med))
+    return "\n".join(out)
+
+
+def tree_targets(cases, peer, med):
+    if not any(peer(case, "copy -a") or peer(case, "copy -r") for case in cases):
+        return "### Targets, measured\n\nNone: they are sysport's, and sysport's rows did not run.\n"
+    rows = []
+
+    def compare(name, case, a_name, b_name, most):
+        a, b = peer(case, a_name), peer(case, b_name)
+        where = "%s, %s" % (case["tree"], case["fs"])
+        if a is None or b is None:
+            rows.append([name, where, "not measured (`%s` or `%s` did not run)" % (a_name, b_name), "–"])
+            return
+        r = med(a) / med(b)
+        rows.append([name, where, "%s vs %s: %.3f" % (fmt_time(med(a)), fmt_time(med(b)), r),
+                     "–" if most is None else verdict(r <= most)])
+
+    for case in cases:
+        if case["rss_only"]:
+            for name in ("copy -a", "copy -r"):
+                p = peer(case, name)
+                where = "%s, %s" % (case["tree"], case["fs"])
+                rows.append(["`%s` peak RSS at most %d MiB" % (name, RSS_MAX_MIB), where, "not measured", "–"] if p is None
+                            else ["`%s` peak RSS at most %d MiB" % (name, RSS_MAX_MIB), where,
+                                  "%.1f MiB" % (max(p["rss"]) / 1024), verdict(max(p["rss"]) <= RSS_MAX_MIB * 1024)])
+            continue
+        if case["tree"] == "big":
+            for name in ("copy -r", "copy -a"):
+                compare("`%s` within 2%% of os::CopyFile per file" % name, case, name, "os::CopyFile per file",
+                        BIG_MAX)
+        else:
+            compare("`copy -a` at most %.2f× the 2-thread floor" % FLOOR_MAX, case, "copy -a", "floor, 2 threads",
+                    FLOOR_MAX)
+            compare("(`copy -a` ÷ `cp -a`: about 0.55 if the floor's target holds)", case, "copy -a", "cp -a", None)
+        compare("`copy -r --jobs=1` no slower than `cp -r`", case, "copy -r --jobs=1", "cp -r", 1.0)
+        compare("`copy -a --jobs=1` no slower than `cp -a`", case, "copy -a --jobs=1", "cp -a", 1.0)
+        if any(p.get("shared") for p in case["peers"]):
+            p = peer(case, "copy -a")
+            shared = p and p.get("shared")
+            rows.append(["`copy -a`: every file's extents shared (filefrag -v)", "%s, %s" % (case["tree"], case["fs"]),
+                         "%d of %d files" % tuple(shared) if shared else "not measured",
+                         verdict(shared[0] == shared[1]) if shared else "–"])
+            compare("`copy -a` no slower than `cp -a`", case, "copy -a", "cp -a", 1.0)
+    return ("### Targets, measured\n\nRatios of median times (above 1, the first is slower); peak RSS is the largest "
+            "of the rounds. A target whose commands did not run is not measured.\n\n" +
+            table(["target", "tree, filesystem", "figures", "result"], rows, right_from=4))
