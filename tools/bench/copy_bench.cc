@@ -1,8 +1,8 @@
 // copy_bench: io::Copy's paths, measured with Google Benchmark on the
-// filesystems named on the command line. tools/bench/run builds it with -c opt,
-// runs it (--benchmark_repetitions, --benchmark_enable_random_interleaving,
-// --benchmark_out_format=json) and turns the JSON into the README's tables with
-// tools/bench/report.py.
+// filesystems named on the command line. `tools/bench/run copy` builds it with
+// -c opt, runs it (--benchmark_repetitions, --benchmark_enable_random_interleaving,
+// --benchmark_out_format=json) and turns the JSON into docs/benchmarks.md's
+// tables with tools/bench/report.py.
 //
 //   copy_bench --fs=ext4=/tmp/d,tmpfs=/dev/shm/d,tmpfs-to-ext4=/dev/shm/d:/tmp/d
 //              [--sizes=4096,1048576] [--pipes_on=ext4,...] [--sweep_on=ext4,...]
@@ -52,7 +52,8 @@
 //        Family("whole_file", WholeFile)
 //            ->ArgsProduct({AllFilesystems(), Sizes(), Indexes(kWholeFileMethods)})
 //            ->ArgNames({"fs", "size", "method"});
-//   4. A table in report.py (a function like file_to_file_table()).
+//   4. A table in report.py (a function like file_to_file_table(), called from
+//      copy_report()).
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -423,7 +424,7 @@ double Median(std::vector<double>& values) {
 // size, one copy each per iteration, in a new random order each time, each
 // copy timed on its own. A slow moment of the machine falls on all of them
 // alike, so the ratios of their medians hold far stiller than the ratios of
-// separate runs' medians (README, "Benchmarks", gives both spreads): this is
+// separate runs' medians (docs/benchmarks.md gives both spreads): this is
 // the family that decides the few-per-cent targets. Counters: each path's
 // median time per copy (fast_us, generic_us, ...), each of the others' ratio
 // to plain32k (generic_vs_plain32k, file_calls_vs_plain32k, ...),

@@ -9,13 +9,13 @@
 // where IMPL is sysport, std_filesystem or cp. Each iteration copies into a
 // new file; only the copy is timed (manual time), then the destination is
 // measured (allocated bytes, as a counter), synced and deleted untimed.
-// tools/bench/copy_file_report.py turns the JSON output (--benchmark_out)
-// into the README's table of medians and ratios.
+// tools/bench/report.py (copy_file_report) turns the JSON output
+// (--benchmark_out) into docs/benchmarks.md's table of medians and ratios.
 //
 //   copy_file_bench --fs=LABEL=DIR[:DST_DIR],... [--sizes=4096,1048576,...]
 //                   [--sparse_on=LABEL,...] [--benchmark_repetitions=5] [--benchmark_*]
 //
-// tools/bench/copy_file_run sets up the filesystems (ext4, tmpfs, tmpfs to
+// `tools/bench/run copy_file` sets up the filesystems (ext4, tmpfs, tmpfs to
 // ext4, XFS with reflink=1) and runs it.
 
 #include <fcntl.h>

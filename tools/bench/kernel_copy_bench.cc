@@ -5,7 +5,8 @@
 //
 // Plain Google Benchmark registration (BENCHMARK()->Args()->ArgNames()); the
 // arguments are numbers, named by the enums below, which
-// tools/bench/kernel_copy_run turns back into words for the README's table.
+// tools/bench/report.py turns back into words for docs/benchmarks.md's table
+// (`tools/bench/run kernel_copy` runs it).
 // Only the copy is timed (manual time): the clock starts with the copy and,
 // when the destination is a pipe or socket, stops when its reader has read
 // the last byte. Feeders and readers are threads of this process that write

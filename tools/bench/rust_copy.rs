@@ -9,7 +9,7 @@
 //   rust_copy file2tcp SRC - SIZE      (loopback TCP)
 //   rust_copy pipe2file - DST SIZE
 //
-// Built by tools/bench/kernel_copy_run with `rustc -O`; no crates.
+// Built by `tools/bench/run kernel_copy` with `rustc -O`; no crates.
 
 use std::fs::File;
 use std::io::{self, Read, Write};

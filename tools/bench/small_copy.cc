@@ -1,7 +1,7 @@
 // small_copy: copies one small file COUNT times along one of the benchmark's
 // paths (copy_paths.h), so that the cost of one small copy can be counted
 // without timing noise: its system calls with `strace -f -c`, its user-space
-// instructions with `valgrind --tool=callgrind`. tools/bench/run runs it with
+// instructions with `valgrind --tool=callgrind`. `tools/bench/run copy` runs it with
 // COUNT 0 and 1000 and divides the difference by 1000, which removes start-up;
 // tests/copy_syscalls_test.sh does the same to check which calls a copy makes.
 //
