@@ -194,6 +194,20 @@ TEST(ReadFromTest, LimitedReaderWithNothingLeftCopiesNothing) {
   }
 }
 
+// io::CopyN with a negative count between two real files: nothing copied,
+// no system call, and OK (Go's (0, nil)), not the end of the input.
+TEST(ReadFromTest, CopyNWithANegativeCountCopiesNothing) {
+  FakeSyscalls fake;
+  Pair p(100);
+  io::Result r = io::CopyN(*p.dst, *p.src, -1);
+  EXPECT_TRUE(r.ok()) << r.status;
+  EXPECT_FALSE(io::IsEndOfInput(r.status));
+  EXPECT_EQ(r.n, 0);
+  EXPECT_EQ(Offset(*p.src), 0);
+  EXPECT_EQ(Contents(p.dst_path), "");
+  EXPECT_TRUE(fake.copy_file_range_calls().empty());
+}
+
 TEST(ReadFromTest, AppendDestinationNeverTriesTheFastPath) {
   FakeSyscalls fake;
   Pair p(5000);
