@@ -404,9 +404,11 @@ io::Result CopyContents(File& src, File& dst, const FileInfo& info, Start start,
   const bool zeros_to_holes = options.sparse == Sparse::kAlways;
   // copy_file_range(2) is not used where the caller said no clones: it
   // clones by itself on XFS, btrfs and NFS 4.2 (coreutils avoids it there
-  // too). Nor where zeros are to become holes: it would copy them blind, so
-  // cp --sparse=always reads the data instead.
-  const bool use_kernel = options.reflink != Reflink::kNever && !zeros_to_holes;
+  // too). Nor where every byte is to be written (sparse=never, which
+  // coreutils 9.4 made imply no clone): a clone writes none. Nor where zeros
+  // are to become holes: it would copy them blind, so cp --sparse=always
+  // reads the data instead.
+  const bool use_kernel = options.reflink != Reflink::kNever && options.sparse == Sparse::kAuto;
   if (!CopiesExtents(options.sparse, info)) {
     return PlainCopy(src, dst, info.size, use_kernel, start.offsets_at_zero, observer);
   }

@@ -48,7 +48,8 @@ struct CopyFileOptions {
   enum class Sparse : uint8_t {
     kAuto,    // the source's holes (cp's default)
     kAlways,  // the source's holes, and every 4 KiB block of zeros in its data
-    kNever,   // nothing: every byte is written
+    kNever,   // nothing: every byte is written, so never cloned (nor copied with
+              // copy_file_range(2), which clones by itself), as coreutils 9.4
   };
   // What the destination takes from the source besides its bytes (cp's
   // --preserve). Without any, a destination that is created gets the source's

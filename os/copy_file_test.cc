@@ -260,24 +260,39 @@ TEST_P(CopyFileTest, SparseSourceKeepsItsHoles) {
   }
 }
 
+// --sparse=never writes every byte whatever --reflink says (coreutils 9.4:
+// it implies no clone): no FICLONE, and no copy_file_range either, which
+// clones by itself on XFS, btrfs and NFS 4.2. For a source with holes and for
+// a fully allocated one (the plain path), with reflink left at auto too.
 TEST_P(CopyFileTest, SparseNeverWritesEveryByte) {
   const int64_t size = 2 * kMiB;
-  const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, 4096}});
-  CopyCounters counters;
-  CopyFileOptions options;
-  options.sparse = Sparse::kNever;
-  options.reflink = Reflink::kNever;
-  io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
-  ASSERT_TRUE(r.ok()) << r.status;
-  EXPECT_EQ(r.n, size);
-  ExpectBytes(Path("dst"), bytes);
-  const CopyCounters::Totals t = counters.totals();
-  EXPECT_EQ(t.hole_bytes, 0);
-  // No clone, and no copy_file_range either, which could clone by itself.
-  EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0);
-  EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).reports, 0);
-  EXPECT_EQ(t.read_write.bytes, size);
-  EXPECT_GE(Stat(Path("dst")).st_blocks * 512, size);
+  for (const bool holes : {true, false}) {
+    for (const Reflink reflink : {Reflink::kAuto, Reflink::kNever}) {
+      SCOPED_TRACE(::testing::Message() << "holes " << holes << ", reflink "
+                                        << static_cast<int>(reflink));
+      const std::string bytes =
+          holes ? WriteSparse(Path("src"), size, {{kMiB, 4096}}) : Pattern(size);
+      if (!holes) Write(Path("src"), bytes);
+      ASSERT_EQ(::unlink(Path("dst").c_str()) == 0 || errno == ENOENT, true);
+      FakeSyscalls fake;  // records every copy_file_range and FICLONE call
+      CopyCounters counters;
+      CopyFileOptions options;
+      options.sparse = Sparse::kNever;
+      options.reflink = reflink;
+      io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
+      ASSERT_TRUE(r.ok()) << r.status;
+      EXPECT_EQ(r.n, size);
+      ExpectBytes(Path("dst"), bytes);
+      const CopyCounters::Totals t = counters.totals();
+      EXPECT_EQ(t.hole_bytes, 0);
+      EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0) << t.ToString();
+      EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).reports, 0) << t.ToString();
+      EXPECT_TRUE(fake.copy_file_range_calls().empty());
+      EXPECT_EQ(fake.ficlone_calls(), 0);
+      EXPECT_EQ(t.read_write.bytes, size);
+      EXPECT_GE(Stat(Path("dst")).st_blocks * 512, size);
+    }
+  }
 }
 
 // cp --sparse=always: runs of zeros in the data become holes too, in whole
