@@ -22,6 +22,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -394,6 +395,185 @@ TEST_P(CopyFileTest, PreserveModeTimesAndOwnership) {
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(Stat(Path("plain")).st_mode & 07000, 0U);
   EXPECT_GT(Stat(Path("plain")).st_mtim.tv_sec, 1234567890);
+}
+
+// The destination's permission bits while its data is written: looked at
+// when the first copy_file_range round arrives (the first data), by name.
+void ModeWhenTheDataArrives(FakeSyscalls& fake, const std::string& path,
+                            const std::shared_ptr<mode_t>& seen) {
+  fake.copy_file_range.BeforeRound(1, [path, seen] { *seen = Stat(path).st_mode & 07777; });
+}
+
+// --preserve=ownership: the file is for the source's owner and group, so
+// nobody else may open it while it holds part of the data (an early open
+// reads everything written later): created owner-only, as cp does, and given
+// its final mode (the source's bits less the umask, or all of them with
+// mode) at the end, after the chown.
+TEST_P(CopyFileTest, PreservedOwnershipCreatesTheFileOwnerOnlyUntilTheEnd) {
+  if (!kKernelCopy) GTEST_SKIP() << "the mode is looked at from inside copy_file_range";
+  Write(Path("src"), Pattern(100000), 0640);
+  ASSERT_EQ(::chmod(Path("src").c_str(), 0664), 0);
+  const mode_t old_umask = ::umask(022);
+  for (const bool mode : {false, true}) {
+    SCOPED_TRACE(::testing::Message() << "mode " << mode);
+    ASSERT_EQ(::unlink(Path("dst").c_str()) == 0 || errno == ENOENT, true);
+    FakeSyscalls fake;
+    auto seen = std::make_shared<mode_t>(07777);
+    ModeWhenTheDataArrives(fake, Path("dst"), seen);
+    CopyFileOptions options;
+    options.preserve = {.mode = mode, .ownership = true};
+    io::Result r = CopyFile(Path("src"), Path("dst"), options);
+    ASSERT_TRUE(r.ok()) << r.status;
+    EXPECT_EQ(*seen, 0600U);
+    EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, mode ? 0664U : 0644U);
+  }
+  // Without ownership, the kernel's mode at open(2) is the final one.
+  ASSERT_EQ(::unlink(Path("dst").c_str()), 0);
+  FakeSyscalls fake;
+  auto seen = std::make_shared<mode_t>(07777);
+  ModeWhenTheDataArrives(fake, Path("dst"), seen);
+  io::Result r = CopyFile(Path("src"), Path("dst"));
+  ::umask(old_umask);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(*seen, 0644U);
+  EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0644U);
+}
+
+// An existing destination whose mode is wider than the one it will end with
+// (the source's, with --preserve=mode) is narrowed before the data, not after;
+// without --preserve it keeps its own mode throughout (cp). Through the path
+// and the File overloads.
+TEST_P(CopyFileTest, ExistingWiderDestinationIsNarrowedBeforeTheData) {
+  if (!kKernelCopy) GTEST_SKIP() << "the mode is looked at from inside copy_file_range";
+  Write(Path("src"), Pattern(100000), 0600);
+  for (const bool open_files : {false, true}) {
+    for (const bool mode : {true, false}) {
+      SCOPED_TRACE(::testing::Message() << "open files " << open_files << ", mode " << mode);
+      Write(Path("dst"), "old secret-free contents");
+      ASSERT_EQ(::chmod(Path("dst").c_str(), 0666), 0);
+      FakeSyscalls fake;
+      auto seen = std::make_shared<mode_t>(07777);
+      ModeWhenTheDataArrives(fake, Path("dst"), seen);
+      CopyFileOptions options;
+      options.preserve.mode = mode;
+      io::Result r;
+      if (open_files) {
+        auto src = File::Open(Path("src"));
+        auto dst = File::OpenFile(Path("dst"), O_WRONLY, 0);
+        ASSERT_TRUE(src.ok() && dst.ok());
+        r = CopyFile(**src, **dst, options);
+      } else {
+        r = CopyFile(Path("src"), Path("dst"), options);
+      }
+      ASSERT_TRUE(r.ok()) << r.status;
+      EXPECT_EQ(*seen, mode ? 0600U : 0666U);
+      EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, mode ? 0600U : 0666U);
+    }
+  }
+}
+
+// A copy into an existing destination that is refused before any byte
+// (reflink=always where the filesystem cannot clone) leaves its mode as it was.
+TEST_P(CopyFileTest, RefusedCopyPutsBackTheNarrowedMode) {
+  Write(Path("src"), Pattern(1000), 0600);
+  Write(Path("dst"), "old");
+  ASSERT_EQ(::chmod(Path("dst").c_str(), 0644), 0);
+  FakeSyscalls fake;
+  fake.ficlone.FailRound(1, Errno(EOPNOTSUPP));
+  CopyFileOptions options;
+  options.reflink = Reflink::kAlways;
+  options.preserve.mode = true;
+  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(Contents(Path("dst")), "old");
+  EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0644U);
+}
+
+// --preserve applies whatever the source's type: a FIFO's or a character
+// device's bytes are read as data, and its mode is still given, to a new
+// destination and to an existing one, which is emptied first (was: the
+// option silently ignored, and an existing destination's tail left).
+TEST_P(CopyFileTest, PreserveAppliesToAFifoOrDeviceSource) {
+  ASSERT_EQ(::mkfifo(Path("fifo").c_str(), 0600), 0);
+  ASSERT_EQ(::chmod(Path("fifo").c_str(), 0660), 0);
+  CopyFileOptions options;
+  options.preserve = {.mode = true};
+  const mode_t old_umask = ::umask(077);
+  for (const bool existing : {false, true}) {
+    SCOPED_TRACE(::testing::Message() << "existing " << existing);
+    if (existing) Write(Path("from-fifo"), "old contents, longer", 0644);
+    std::thread writer([this] {
+      const int fd = ::open(Path("fifo").c_str(), O_WRONLY | O_CLOEXEC);
+      EXPECT_GE(fd, 0);
+      EXPECT_EQ(::write(fd, "piped", 5), 5);
+      EXPECT_EQ(::close(fd), 0);
+    });
+    io::Result r = CopyFile(Path("fifo"), Path("from-fifo"), options);
+    writer.join();
+    ASSERT_TRUE(r.ok()) << r.status;
+    EXPECT_EQ(Contents(Path("from-fifo")), "piped");
+    EXPECT_EQ(Stat(Path("from-fifo")).st_mode & 07777, 0660U);
+  }
+  // A character device (/dev/null, mode 0666): its mode whatever the umask.
+  io::Result r = CopyFile("/dev/null", Path("from-null"), options);
+  ::umask(old_umask);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(Stat(Path("from-null")).st_mode & 07777, Stat("/dev/null").st_mode & 07777);
+  // The File overload, from a pipe (pipefs makes it 0600), with its
+  // modification time.
+  auto pipe = File::Pipe();
+  ASSERT_TRUE(pipe.ok());
+  ASSERT_TRUE(pipe->second->Write(absl::MakeConstSpan("pipe", 4)).ok());
+  ASSERT_TRUE(pipe->second->Close().ok());
+  absl::StatusOr<FileInfo> pipe_info = pipe->first->Stat();
+  ASSERT_TRUE(pipe_info.ok());
+  ASSERT_NE(pipe_info->permissions(), 0644U);
+  Write(Path("from-pipe"), "old contents, longer", 0644);
+  auto dst = File::OpenFile(Path("from-pipe"), O_WRONLY, 0);
+  ASSERT_TRUE(dst.ok());
+  options.preserve.timestamps = true;
+  r = CopyFile(*pipe->first, **dst, options);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(Contents(Path("from-pipe")), "pipe");
+  const struct stat st = Stat(Path("from-pipe"));
+  EXPECT_EQ(st.st_mode & 07777, pipe_info->permissions());
+  EXPECT_EQ(absl::TimeFromTimespec(st.st_mtim), pipe_info->modification_time);
+}
+
+// setuid (setgid) survives only where the destination ends up owned by the
+// owner (group) whose mode it is: the source's, with --preserve=mode. As root
+// (outside a user namespace) a file of uid 1234 copied with mode but not
+// ownership becomes root's, without the set-id bits; with ownership too it
+// is 1234's again, with them. Path, atomic and File overloads.
+TEST_P(CopyFileTest, SetIdBitsOnlyForTheOwnerWhoseModeTheyAre) {
+  Write(Path("src"), "#!/bin/sh\n");
+  if (::chown(Path("src").c_str(), 1234, 5678) != 0) {
+    GTEST_SKIP() << "needs root outside a user namespace to make another user's file";
+  }
+  ASSERT_EQ(::chmod(Path("src").c_str(), 06755), 0);
+  for (const bool ownership : {false, true}) {
+    for (const int overload : {0, 1, 2}) {  // path, atomic, File
+      SCOPED_TRACE(::testing::Message() << "ownership " << ownership << ", overload " << overload);
+      ASSERT_EQ(::unlink(Path("dst").c_str()) == 0 || errno == ENOENT, true);
+      CopyFileOptions options;
+      options.preserve = {.mode = true, .ownership = ownership};
+      options.atomic = overload == 1;
+      io::Result r;
+      if (overload == 2) {
+        Write(Path("dst"), "", 0600);
+        auto src = File::Open(Path("src"));
+        auto dst = File::OpenFile(Path("dst"), O_WRONLY, 0);
+        ASSERT_TRUE(src.ok() && dst.ok());
+        r = CopyFile(**src, **dst, options);
+      } else {
+        r = CopyFile(Path("src"), Path("dst"), options);
+      }
+      ASSERT_TRUE(r.ok()) << r.status;
+      const struct stat st = Stat(Path("dst"));
+      EXPECT_EQ(st.st_uid, ownership ? 1234U : ::geteuid());
+      EXPECT_EQ(st.st_mode & 07777, ownership ? 06755U : 0755U);
+    }
+  }
 }
 
 TEST_P(CopyFileTest, AtomicReplacesAndLeavesNoTemporary) {
