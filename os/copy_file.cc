@@ -564,19 +564,59 @@ io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& ds
   return r;
 }
 
+// What the destination's name must be for a file to be written there, found
+// before anything is created or read: not a directory, which the atomic
+// copy would otherwise find only at its rename, after copying every byte
+// (the open(2) of a copy in place says the same); and, if it ends in a
+// slash, one (which a regular file cannot be).
+absl::Status CheckDestinationName(const std::string& dst_path,
+                                  const std::optional<FileInfo>& dst_named) {
+  if (dst_named.has_value() && dst_named->IsDirectory()) {
+    return PathError("open", dst_path, syscall::Errno(EISDIR));
+  }
+  if (!dst_named.has_value() && dst_path.ends_with('/')) {
+    // Nothing of that name (ENOENT), or not a directory (ENOTDIR): open(2)
+    // with O_CREAT answers EISDIR for such a name (fs/namei.c,
+    // open_last_lookups), the wrong problem; cp says "Not a directory".
+    // Another errno (EACCES) is left for the open to report.
+    const syscall::Errno err = syscall::Stat(dst_path.c_str()).error();
+    if (err == syscall::Errno(ENOENT) || err == syscall::Errno(ENOTDIR)) {
+      return PathError("open", dst_path, syscall::Errno(ENOTDIR));
+    }
+  }
+  return absl::OkStatus();
+}
+
 struct OpenedDestination {
   std::unique_ptr<File> file;
   bool created = false;  // by this copy (O_EXCL), empty
 };
 
 // The destination, for writing without truncation: created with `perm` if
-// its name held nothing, else the file that is there.
+// its name held nothing, else the file that is there. A symbolic link to
+// nothing is refused, as cp refuses it: writing through it would create a
+// file elsewhere, wherever the link points.
 absl::StatusOr<OpenedDestination> OpenDestination(const std::string& dst_path, mode_t perm) {
   absl::StatusOr<std::unique_ptr<File>> made =
       File::OpenFile(dst_path, O_WRONLY | O_CREAT | O_EXCL, perm);
+  // EEXIST: something is there, a dangling symbolic link included (O_EXCL
+  // never follows one).
   if (!made.ok() && ErrnoOf(made.status()) != EEXIST) return made.status();
   if (made.ok()) return OpenedDestination{.file = *std::move(made), .created = true};
   absl::StatusOr<std::unique_ptr<File>> existing = File::OpenFile(dst_path, O_WRONLY, 0);
+  if (!existing.ok() && ErrnoOf(existing.status()) == ENOENT) {
+    // There, yet nothing to open: a link to nothing (seen without following
+    // it: O_PATH | O_NOFOLLOW opens the link itself).
+    absl::StatusOr<std::unique_ptr<File>> link =
+        File::OpenFile(dst_path, O_PATH | O_NOFOLLOW, 0);
+    if (link.ok()) {
+      absl::StatusOr<FileInfo> info = (*link)->Stat();
+      if (info.ok() && info->type() == FileType::kSymlink) {
+        return PathError("open", dst_path, syscall::Errno(ENOENT),
+                         "not writing through a dangling symlink");
+      }
+    }
+  }
   if (!existing.ok()) return existing.status();
   return OpenedDestination{.file = *std::move(existing), .created = false};
 }
@@ -617,6 +657,7 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
   if (src_info->IsDirectory()) {
     return {0, PathError("read", src_path, syscall::Errno(EISDIR))};
   }
+  if (absl::Status s = CheckDestinationName(dst_path, dst_named); !s.ok()) return {0, s};
   if (options.atomic) return CopyAtomic(**src, *src_info, dst_path, dst_named, options);
 
   // Create the destination only if it is not there, and truncate nothing

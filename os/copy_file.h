@@ -94,7 +94,11 @@ struct CopyFileOptions {
 // start, the destination holds (data and holes), and the status says what
 // failed ("write /dst: copy_file_range: no space left on device"); with
 // atomic, the destination is as it was. Refuses, before changing anything,
-// to copy a file onto itself.
+// to copy a file onto itself, to write through a symbolic link to nothing
+// ("open DST: not writing through a dangling symlink: ..."), to create a
+// file under a name ending in a slash ("open DST/: not a directory"), and,
+// with atomic, to replace a directory ("open DST: is a directory", before any
+// temporary file is made or a byte read).
 io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
                     const CopyFileOptions& options = {});
 

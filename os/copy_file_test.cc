@@ -721,6 +721,46 @@ TEST_P(CopyFileTest, ProcfsFileIsCopiedWhole) {
   EXPECT_EQ(Contents(Path("status")).substr(0, 5), "Name:");
 }
 
+// The destination's name, checked before anything is made, truncated or
+// read: a symbolic link to nothing (cp: "not writing through dangling
+// symlink"; was "open dangle: no such file or directory"), a name with a
+// trailing slash that is no directory (cp: "Not a directory"; open(2) says
+// EISDIR), and, for an atomic copy, a directory, which it used to find only
+// at the rename, after copying every byte into a temporary file.
+TEST_P(CopyFileTest, DestinationNamesAreCheckedBeforeAnything) {
+  Write(Path("src"), Pattern(100000));
+  ASSERT_EQ(::symlink("missing", Path("dangle").c_str()), 0);
+  ASSERT_EQ(::mkdir(Path("dir").c_str(), 0755), 0);
+  for (const bool atomic : {false, true}) {
+    SCOPED_TRACE(::testing::Message() << "atomic " << atomic);
+    CopyFileOptions options;
+    options.atomic = atomic;
+    if (!atomic) {  // an atomic copy replaces the link itself, never writing through it
+      io::Result r = CopyFile(Path("src"), Path("dangle"), options);
+      EXPECT_EQ(ErrnoOf(r.status), ENOENT);
+      EXPECT_EQ(r.status.message(),
+                "open " + Path("dangle") +
+                    ": not writing through a dangling symlink: no such file or directory");
+    }
+    for (const std::string name : {"no-such/", "src/"}) {
+      io::Result r = CopyFile(Path("src"), Path(name), options);
+      EXPECT_EQ(ErrnoOf(r.status), ENOTDIR) << r.status;
+      EXPECT_EQ(r.status.message(), "open " + Path(name) + ": not a directory");
+    }
+    FakeSyscalls fake;  // records every in-kernel copy
+    CopyCounters counters;
+    io::Result r = CopyCounted(Path("src"), Path("dir"), counters, options);
+    EXPECT_EQ(ErrnoOf(r.status), EISDIR) << r.status;
+    EXPECT_EQ(r.status.message(), "open " + Path("dir") + ": is a directory");
+    EXPECT_EQ(r.n, 0);
+    EXPECT_TRUE(fake.copy_file_range_calls().empty());
+    EXPECT_EQ(counters.totals().read_write.reads, 0);
+    EXPECT_TRUE(Names(Path("dir")).empty());  // no temporary file was made there
+  }
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{"dangle", "dir", "src"}));
+  EXPECT_FALSE(std::filesystem::exists(Path("missing")));
+}
+
 TEST_P(CopyFileTest, DirectorySourceIsRefused) {
   io::Result r = CopyFile(dir_, Path("dst"));
   EXPECT_EQ(ErrnoOf(r.status), EISDIR);
