@@ -607,8 +607,7 @@ absl::StatusOr<OpenedDestination> OpenDestination(const std::string& dst_path, m
   if (!existing.ok() && ErrnoOf(existing.status()) == ENOENT) {
     // There, yet nothing to open: a link to nothing (seen without following
     // it: O_PATH | O_NOFOLLOW opens the link itself).
-    absl::StatusOr<std::unique_ptr<File>> link =
-        File::OpenFile(dst_path, O_PATH | O_NOFOLLOW, 0);
+    absl::StatusOr<std::unique_ptr<File>> link = File::OpenFile(dst_path, O_PATH | O_NOFOLLOW, 0);
     if (link.ok()) {
       absl::StatusOr<FileInfo> info = (*link)->Stat();
       if (info.ok() && info->type() == FileType::kSymlink) {
@@ -646,7 +645,8 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
   // that does not exist yet (the usual case) costs one stat(2).
   const std::optional<FileInfo> dst_named = StatQuietly(dst_path);
   if (dst_named.has_value()) {
-    if (const std::optional<FileInfo> src = StatQuietly(src_path); src && SameFile(*src, *dst_named)) {
+    if (const std::optional<FileInfo> src = StatQuietly(src_path);
+        src && SameFile(*src, *dst_named)) {
       return {0, SameFileError(src_path, dst_path)};
     }
   }

@@ -269,8 +269,8 @@ TEST_P(CopyFileTest, SparseNeverWritesEveryByte) {
   const int64_t size = 2 * kMiB;
   for (const bool holes : {true, false}) {
     for (const Reflink reflink : {Reflink::kAuto, Reflink::kNever}) {
-      SCOPED_TRACE(::testing::Message() << "holes " << holes << ", reflink "
-                                        << static_cast<int>(reflink));
+      SCOPED_TRACE(::testing::Message()
+                   << "holes " << holes << ", reflink " << static_cast<int>(reflink));
       const std::string bytes =
           holes ? WriteSparse(Path("src"), size, {{kMiB, 4096}}) : Pattern(size);
       if (!holes) Write(Path("src"), bytes);

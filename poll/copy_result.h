@@ -42,7 +42,7 @@ enum class Fallback : uint8_t {
   kRefused,          // an errno meaning "not for these files" (EXDEV, EINVAL, ...)
   kNothingCopied,    // the first round copied nothing (procfs, sysfs, tracefs; an empty file)
   kNoPipe,           // splice could not get its intermediate pipe (EMFILE, ENFILE, ENOMEM)
-  kSameFile,         // source and destination are one file: sendfile would write what it reads in place
+  kSameFile,         // one file at both ends: sendfile would read and write it in place
 };
 inline constexpr int kNumFallbacks = 12;
 
