@@ -27,7 +27,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "gtest/gtest.h"
 #include "io/io.h"
 #include "os/copy_observer.h"
@@ -397,6 +399,18 @@ TEST_P(CopyFileTest, PreserveModeTimesAndOwnership) {
   EXPECT_GT(Stat(Path("plain")).st_mtim.tv_sec, 1234567890);
 }
 
+// CopyFile(src, dst) by the names, or with `open_files` the File overload on
+// the two files those names open (dst must exist then).
+io::Result CopyNamedOrOpen(const std::string& src, const std::string& dst,
+                           const CopyFileOptions& options, bool open_files) {
+  if (!open_files) return CopyFile(src, dst, options);
+  absl::StatusOr<std::unique_ptr<File>> in = File::Open(src);
+  if (!in.ok()) return {0, in.status()};
+  absl::StatusOr<std::unique_ptr<File>> out = File::OpenFile(dst, O_WRONLY, 0);
+  if (!out.ok()) return {0, out.status()};
+  return CopyFile(**in, **out, options);
+}
+
 // The destination's permission bits while its data is written: looked at
 // when the first copy_file_range round arrives (the first data), by name.
 void ModeWhenTheDataArrives(FakeSyscalls& fake, const std::string& path,
@@ -456,15 +470,7 @@ TEST_P(CopyFileTest, ExistingWiderDestinationIsNarrowedBeforeTheData) {
       ModeWhenTheDataArrives(fake, Path("dst"), seen);
       CopyFileOptions options;
       options.preserve.mode = mode;
-      io::Result r;
-      if (open_files) {
-        auto src = File::Open(Path("src"));
-        auto dst = File::OpenFile(Path("dst"), O_WRONLY, 0);
-        ASSERT_TRUE(src.ok() && dst.ok());
-        r = CopyFile(**src, **dst, options);
-      } else {
-        r = CopyFile(Path("src"), Path("dst"), options);
-      }
+      io::Result r = CopyNamedOrOpen(Path("src"), Path("dst"), options, open_files);
       ASSERT_TRUE(r.ok()) << r.status;
       EXPECT_EQ(*seen, mode ? 0600U : 0666U);
       EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, mode ? 0600U : 0666U);
@@ -558,16 +564,8 @@ TEST_P(CopyFileTest, SetIdBitsOnlyForTheOwnerWhoseModeTheyAre) {
       CopyFileOptions options;
       options.preserve = {.mode = true, .ownership = ownership};
       options.atomic = overload == 1;
-      io::Result r;
-      if (overload == 2) {
-        Write(Path("dst"), "", 0600);
-        auto src = File::Open(Path("src"));
-        auto dst = File::OpenFile(Path("dst"), O_WRONLY, 0);
-        ASSERT_TRUE(src.ok() && dst.ok());
-        r = CopyFile(**src, **dst, options);
-      } else {
-        r = CopyFile(Path("src"), Path("dst"), options);
-      }
+      if (overload == 2) Write(Path("dst"), "", 0600);
+      io::Result r = CopyNamedOrOpen(Path("src"), Path("dst"), options, overload == 2);
       ASSERT_TRUE(r.ok()) << r.status;
       const struct stat st = Stat(Path("dst"));
       EXPECT_EQ(st.st_uid, ownership ? 1234U : ::geteuid());

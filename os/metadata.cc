@@ -173,41 +173,46 @@ absl::Status MetadataPlan::Restore(File& dst) const {
   return MetadataError("chmod", dst, FileAccess::Fd(dst).Chmod(before_.perm));
 }
 
-absl::Status MetadataPlan::AfterData(File& dst) const {
+absl::Status MetadataPlan::GiveOwner(File& dst) const {
+  const std::optional<Owned> owner = OwnerToGive();
+  if (!owner.has_value()) return absl::OkStatus();
+  if (kind_ == Kind::kExisting && before_.uid == owner->uid && before_.gid == owner->gid) {
+    return absl::OkStatus();  // it has them already
+  }
   poll::FD& out = FileAccess::Fd(dst);
-  if (const std::optional<Owned> owner = OwnerToGive()) {
-    const bool already =
-        kind_ == Kind::kExisting && before_.uid == owner->uid && before_.gid == owner->gid;
-    if (!already) {
-      poll::Error err = out.Chown(owner->uid, owner->gid);
-      // Not permitted to give the file away: the group alone may still be
-      // ours to give (an owner who belongs to it), as cp tries.
-      if (NotPermitted(err)) {
-        err = out.Chown(static_cast<uid_t>(-1), owner->gid);
-        if (NotPermitted(err)) err = poll::Error();
-      }
-      if (absl::Status s = MetadataError("chown", dst, err); !s.ok()) return s;
-    }
+  poll::Error err = out.Chown(owner->uid, owner->gid);
+  // Not permitted to give the file away: the group alone may still be ours
+  // to give (an owner who belongs to it), as cp tries.
+  if (NotPermitted(err)) {
+    err = out.Chown(static_cast<uid_t>(-1), owner->gid);
+    if (NotPermitted(err)) err = poll::Error();
   }
+  return MetadataError("chown", dst, err);
+}
+
+absl::Status MetadataPlan::SetFinalMode(File& dst) const {
+  const std::optional<Owned> mode = FinalMode();
+  if (!mode.has_value()) return absl::OkStatus();
+  mode_t perm = mode->perm;
+  if ((perm & kSetIdBits) != 0) {
+    // Who the owner became, whatever chown could do: a set-id bit stays only
+    // for the owner (group) whose mode it is.
+    absl::StatusOr<FileInfo> now = dst.Stat();
+    if (!now.ok()) return now.status();
+    if (now->uid != mode->uid) perm &= ~static_cast<mode_t>(S_ISUID);
+    if (now->gid != mode->gid) perm &= ~static_cast<mode_t>(S_ISGID);
+  }
+  return MetadataError("chmod", dst, FileAccess::Fd(dst).Chmod(perm));
+}
+
+absl::Status MetadataPlan::AfterData(File& dst) const {
+  if (absl::Status s = GiveOwner(dst); !s.ok()) return s;
   // After chown, which clears setuid and setgid, as writing the data does.
-  if (const std::optional<Owned> mode = FinalMode()) {
-    mode_t perm = mode->perm;
-    if ((perm & kSetIdBits) != 0) {
-      // Who the owner became, whatever chown could do: a set-id bit stays
-      // only for the owner (group) whose mode it is.
-      absl::StatusOr<FileInfo> now = dst.Stat();
-      if (!now.ok()) return now.status();
-      if (now->uid != mode->uid) perm &= ~static_cast<mode_t>(S_ISUID);
-      if (now->gid != mode->gid) perm &= ~static_cast<mode_t>(S_ISGID);
-    }
-    if (absl::Status s = MetadataError("chmod", dst, out.Chmod(perm)); !s.ok()) return s;
-  }
-  if (keep_.timestamps) {
-    const poll::Error err =
-        out.SetTimes(absl::ToTimespec(access_time_), absl::ToTimespec(modification_time_));
-    if (absl::Status s = MetadataError("utimes", dst, err); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  if (absl::Status s = SetFinalMode(dst); !s.ok()) return s;
+  if (!keep_.timestamps) return absl::OkStatus();
+  return MetadataError("utimes", dst,
+                       FileAccess::Fd(dst).SetTimes(absl::ToTimespec(access_time_),
+                                                    absl::ToTimespec(modification_time_)));
 }
 
 }  // namespace sysport::os::internal

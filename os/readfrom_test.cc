@@ -515,7 +515,8 @@ TEST_F(FaultTest, OneFileAsBothEndsIsNeverSendfile) {
       }
       const std::string path = MakeFile("hello world\n");
       std::unique_ptr<File> f = MustOpen(path, O_RDWR);
-      std::unique_ptr<File> copy_of_f = dup ? File::NewFile(::dup(f->Fd()), path) : nullptr;
+      std::unique_ptr<File> copy_of_f =
+          dup ? File::NewFile(::fcntl(f->Fd(), F_DUPFD_CLOEXEC, 0), path) : nullptr;
       File& dst = dup ? *copy_of_f : *f;
       CopyCounters counters;
       dst.SetCopyObserver(&counters);

@@ -107,6 +107,10 @@ class MetadataPlan {
   std::optional<Owned> OwnerToGive() const;
   // The final permission bits and whose they are; nullopt: leave them.
   std::optional<Owned> FinalMode() const;
+  // AfterData's steps: fchown(2) where an owner is to be given, fchmod(2) to
+  // FinalMode less the set-id bits the owner it got does not allow.
+  absl::Status GiveOwner(File& dst) const;
+  absl::Status SetFinalMode(File& dst) const;
 
   Kind kind_;
   Preserve keep_;
