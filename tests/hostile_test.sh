@@ -526,15 +526,25 @@ rm -f dangle
 # an unprivileged user (setpriv to nobody), beside cp -p. In a directory of
 # /tmp, which nobody can reach (TEST_TMPDIR is under root's home), with a
 # copy of the tool there.
-# mode_while_copying DST COMMAND...: the mode of DST (after `stat -c %a`)
-# while COMMAND's first copy_file_range, the first data, is held up by strace.
+# mode_while_copying DST COMMAND...: the mode of DST (as `stat -c %a` shows
+# it) while COMMAND's first copy_file_range, the first data, is held up by
+# strace for 4 s: looked at once the copy has DST open (/proc/PID/fd), and a
+# moment later, when it is waiting inside copy_file_range.
 mode_while_copying() {
-  local dst=$1 tracer mode=""
+  local dst=$1 tracer pid="" fd open="" mode="" i
   shift
-  strace -f -o /dev/null -e trace=copy_file_range -e inject=copy_file_range:delay_enter=3000000 \
+  strace -f -o /dev/null -e trace=copy_file_range -e inject=copy_file_range:delay_enter=4000000 \
     "$@" &
   tracer=$!
-  sleep 1
+  for ((i = 0; i < 60; i++)); do
+    [[ -n $open ]] && break
+    sleep 0.05
+    pid=$(pgrep -P "$tracer" | head -n 1)
+    for fd in /proc/"$pid"/fd/*; do
+      [[ -n $pid && $(readlink "$fd" 2>/dev/null) == "$PWD/$dst" ]] && open=yes
+    done
+  done
+  sleep 0.5
   mode=$(stat -c %a "$dst" 2>/dev/null)
   wait "$tracer" || mode="$mode (exit $?)"
   echo "$mode"
