@@ -449,7 +449,10 @@ io::Result CopyOpen(File& src, File& dst, const FileInfo& src_info, const FileIn
   }
   if (absl::Status s = plan.AfterData(dst); !s.ok()) return {r.n, s};
   if (options.sync) {
-    if (absl::Status s = dst.Sync(); !s.ok()) return {r.n, s};
+    absl::Status s = dst.Sync();
+    // EINVAL: a pipe, FIFO, socket or device such as /dev/null, which has no
+    // storage to make the bytes durable on (fsync(2)): nothing to sync.
+    if (!s.ok() && !(ErrnoOf(s) == EINVAL && !dst_info.IsRegular())) return {r.n, s};
   }
   return r;
 }
