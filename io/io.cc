@@ -121,7 +121,11 @@ Result CopyN(Writer& dst, Reader& src, int64_t n) {
   LimitedReader limited(src, n);
   Result result = Copy(dst, limited);
   if (result.n == n) return {n, absl::OkStatus()};
-  if (result.ok()) result.status = Condition(absl::StatusCode::kOutOfRange, kEndOfInput);
+  // Only a source that gave less than was asked for ended early; for n <= 0
+  // nothing was asked for (Go: `written < n && err == nil`).
+  if (result.ok() && result.n < n) {
+    result.status = Condition(absl::StatusCode::kOutOfRange, kEndOfInput);
+  }
   return result;
 }
 

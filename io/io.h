@@ -128,9 +128,10 @@ Result CopyBuffer(Writer& dst, Reader& src, absl::Span<char> buf);
 // syscall::Read on returns after system calls).
 inline Result Copy(Writer& dst, Reader& src) { return CopyBuffer(dst, src, {}); }
 
-// Go's io.CopyN: copies n bytes. The result's n equals `n` if and only if its
-// status is OK; when src ends first, the status is an end-of-input error
-// (IsEndOfInput).
+// Go's io.CopyN: copies n bytes. For n > 0, the result's n equals `n` if and
+// only if its status is OK; when src ends first, the status is an end-of-input
+// error (IsEndOfInput). For n <= 0 nothing is copied and the result is {0, OK},
+// as Go's.
 Result CopyN(Writer& dst, Reader& src, int64_t n);
 
 // The conditions io reports, Go's sentinel errors, recognised by a payload

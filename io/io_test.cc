@@ -308,6 +308,20 @@ TEST(CopyNTest, CountEqualsNExactlyWhenOk) {
   EXPECT_EQ(zero.n, 0);
 }
 
+// Go's CopyN returns (0, nil) for any n <= 0: nothing was asked for, so the
+// source did not end early. Nothing is read either.
+TEST(CopyNTest, NegativeCountCopiesNothingAndIsNotEndOfInput) {
+  for (const int64_t n : {int64_t{-1}, int64_t{-4096}, std::numeric_limits<int64_t>::min()}) {
+    StringReader src("abcdef");
+    StringWriter dst;
+    Result r = CopyN(dst, src, n);
+    EXPECT_TRUE(r.ok()) << n << ": " << r.status;
+    EXPECT_EQ(r.n, 0) << n;
+    EXPECT_EQ(dst.out, "") << n;
+    EXPECT_EQ(src.reads(), 0) << n;
+  }
+}
+
 TEST(ConditionTest, PredicatesNeedThePayloadNotTheMessage) {
   EXPECT_FALSE(IsEndOfInput(absl::OutOfRangeError("EOF")));
   EXPECT_FALSE(IsShortWrite(absl::DataLossError("short write")));

@@ -35,6 +35,7 @@
 #include "os/internal/copy_regular.h"
 #include "os/internal/file_access.h"
 #include "os/internal/kernel_copy_file.h"
+#include "os/internal/metadata.h"
 #include "os/internal/path.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
@@ -295,31 +296,6 @@ bool CopiesExtents(Sparse sparse, const FileInfo& src) {
   return sparse == Sparse::kAuto && src.blocks * kStatBlockSize < src.size;
 }
 
-absl::Status SetMetadata(File& dst, const FileInfo& src, const CopyFileOptions::Preserve& keep) {
-  poll::FD& out = internal::FileAccess::Fd(dst);
-  if (keep.ownership) {
-    poll::Error err = out.Chown(src.uid, src.gid);
-    // Only root (CAP_CHOWN) gives files away; an owner may still set the
-    // group to one of its own groups. Neither is an error, as in cp.
-    if (err == poll::Error(syscall::Errno(EPERM))) {
-      err = out.Chown(static_cast<uid_t>(-1), src.gid);
-    }
-    if (!err.ok() && err != poll::Error(syscall::Errno(EPERM))) return ErrorOf("chown", dst, err);
-  }
-  // After chown, which clears setuid and setgid.
-  if (keep.mode) {
-    if (poll::Error err = out.Chmod(src.permissions()); !err.ok()) {
-      return ErrorOf("chmod", dst, err);
-    }
-  }
-  if (keep.timestamps) {
-    const poll::Error err =
-        out.SetTimes(absl::ToTimespec(src.access_time), absl::ToTimespec(src.modification_time));
-    if (!err.ok()) return ErrorOf("utimes", dst, err);
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckOptions(const CopyFileOptions& options) {
   if (options.reflink == Reflink::kAlways && options.sparse != Sparse::kAuto) {
     // cp refuses the same pair.
@@ -338,8 +314,6 @@ struct Start {
   bool offsets_at_zero = false;
 };
 
-// The copy into an open regular destination whose bytes hold nothing the
-// copy must keep.
 // Sets a File's observer for as long as it lives, then puts back the one it had.
 class ObserverRestorer {
  public:
@@ -401,6 +375,8 @@ std::optional<io::Result> TryClone(File& src, File& dst, const CopyFileOptions& 
   return io::Result{0, PathError("clone", dst.Name(), err, poll::Name(clone.method()))};
 }
 
+// The copy into an open regular destination whose bytes hold nothing the
+// copy must keep.
 io::Result CopyContents(File& src, File& dst, const FileInfo& info, Start start,
                         const CopyFileOptions& options, CopyObserver* observer,
                         CloneHint hint = {}) {
@@ -421,9 +397,11 @@ io::Result CopyContents(File& src, File& dst, const FileInfo& info, Start start,
   const bool zeros_to_holes = options.sparse == Sparse::kAlways;
   // copy_file_range(2) is not used where the caller said no clones: it
   // clones by itself on XFS, btrfs and NFS 4.2 (coreutils avoids it there
-  // too). Nor where zeros are to become holes: it would copy them blind, so
-  // cp --sparse=always reads the data instead.
-  const bool use_kernel = options.reflink != Reflink::kNever && !zeros_to_holes;
+  // too). Nor where every byte is to be written (sparse=never, which
+  // coreutils 9.4 made imply no clone): a clone writes none. Nor where zeros
+  // are to become holes: it would copy them blind, so cp --sparse=always
+  // reads the data instead.
+  const bool use_kernel = options.reflink != Reflink::kNever && options.sparse == Sparse::kAuto;
   if (!CopiesExtents(options.sparse, info)) {
     return PlainCopy(src, dst, info.size, use_kernel, start.offsets_at_zero, observer);
   }
@@ -447,13 +425,51 @@ io::Result CopyContents(File& src, File& dst, const FileInfo& info, Start start,
   return {p.end, absl::OkStatus()};
 }
 
-io::Result CopyOpen(File& src, File& dst, const FileInfo& src_info, Start start,
-                    const CopyFileOptions& options, CopyObserver* observer) {
-  io::Result r = CopyContents(src, dst, src_info, start, options, observer);
-  if (!r.ok()) return r;
-  if (absl::Status s = SetMetadata(dst, src_info, options.preserve); !s.ok()) return {r.n, s};
+// Empties a regular destination that a stream of bytes (a FIFO, a device)
+// will fill, and puts its offset at 0, as a truncating open(2) would.
+absl::Status EmptyForStream(File& dst, Start start) {
+  if (start.dst_size != 0) {
+    if (absl::Status s = dst.Truncate(0); !s.ok()) return s;
+  }
+  if (!start.offsets_at_zero) {
+    if (absl::StatusOr<int64_t> r = dst.Seek(0, SEEK_SET); !r.ok()) return r.status();
+  }
+  return absl::OkStatus();
+}
+
+// The copy into an open destination, with its metadata as `plan` says: the
+// whole source replaces the whole of a regular destination (CopyContents);
+// any other pair (a FIFO or device at either end, an appending destination)
+// is a stream of bytes, written at dst's offset by File::ReadFrom. The
+// metadata is applied whatever the types: an option the caller gave is
+// never ignored.
+io::Result CopyOpen(File& src, File& dst, const FileInfo& src_info, const FileInfo& dst_info,
+                    Start start, const CopyFileOptions& options, CopyObserver* observer,
+                    const internal::MetadataPlan& plan) {
+  if (absl::Status s = plan.BeforeData(dst); !s.ok()) return {0, s};
+  io::Result r;
+  if (src_info.IsRegular() && dst_info.IsRegular() && !internal::FileAccess::AppendMode(dst)) {
+    r = CopyContents(src, dst, src_info, start, options, observer);
+  } else {
+    // A regular destination is replaced whole, whatever the source is.
+    if (dst_info.IsRegular() && !internal::FileAccess::AppendMode(dst)) {
+      if (absl::Status s = EmptyForStream(dst, start); !s.ok()) return {0, s};
+    }
+    const ObserverRestorer restore(dst, observer);
+    r = dst.ReadFrom(src);
+  }
+  if (!r.ok()) {
+    // Nothing of the source went in (a refused clone, a bad source): the
+    // destination gets back the bits it had.
+    if (r.n == 0) (void)plan.Restore(dst);
+    return r;
+  }
+  if (absl::Status s = plan.AfterData(dst); !s.ok()) return {r.n, s};
   if (options.sync) {
-    if (absl::Status s = dst.Sync(); !s.ok()) return {r.n, s};
+    absl::Status s = dst.Sync();
+    // EINVAL: a pipe, FIFO, socket or device such as /dev/null, which has no
+    // storage to make the bytes durable on (fsync(2)): nothing to sync.
+    if (!s.ok() && !(ErrnoOf(s) == EINVAL && !dst_info.IsRegular())) return {r.n, s};
   }
   return r;
 }
@@ -543,28 +559,78 @@ std::optional<FileInfo> StatQuietly(const std::string& path) {
 }
 
 io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& dst_path,
-                      const CopyFileOptions& options) {
-  const std::optional<FileInfo> old = StatQuietly(dst_path);
+                      const std::optional<FileInfo>& old, const CopyFileOptions& options) {
   if (old.has_value() && SameFile(*old, src_info)) return {0, SameFileError(src.Name(), dst_path)};
   // The new file looks as the old one did (cp keeps an existing
   // destination's mode and owner), or as a new copy would.
-  const mode_t perm = old.has_value() ? old->permissions() : (src_info.permissions() & 0777);
+  const internal::MetadataPlan plan =
+      old.has_value() ? internal::MetadataPlan::ForReplacement(src_info, options.preserve, *old)
+                      : internal::MetadataPlan::ForNew(src_info, options.preserve);
   Temp temp;
-  if (absl::Status s = OpenTemp(dst_path, perm, temp); !s.ok()) return {0, s};
-  if (old.has_value()) {
-    poll::FD& out = internal::FileAccess::Fd(*temp.file);
-    // The umask applied at open; the old file's bits are what it had.
-    if (poll::Error err = out.Chmod(old->permissions()); !err.ok()) {
-      return {0, ErrorOf("chmod", *temp.file, err)};
-    }
-    // Where permitted (root, or the owner keeping a group of its own).
-    (void)out.Chown(old->uid, old->gid);
-  }
-  io::Result r = CopyOpen(src, *temp.file, src_info, {.dst_size = 0, .offsets_at_zero = true},
-                          options, options.observer);
+  if (absl::Status s = OpenTemp(dst_path, plan.CreationMode(), temp); !s.ok()) return {0, s};
+  FileInfo made;
+  made.mode = S_IFREG;
+  io::Result r = CopyOpen(src, *temp.file, src_info, made, {.dst_size = 0, .offsets_at_zero = true},
+                          options, options.observer, plan);
   if (!r.ok()) return r;
   if (absl::Status s = Publish(temp, dst_path); !s.ok()) return {r.n, s};
   return r;
+}
+
+// What the destination's name must be for a file to be written there, found
+// before anything is created or read: not a directory, which the atomic
+// copy would otherwise find only at its rename, after copying every byte
+// (the open(2) of a copy in place says the same); and, if it ends in a
+// slash, one (which a regular file cannot be).
+absl::Status CheckDestinationName(const std::string& dst_path,
+                                  const std::optional<FileInfo>& dst_named) {
+  if (dst_named.has_value() && dst_named->IsDirectory()) {
+    return PathError("open", dst_path, syscall::Errno(EISDIR));
+  }
+  if (!dst_named.has_value() && dst_path.ends_with('/')) {
+    // Nothing of that name (ENOENT), or not a directory (ENOTDIR): open(2)
+    // with O_CREAT answers EISDIR for such a name (fs/namei.c,
+    // open_last_lookups), the wrong problem; cp says "Not a directory".
+    // Another errno (EACCES) is left for the open to report.
+    const syscall::Errno err = syscall::Stat(dst_path.c_str()).error();
+    if (err == syscall::Errno(ENOENT) || err == syscall::Errno(ENOTDIR)) {
+      return PathError("open", dst_path, syscall::Errno(ENOTDIR));
+    }
+  }
+  return absl::OkStatus();
+}
+
+struct OpenedDestination {
+  std::unique_ptr<File> file;
+  bool created = false;  // by this copy (O_EXCL), empty
+};
+
+// The destination, for writing without truncation: created with `perm` if
+// its name held nothing, else the file that is there. A symbolic link to
+// nothing is refused, as cp refuses it: writing through it would create a
+// file elsewhere, wherever the link points.
+absl::StatusOr<OpenedDestination> OpenDestination(const std::string& dst_path, mode_t perm) {
+  absl::StatusOr<std::unique_ptr<File>> made =
+      File::OpenFile(dst_path, O_WRONLY | O_CREAT | O_EXCL, perm);
+  // EEXIST: something is there, a dangling symbolic link included (O_EXCL
+  // never follows one).
+  if (!made.ok() && ErrnoOf(made.status()) != EEXIST) return made.status();
+  if (made.ok()) return OpenedDestination{.file = *std::move(made), .created = true};
+  absl::StatusOr<std::unique_ptr<File>> existing = File::OpenFile(dst_path, O_WRONLY, 0);
+  if (!existing.ok() && ErrnoOf(existing.status()) == ENOENT) {
+    // There, yet nothing to open: a link to nothing (seen without following
+    // it: O_PATH | O_NOFOLLOW opens the link itself).
+    absl::StatusOr<std::unique_ptr<File>> link = File::OpenFile(dst_path, O_PATH | O_NOFOLLOW, 0);
+    if (link.ok()) {
+      absl::StatusOr<FileInfo> info = (*link)->Stat();
+      if (info.ok() && info->type() == FileType::kSymlink) {
+        return PathError("open", dst_path, syscall::Errno(ENOENT),
+                         "not writing through a dangling symlink");
+      }
+    }
+  }
+  if (!existing.ok()) return existing.status();
+  return OpenedDestination{.file = *std::move(existing), .created = false};
 }
 
 }  // namespace
@@ -589,12 +655,10 @@ io::Result CopyFile(File& src, File& dst, const CopyFileOptions& options) {
   if (SameFile(*src_info, *dst_info) && src_info->IsRegular()) {
     return {0, SameFileError(src.Name(), dst.Name())};
   }
-  if (!src_info->IsRegular() || !dst_info->IsRegular() || internal::FileAccess::AppendMode(dst)) {
-    // A pipe, a device, an appending destination: a stream of bytes, not a file to replace.
-    return dst.ReadFrom(src);
-  }
-  return CopyOpen(src, dst, *src_info, {.dst_size = dst_info->size, .offsets_at_zero = false},
-                  options, dst.copy_observer());
+  return CopyOpen(src, dst, *src_info, *dst_info,
+                  {.dst_size = dst_info->size, .offsets_at_zero = false}, options,
+                  dst.copy_observer(),
+                  internal::MetadataPlan::ForExisting(*src_info, options.preserve, *dst_info));
 }
 
 io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
@@ -603,8 +667,10 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
   // By name first: opening a FIFO waits for a writer, so `copy ff ff` must be
   // refused before. The open files are compared again below. A destination
   // that does not exist yet (the usual case) costs one stat(2).
-  if (const std::optional<FileInfo> dst = StatQuietly(dst_path)) {
-    if (const std::optional<FileInfo> src = StatQuietly(src_path); src && SameFile(*src, *dst)) {
+  const std::optional<FileInfo> dst_named = StatQuietly(dst_path);
+  if (dst_named.has_value()) {
+    if (const std::optional<FileInfo> src = StatQuietly(src_path);
+        src && SameFile(*src, *dst_named)) {
       return {0, SameFileError(src_path, dst_path)};
     }
   }
@@ -615,46 +681,40 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
   if (src_info->IsDirectory()) {
     return {0, PathError("read", src_path, syscall::Errno(EISDIR))};
   }
-  if (options.atomic) return CopyAtomic(**src, *src_info, dst_path, options);
+  if (absl::Status s = CheckDestinationName(dst_path, dst_named); !s.ok()) return {0, s};
+  if (options.atomic) return CopyAtomic(**src, *src_info, dst_path, dst_named, options);
 
   // Create the destination only if it is not there, and truncate nothing
   // yet: a refused reflink=always, or the same file under another name,
   // must leave it as it was.
-  bool created = true;
-  const mode_t new_perm = src_info->permissions() & 0777;
-  absl::StatusOr<std::unique_ptr<File>> dst =
-      File::OpenFile(dst_path, O_WRONLY | O_CREAT | O_EXCL, new_perm);
-  if (!dst.ok() && ErrnoOf(dst.status()) == EEXIST) {
-    created = false;
-    dst = File::OpenFile(dst_path, O_WRONLY, 0);
-  }
+  const internal::MetadataPlan new_plan =
+      internal::MetadataPlan::ForNew(*src_info, options.preserve);
+  absl::StatusOr<OpenedDestination> dst = OpenDestination(dst_path, new_plan.CreationMode());
   if (!dst.ok()) return {0, dst.status()};
+  File& out = *dst->file;
   // A file that O_EXCL made is empty, regular and not the source; one that
   // was there is asked.
   FileInfo made;
-  made.mode = S_IFREG | new_perm;
+  made.mode = S_IFREG;
   absl::StatusOr<FileInfo> dst_info = made;
-  if (!created) {
-    dst_info = (*dst)->Stat();
+  if (!dst->created) {
+    dst_info = out.Stat();
     if (!dst_info.ok()) return {0, dst_info.status()};
     if (SameFile(*src_info, *dst_info)) return {0, SameFileError(src_path, dst_path)};
   }
-
-  io::Result r;
-  if (!src_info->IsRegular() || !dst_info->IsRegular()) {
-    const ObserverRestorer restore(**dst, options.observer);
-    r = (*dst)->ReadFrom(**src);
-  } else {
-    r = CopyOpen(**src, **dst, *src_info, {.dst_size = dst_info->size, .offsets_at_zero = true},
-                 options, options.observer);
-  }
-  if (!r.ok() && created && r.n == 0 && options.reflink == Reflink::kAlways) {
+  const internal::MetadataPlan plan =
+      dst->created ? new_plan
+                   : internal::MetadataPlan::ForExisting(*src_info, options.preserve, *dst_info);
+  io::Result r = CopyOpen(**src, out, *src_info, *dst_info,
+                          {.dst_size = dst_info->size, .offsets_at_zero = true}, options,
+                          options.observer, plan);
+  if (!r.ok() && dst->created && r.n == 0 && options.reflink == Reflink::kAlways) {
     // Nothing was cloned into the file this copy made: leave nothing behind.
-    (void)(*dst)->Close();
+    (void)out.Close();
     (void)syscall::Unlinkat(AT_FDCWD, dst_path.c_str(), 0);
     return r;
   }
-  if (absl::Status s = (*dst)->Close(); !s.ok() && r.ok()) return {r.n, s};
+  if (absl::Status s = out.Close(); !s.ok() && r.ok()) return {r.n, s};
   return r;
 }
 

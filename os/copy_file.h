@@ -48,16 +48,25 @@ struct CopyFileOptions {
   enum class Sparse : uint8_t {
     kAuto,    // the source's holes (cp's default)
     kAlways,  // the source's holes, and every 4 KiB block of zeros in its data
-    kNever,   // nothing: every byte is written
+    kNever,   // nothing: every byte is written, so never cloned (nor copied with
+              // copy_file_range(2), which clones by itself), as coreutils 9.4
   };
   // What the destination takes from the source besides its bytes (cp's
-  // --preserve). Without any, a destination that is created gets the source's
-  // permission bits (not setuid, setgid or sticky) less the umask, and one
-  // that exists keeps its own, as cp without -p.
+  // --preserve), whatever the source's type (a FIFO's or a device's too).
+  // Without any, a destination that is created gets the source's permission
+  // bits (not setuid, setgid or sticky) less the umask, and one that exists
+  // keeps its own, as cp without -p. Nobody the finished file would not let
+  // in can open it meanwhile: with ownership, a new destination is created
+  // owner-only and widened at the end; an existing one loses, before any
+  // data, the bits it will not end with. The rules are os/internal/metadata.h's.
   struct Preserve {
-    bool mode = false;        // all permission bits, setuid, setgid and sticky included
+    // All permission bits, sticky included; setuid (setgid) only where the
+    // destination ends up owned by the source's owner (group), as POSIX cp -p.
+    bool mode = false;
     bool timestamps = false;  // access and modification times, to the nanosecond
-    bool ownership = false;   // owner and group, where the process may give them
+    // Owner and group, where the process may give them (EPERM and EINVAL are
+    // not errors: the group alone is tried then).
+    bool ownership = false;
   };
 
   Reflink reflink = Reflink::kAuto;
@@ -85,15 +94,21 @@ struct CopyFileOptions {
 // start, the destination holds (data and holes), and the status says what
 // failed ("write /dst: copy_file_range: no space left on device"); with
 // atomic, the destination is as it was. Refuses, before changing anything,
-// to copy a file onto itself.
+// to copy a file onto itself, to write through a symbolic link to nothing
+// ("open DST: not writing through a dangling symlink: ..."), to create a
+// file under a name ending in a slash ("open DST/: not a directory"), and,
+// with atomic, to replace a directory ("open DST: is a directory", before any
+// temporary file is made or a byte read).
 io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
                     const CopyFileOptions& options = {});
 
 // The same on open files: src must be readable, dst writable. The whole of
 // src, from its start whatever its offset, replaces the whole of dst (a dst
 // that is not a regular file, or is open for appending, is written at its
-// offset through File::ReadFrom); afterwards both offsets are at the end of
-// what was copied. dst keeps its permission bits unless preserve.mode.
+// offset through File::ReadFrom; a regular dst is emptied for a src that is
+// not a regular file); afterwards both offsets are at the end of what was
+// copied. dst keeps its permission bits unless preserve.mode, which is
+// applied (with ownership and timestamps) whatever the two types are.
 // Reports to dst's observer. `atomic` does not apply.
 io::Result CopyFile(File& src, File& dst, const CopyFileOptions& options = {});
 

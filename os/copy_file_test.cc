@@ -22,11 +22,14 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "gtest/gtest.h"
 #include "io/io.h"
 #include "os/copy_observer.h"
@@ -260,24 +263,39 @@ TEST_P(CopyFileTest, SparseSourceKeepsItsHoles) {
   }
 }
 
+// --sparse=never writes every byte whatever --reflink says (coreutils 9.4:
+// it implies no clone): no FICLONE, and no copy_file_range either, which
+// clones by itself on XFS, btrfs and NFS 4.2. For a source with holes and for
+// a fully allocated one (the plain path), with reflink left at auto too.
 TEST_P(CopyFileTest, SparseNeverWritesEveryByte) {
   const int64_t size = 2 * kMiB;
-  const std::string bytes = WriteSparse(Path("src"), size, {{kMiB, 4096}});
-  CopyCounters counters;
-  CopyFileOptions options;
-  options.sparse = Sparse::kNever;
-  options.reflink = Reflink::kNever;
-  io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
-  ASSERT_TRUE(r.ok()) << r.status;
-  EXPECT_EQ(r.n, size);
-  ExpectBytes(Path("dst"), bytes);
-  const CopyCounters::Totals t = counters.totals();
-  EXPECT_EQ(t.hole_bytes, 0);
-  // No clone, and no copy_file_range either, which could clone by itself.
-  EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0);
-  EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).reports, 0);
-  EXPECT_EQ(t.read_write.bytes, size);
-  EXPECT_GE(Stat(Path("dst")).st_blocks * 512, size);
+  for (const bool holes : {true, false}) {
+    for (const Reflink reflink : {Reflink::kAuto, Reflink::kNever}) {
+      SCOPED_TRACE(::testing::Message()
+                   << "holes " << holes << ", reflink " << static_cast<int>(reflink));
+      const std::string bytes =
+          holes ? WriteSparse(Path("src"), size, {{kMiB, 4096}}) : Pattern(size);
+      if (!holes) Write(Path("src"), bytes);
+      ASSERT_EQ(::unlink(Path("dst").c_str()) == 0 || errno == ENOENT, true);
+      FakeSyscalls fake;  // records every copy_file_range and FICLONE call
+      CopyCounters counters;
+      CopyFileOptions options;
+      options.sparse = Sparse::kNever;
+      options.reflink = reflink;
+      io::Result r = CopyCounted(Path("src"), Path("dst"), counters, options);
+      ASSERT_TRUE(r.ok()) << r.status;
+      EXPECT_EQ(r.n, size);
+      ExpectBytes(Path("dst"), bytes);
+      const CopyCounters::Totals t = counters.totals();
+      EXPECT_EQ(t.hole_bytes, 0);
+      EXPECT_EQ(t.of(CopyMethod::kClone).reports, 0) << t.ToString();
+      EXPECT_EQ(t.of(CopyMethod::kCopyFileRange).reports, 0) << t.ToString();
+      EXPECT_TRUE(fake.copy_file_range_calls().empty());
+      EXPECT_EQ(fake.ficlone_calls(), 0);
+      EXPECT_EQ(t.read_write.bytes, size);
+      EXPECT_GE(Stat(Path("dst")).st_blocks * 512, size);
+    }
+  }
 }
 
 // cp --sparse=always: runs of zeros in the data become holes too, in whole
@@ -379,6 +397,192 @@ TEST_P(CopyFileTest, PreserveModeTimesAndOwnership) {
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_EQ(Stat(Path("plain")).st_mode & 07000, 0U);
   EXPECT_GT(Stat(Path("plain")).st_mtim.tv_sec, 1234567890);
+}
+
+// CopyFile(src, dst) by the names, or with `open_files` the File overload on
+// the two files those names open (dst must exist then).
+io::Result CopyNamedOrOpen(const std::string& src, const std::string& dst,
+                           const CopyFileOptions& options, bool open_files) {
+  if (!open_files) return CopyFile(src, dst, options);
+  absl::StatusOr<std::unique_ptr<File>> in = File::Open(src);
+  if (!in.ok()) return {0, in.status()};
+  absl::StatusOr<std::unique_ptr<File>> out = File::OpenFile(dst, O_WRONLY, 0);
+  if (!out.ok()) return {0, out.status()};
+  return CopyFile(**in, **out, options);
+}
+
+// The destination's permission bits while its data is written: looked at
+// when the first copy_file_range round arrives (the first data), by name.
+void ModeWhenTheDataArrives(FakeSyscalls& fake, const std::string& path,
+                            const std::shared_ptr<mode_t>& seen) {
+  fake.copy_file_range.BeforeRound(1, [path, seen] { *seen = Stat(path).st_mode & 07777; });
+}
+
+// --preserve=ownership: the file is for the source's owner and group, so
+// nobody else may open it while it holds part of the data (an early open
+// reads everything written later): created owner-only, as cp does, and given
+// its final mode (the source's bits less the umask, or all of them with
+// mode) at the end, after the chown.
+TEST_P(CopyFileTest, PreservedOwnershipCreatesTheFileOwnerOnlyUntilTheEnd) {
+  if (!kKernelCopy) GTEST_SKIP() << "the mode is looked at from inside copy_file_range";
+  Write(Path("src"), Pattern(100000), 0640);
+  ASSERT_EQ(::chmod(Path("src").c_str(), 0664), 0);
+  const mode_t old_umask = ::umask(022);
+  for (const bool mode : {false, true}) {
+    SCOPED_TRACE(::testing::Message() << "mode " << mode);
+    ASSERT_EQ(::unlink(Path("dst").c_str()) == 0 || errno == ENOENT, true);
+    FakeSyscalls fake;
+    auto seen = std::make_shared<mode_t>(07777);
+    ModeWhenTheDataArrives(fake, Path("dst"), seen);
+    CopyFileOptions options;
+    options.preserve = {.mode = mode, .ownership = true};
+    io::Result r = CopyFile(Path("src"), Path("dst"), options);
+    ASSERT_TRUE(r.ok()) << r.status;
+    EXPECT_EQ(*seen, 0600U);
+    EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, mode ? 0664U : 0644U);
+  }
+  // Without ownership, the kernel's mode at open(2) is the final one.
+  ASSERT_EQ(::unlink(Path("dst").c_str()), 0);
+  FakeSyscalls fake;
+  auto seen = std::make_shared<mode_t>(07777);
+  ModeWhenTheDataArrives(fake, Path("dst"), seen);
+  io::Result r = CopyFile(Path("src"), Path("dst"));
+  ::umask(old_umask);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(*seen, 0644U);
+  EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0644U);
+}
+
+// An existing destination whose mode is wider than the one it will end with
+// (the source's, with --preserve=mode) is narrowed before the data, not after;
+// without --preserve it keeps its own mode throughout (cp). Through the path
+// and the File overloads.
+TEST_P(CopyFileTest, ExistingWiderDestinationIsNarrowedBeforeTheData) {
+  if (!kKernelCopy) GTEST_SKIP() << "the mode is looked at from inside copy_file_range";
+  Write(Path("src"), Pattern(100000), 0600);
+  for (const bool open_files : {false, true}) {
+    for (const bool mode : {true, false}) {
+      SCOPED_TRACE(::testing::Message() << "open files " << open_files << ", mode " << mode);
+      Write(Path("dst"), "old secret-free contents");
+      ASSERT_EQ(::chmod(Path("dst").c_str(), 0666), 0);
+      FakeSyscalls fake;
+      auto seen = std::make_shared<mode_t>(07777);
+      ModeWhenTheDataArrives(fake, Path("dst"), seen);
+      CopyFileOptions options;
+      options.preserve.mode = mode;
+      io::Result r = CopyNamedOrOpen(Path("src"), Path("dst"), options, open_files);
+      ASSERT_TRUE(r.ok()) << r.status;
+      EXPECT_EQ(*seen, mode ? 0600U : 0666U);
+      EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, mode ? 0600U : 0666U);
+    }
+  }
+}
+
+// A copy into an existing destination that is refused before any byte
+// (reflink=always where the filesystem cannot clone) leaves its mode as it was.
+TEST_P(CopyFileTest, RefusedCopyPutsBackTheNarrowedMode) {
+  Write(Path("src"), Pattern(1000), 0600);
+  Write(Path("dst"), "old");
+  ASSERT_EQ(::chmod(Path("dst").c_str(), 0644), 0);
+  FakeSyscalls fake;
+  fake.ficlone.FailRound(1, Errno(EOPNOTSUPP));
+  CopyFileOptions options;
+  options.reflink = Reflink::kAlways;
+  options.preserve.mode = true;
+  io::Result r = CopyFile(Path("src"), Path("dst"), options);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(Contents(Path("dst")), "old");
+  EXPECT_EQ(Stat(Path("dst")).st_mode & 07777, 0644U);
+}
+
+// --preserve applies whatever the source's type: a FIFO's or a character
+// device's bytes are read as data, and its mode is still given, to a new
+// destination and to an existing one, which is emptied first (was: the
+// option silently ignored, and an existing destination's tail left).
+TEST_P(CopyFileTest, PreserveAppliesToAFifoOrDeviceSource) {
+  ASSERT_EQ(::mkfifo(Path("fifo").c_str(), 0600), 0);
+  ASSERT_EQ(::chmod(Path("fifo").c_str(), 0660), 0);
+  CopyFileOptions options;
+  options.preserve = {.mode = true};
+  const mode_t old_umask = ::umask(077);
+  for (const bool existing : {false, true}) {
+    SCOPED_TRACE(::testing::Message() << "existing " << existing);
+    if (existing) Write(Path("from-fifo"), "old contents, longer", 0644);
+    std::thread writer([this] {
+      const int fd = ::open(Path("fifo").c_str(), O_WRONLY | O_CLOEXEC);
+      EXPECT_GE(fd, 0);
+      EXPECT_EQ(::write(fd, "piped", 5), 5);
+      EXPECT_EQ(::close(fd), 0);
+    });
+    io::Result r = CopyFile(Path("fifo"), Path("from-fifo"), options);
+    writer.join();
+    ASSERT_TRUE(r.ok()) << r.status;
+    EXPECT_EQ(Contents(Path("from-fifo")), "piped");
+    EXPECT_EQ(Stat(Path("from-fifo")).st_mode & 07777, 0660U);
+  }
+  // A character device (/dev/null, mode 0666): its mode whatever the umask.
+  io::Result r = CopyFile("/dev/null", Path("from-null"), options);
+  ::umask(old_umask);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(Stat(Path("from-null")).st_mode & 07777, Stat("/dev/null").st_mode & 07777);
+  // The File overload, from a pipe (pipefs makes it 0600), with its
+  // modification time.
+  auto pipe = File::Pipe();
+  ASSERT_TRUE(pipe.ok());
+  ASSERT_TRUE(pipe->second->Write(absl::MakeConstSpan("pipe", 4)).ok());
+  ASSERT_TRUE(pipe->second->Close().ok());
+  absl::StatusOr<FileInfo> pipe_info = pipe->first->Stat();
+  ASSERT_TRUE(pipe_info.ok());
+  ASSERT_NE(pipe_info->permissions(), 0644U);
+  Write(Path("from-pipe"), "old contents, longer", 0644);
+  auto dst = File::OpenFile(Path("from-pipe"), O_WRONLY, 0);
+  ASSERT_TRUE(dst.ok());
+  options.preserve.timestamps = true;
+  r = CopyFile(*pipe->first, **dst, options);
+  ASSERT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(Contents(Path("from-pipe")), "pipe");
+  const struct stat st = Stat(Path("from-pipe"));
+  EXPECT_EQ(st.st_mode & 07777, pipe_info->permissions());
+  EXPECT_EQ(absl::TimeFromTimespec(st.st_mtim), pipe_info->modification_time);
+}
+
+// --sync into a destination with no storage (/dev/null: fsync(2) says
+// EINVAL) has nothing to make durable: not an error.
+TEST_P(CopyFileTest, SyncIntoADeviceIsNotAnError) {
+  Write(Path("src"), Pattern(1000));
+  CopyFileOptions options;
+  options.sync = true;
+  io::Result r = CopyFile(Path("src"), "/dev/null", options);
+  EXPECT_TRUE(r.ok()) << r.status;
+  EXPECT_EQ(r.n, 1000);
+}
+
+// setuid (setgid) survives only where the destination ends up owned by the
+// owner (group) whose mode it is: the source's, with --preserve=mode. As root
+// (outside a user namespace) a file of uid 1234 copied with mode but not
+// ownership becomes root's, without the set-id bits; with ownership too it
+// is 1234's again, with them. Path, atomic and File overloads.
+TEST_P(CopyFileTest, SetIdBitsOnlyForTheOwnerWhoseModeTheyAre) {
+  Write(Path("src"), "#!/bin/sh\n");
+  if (::chown(Path("src").c_str(), 1234, 5678) != 0) {
+    GTEST_SKIP() << "needs root outside a user namespace to make another user's file";
+  }
+  ASSERT_EQ(::chmod(Path("src").c_str(), 06755), 0);
+  for (const bool ownership : {false, true}) {
+    for (const int overload : {0, 1, 2}) {  // path, atomic, File
+      SCOPED_TRACE(::testing::Message() << "ownership " << ownership << ", overload " << overload);
+      ASSERT_EQ(::unlink(Path("dst").c_str()) == 0 || errno == ENOENT, true);
+      CopyFileOptions options;
+      options.preserve = {.mode = true, .ownership = ownership};
+      options.atomic = overload == 1;
+      if (overload == 2) Write(Path("dst"), "", 0600);
+      io::Result r = CopyNamedOrOpen(Path("src"), Path("dst"), options, overload == 2);
+      ASSERT_TRUE(r.ok()) << r.status;
+      const struct stat st = Stat(Path("dst"));
+      EXPECT_EQ(st.st_uid, ownership ? 1234U : ::geteuid());
+      EXPECT_EQ(st.st_mode & 07777, ownership ? 06755U : 0755U);
+    }
+  }
 }
 
 TEST_P(CopyFileTest, AtomicReplacesAndLeavesNoTemporary) {
@@ -524,6 +728,46 @@ TEST_P(CopyFileTest, ProcfsFileIsCopiedWhole) {
   ASSERT_TRUE(r.ok()) << r.status;
   EXPECT_GT(r.n, 0);
   EXPECT_EQ(Contents(Path("status")).substr(0, 5), "Name:");
+}
+
+// The destination's name, checked before anything is made, truncated or
+// read: a symbolic link to nothing (cp: "not writing through dangling
+// symlink"; was "open dangle: no such file or directory"), a name with a
+// trailing slash that is no directory (cp: "Not a directory"; open(2) says
+// EISDIR), and, for an atomic copy, a directory, which it used to find only
+// at the rename, after copying every byte into a temporary file.
+TEST_P(CopyFileTest, DestinationNamesAreCheckedBeforeAnything) {
+  Write(Path("src"), Pattern(100000));
+  ASSERT_EQ(::symlink("missing", Path("dangle").c_str()), 0);
+  ASSERT_EQ(::mkdir(Path("dir").c_str(), 0755), 0);
+  for (const bool atomic : {false, true}) {
+    SCOPED_TRACE(::testing::Message() << "atomic " << atomic);
+    CopyFileOptions options;
+    options.atomic = atomic;
+    if (!atomic) {  // an atomic copy replaces the link itself, never writing through it
+      io::Result r = CopyFile(Path("src"), Path("dangle"), options);
+      EXPECT_EQ(ErrnoOf(r.status), ENOENT);
+      EXPECT_EQ(r.status.message(),
+                "open " + Path("dangle") +
+                    ": not writing through a dangling symlink: no such file or directory");
+    }
+    for (const std::string name : {"no-such/", "src/"}) {
+      io::Result r = CopyFile(Path("src"), Path(name), options);
+      EXPECT_EQ(ErrnoOf(r.status), ENOTDIR) << r.status;
+      EXPECT_EQ(r.status.message(), "open " + Path(name) + ": not a directory");
+    }
+    FakeSyscalls fake;  // records every in-kernel copy
+    CopyCounters counters;
+    io::Result r = CopyCounted(Path("src"), Path("dir"), counters, options);
+    EXPECT_EQ(ErrnoOf(r.status), EISDIR) << r.status;
+    EXPECT_EQ(r.status.message(), "open " + Path("dir") + ": is a directory");
+    EXPECT_EQ(r.n, 0);
+    EXPECT_TRUE(fake.copy_file_range_calls().empty());
+    EXPECT_EQ(counters.totals().read_write.reads, 0);
+    EXPECT_TRUE(Names(Path("dir")).empty());  // no temporary file was made there
+  }
+  EXPECT_EQ(Names(dir_), (std::vector<std::string>{"dangle", "dir", "src"}));
+  EXPECT_FALSE(std::filesystem::exists(Path("missing")));
 }
 
 TEST_P(CopyFileTest, DirectorySourceIsRefused) {

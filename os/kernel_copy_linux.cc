@@ -31,11 +31,13 @@
 // only after any other refusal does each File learn its type (one fstat(2)
 // per File, remembered) and the table choose.
 
+#include <cerrno>
 #include <cstdint>
 #include <numeric>
 #include <optional>
 #include <utility>
 
+#include "absl/status/statusor.h"
 #include "os/file.h"
 #include "os/internal/file_access.h"
 #include "os/internal/kernel_copy.h"
@@ -43,6 +45,7 @@
 #include "poll/copy_result.h"
 #include "poll/sendfile.h"
 #include "poll/splice.h"
+#include "syscall/errno.h"
 
 namespace sysport::os::internal {
 namespace {
@@ -135,6 +138,32 @@ CopyMethod MethodOf(Plan plan) {
 
 bool IsSendfileSource(Kind kind) { return kind == Kind::kRegular || kind == Kind::kBlockDevice; }
 
+// Whether sendfile(2) from src to dst would copy a file onto itself: with one
+// open file (one descriptor, or two that dup(2) made) it reads and writes at
+// one offset, so `io::Copy(f, f)` would leave f unchanged and report its size
+// as copied, where the read/write loop (and copy_file_range's EINVAL for the
+// overlap, then that loop) appends f to itself; Go's poll.SendFile refuses the
+// same descriptor. Only files of one kind can be one file; copy_file_range's
+// EXDEV (two filesystems) has ruled it out already, without an fstat(2).
+bool OneFile(File& dst, File& src, Ends ends, const KernelCopies& before) {
+  if (dst.Fd() == src.Fd()) return true;
+  if (ends.from != ends.to) return false;
+  if (!before.empty() && before.back().fallback_errno() == syscall::Errno(EXDEV)) return false;
+  // An fstat(2) that fails (a file closed meanwhile) leaves the answer to
+  // sendfile, which reports the error itself.
+  const absl::StatusOr<bool> same = SameFile(dst, src);
+  return same.ok() && *same;
+}
+
+// sendfile(2) for what is left, unless it would copy a file onto itself.
+CopyResult SendFileUnlessOneFile(File& dst, File& src, Ends ends, const KernelCopies& before,
+                                 int64_t left) {
+  if (OneFile(dst, src, ends, before)) {
+    return CopyResult::NotTried(CopyMethod::kSendfile, Fallback::kSameFile);
+  }
+  return poll::SendFile(FileAccess::Fd(dst), FileAccess::Fd(src), left);
+}
+
 // The in-kernel steps for a pair of known kinds, after `before` (the steps
 // already taken, whose bytes have moved).
 KernelCopies CopyByPlan(File& dst, File& src, Ends ends, int64_t remain, KernelCopies before) {
@@ -168,11 +197,11 @@ KernelCopies CopyByPlan(File& dst, File& src, Ends ends, int64_t remain, KernelC
       // regular files on different filesystems; so does sysport, for every
       // refusal that is about the filesystems or the process, not the files.
       if (poll::PageCacheCopyMayWork(before.back())) {
-        before.push_back(poll::SendFile(to, from, left()));
+        before.push_back(SendFileUnlessOneFile(dst, src, ends, before, left()));
       }
       return before;
     case Plan::kSendfile:
-      before.push_back(poll::SendFile(to, from, left()));
+      before.push_back(SendFileUnlessOneFile(dst, src, ends, before, left()));
       return before;
     case Plan::kSpliceDirect:
       before.push_back(poll::Splice(to, from, left(), poll::SpliceVia::kDirect));

@@ -194,6 +194,20 @@ TEST(ReadFromTest, LimitedReaderWithNothingLeftCopiesNothing) {
   }
 }
 
+// io::CopyN with a negative count between two real files: nothing copied,
+// no system call, and OK (Go's (0, nil)), not the end of the input.
+TEST(ReadFromTest, CopyNWithANegativeCountCopiesNothing) {
+  FakeSyscalls fake;
+  Pair p(100);
+  io::Result r = io::CopyN(*p.dst, *p.src, -1);
+  EXPECT_TRUE(r.ok()) << r.status;
+  EXPECT_FALSE(io::IsEndOfInput(r.status));
+  EXPECT_EQ(r.n, 0);
+  EXPECT_EQ(Offset(*p.src), 0);
+  EXPECT_EQ(Contents(p.dst_path), "");
+  EXPECT_TRUE(fake.copy_file_range_calls().empty());
+}
+
 TEST(ReadFromTest, AppendDestinationNeverTriesTheFastPath) {
   FakeSyscalls fake;
   Pair p(5000);
@@ -478,6 +492,45 @@ TEST_F(FaultTest, OldKernelUsesTheGenericPath) {
   EXPECT_EQ(CopyFileRangeCounts(t).attempts, 0);
   EXPECT_EQ(CopyFileRangeCounts(t).syscalls, 0);
   EXPECT_TRUE(fake.copy_file_range_calls().empty());
+}
+
+// io::Copy(f, f), one open file as both ends (one File, or a dup(2) of its
+// descriptor), where copy_file_range cannot be used (ENOSYS confirmed by the
+// probe: a seccomp profile without it; a kernel older than 5.3): sendfile is
+// not given it, since it would read and write at one offset and leave f as
+// it was; the read/write loop appends f to itself, as it does where
+// copy_file_range refuses the overlap (EINVAL), and as Go's io.Copy does.
+TEST_F(FaultTest, OneFileAsBothEndsIsNeverSendfile) {
+  enum class NoCopyFileRange { kAvailable, kEnosys, kOldKernel };
+  for (const NoCopyFileRange why :
+       {NoCopyFileRange::kAvailable, NoCopyFileRange::kEnosys, NoCopyFileRange::kOldKernel}) {
+    for (const bool dup : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "case " << static_cast<int>(why) << ", dup " << dup);
+      FakeSyscalls fake;
+      if (why == NoCopyFileRange::kEnosys) {
+        fake.copy_file_range.FailFromRound(1, Errno(ENOSYS));
+        fake.SetProbeResult(Errno(ENOSYS));
+      } else if (why == NoCopyFileRange::kOldKernel) {
+        fake.SetKernelVersion({5, 2});
+      }
+      const std::string path = MakeFile("hello world\n");
+      std::unique_ptr<File> f = MustOpen(path, O_RDWR);
+      std::unique_ptr<File> copy_of_f =
+          dup ? File::NewFile(::fcntl(f->Fd(), F_DUPFD_CLOEXEC, 0), path) : nullptr;
+      File& dst = dup ? *copy_of_f : *f;
+      CopyCounters counters;
+      dst.SetCopyObserver(&counters);
+      io::Result r = io::Copy(dst, *f);
+      ASSERT_TRUE(r.ok()) << r.status;
+      EXPECT_EQ(r.n, 12);
+      EXPECT_EQ(Contents(path), "hello world\nhello world\n");
+      EXPECT_TRUE(fake.sendfile_calls().empty());
+      const CopyCounters::Totals t = counters.totals();
+      EXPECT_EQ(t.read_write.bytes, 12) << t.ToString();
+      EXPECT_EQ(Fallbacks(t, Fallback::kSameFile), why == NoCopyFileRange::kAvailable ? 0 : 1)
+          << t.ToString();
+    }
+  }
 }
 
 TEST_F(FaultTest, ZeroOnTheFirstRoundFallsBack) {

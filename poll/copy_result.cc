@@ -42,6 +42,8 @@ std::string_view Describe(Fallback fallback) {
       return "copied nothing";
     case Fallback::kNoPipe:
       return "no intermediate pipe";
+    case Fallback::kSameFile:
+      return "source and destination are one file";
   }
   return "unknown";
 }

@@ -42,8 +42,9 @@ enum class Fallback : uint8_t {
   kRefused,          // an errno meaning "not for these files" (EXDEV, EINVAL, ...)
   kNothingCopied,    // the first round copied nothing (procfs, sysfs, tracefs; an empty file)
   kNoPipe,           // splice could not get its intermediate pipe (EMFILE, ENFILE, ENOMEM)
+  kSameFile,         // one file at both ends: sendfile would read and write it in place
 };
-inline constexpr int kNumFallbacks = 11;
+inline constexpr int kNumFallbacks = 12;
 
 // "O_APPEND destination", "source not an os::File", ...
 std::string_view Describe(Fallback fallback);

@@ -165,7 +165,18 @@ clones_shared() {
   "$COPY" --reflink=never --stats "$dir/c.src" "$dir/c.never" 2>"$T/stats.txt"
   check "$fs: reflink=never does not clone" bash -c "! grep -q '^FICLONE' '$T/stats.txt'"
   check "$fs: reflink=never bytes" cmp -s "$dir/c.src" "$dir/c.never"
-  rm -f "$dir/c.src" "$dir/c.dst" "$dir/c.auto" "$dir/c.never"
+  # --sparse=never writes every byte (coreutils 9.4: it implies no clone),
+  # whatever --reflink says: no FICLONE and no copy_file_range, which would
+  # share the extents by itself here. A fully allocated 256 KiB source.
+  head -c $((256 << 10)) /dev/urandom >"$dir/n.src"
+  sync -f "$dir/n.src"
+  "$COPY" --sparse=never --stats "$dir/n.src" "$dir/n.dst" 2>"$T/stats.txt"
+  sync -f "$dir/n.dst"
+  check "$fs: sparse=never bytes" cmp -s "$dir/n.src" "$dir/n.dst"
+  check "$fs: sparse=never by read/write" grep -q '^path: read/write 100%$' "$T/stats.txt"
+  check "$fs: sparse=never extents not shared" bash -c "! filefrag -v '$dir/n.dst' | grep -q shared"
+  check "$fs: sparse=never source not shared" bash -c "! filefrag -v '$dir/n.src' | grep -q shared"
+  rm -f "$dir/c.src" "$dir/c.dst" "$dir/c.auto" "$dir/c.never" "$dir/n.src" "$dir/n.dst"
 }
 
 # --preserve=all: mode, times and owner as the source's.

@@ -485,6 +485,172 @@ else
   skip "strace cannot trace here: no source-changes-during-the-copy cases"
 fi
 
+# === 7. DST's name, checked before anything is made or read (issue 24).
+ln -s missing dangle
+begin
+rc=0
+"$COPY" f dangle 2>"$L/err" || rc=$?
+expect "dangling symlink DST" 1 \
+  "copy: open dangle: not writing through a dangling symlink: no such file or directory"
+rc=0
+cp f dangle 2>"$L/err" || rc=$?
+expect "cp: dangling symlink DST" 1 "cp: not writing through dangling symlink 'dangle'"
+rc=0
+"$COPY" f no-such/ 2>"$L/err" || rc=$?
+expect "trailing slash, nothing there (was: is a directory)" 1 "copy: open no-such/: not a directory"
+rc=0
+cp f no-such/ 2>"$L/err" || rc=$?
+expect "cp: trailing slash" 1 "cp: cannot create regular file 'no-such/': Not a directory"
+rc=0
+"$COPY" --atomic f no-such/ 2>"$L/err" || rc=$?
+expect "--atomic, trailing slash" 1 "copy: open no-such/: not a directory"
+# An atomic copy onto a directory: refused before a temporary file is made
+# or a byte read (was: every byte copied, then the rename refused).
+rc=0
+if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
+  strace -f -o "$L/atomic-dir.trace" -e trace=openat,copy_file_range,sendfile,read \
+    "$COPY" --atomic src.bin dir 2>"$L/err" || rc=$?
+  check "--atomic onto a directory: no temporary file" \
+    bash -c "! grep -q O_TMPFILE '$L/atomic-dir.trace'"
+  check "--atomic onto a directory: no copy_file_range, no sendfile" \
+    bash -c "! grep -qE '^[0-9]+ +(copy_file_range|sendfile)\(' '$L/atomic-dir.trace'"
+else
+  "$COPY" --atomic src.bin dir 2>"$L/err" || rc=$?
+fi
+expect "--atomic onto a directory" 1 "copy: open dir: is a directory"
+check "--atomic onto a directory: nothing left in it" test -z "$(ls -A dir)"
+unchanged "destination names refused"
+rm -f dangle
+
+# === 8. What DST takes from SRC besides its bytes (issue 24): as root, and as
+# an unprivileged user (setpriv to nobody), beside cp -p. In a directory of
+# /tmp, which nobody can reach (TEST_TMPDIR is under root's home), with a
+# copy of the tool there.
+# mode_while_copying DST COMMAND...: the mode of DST (as `stat -c %a` shows
+# it) while COMMAND's first copy_file_range, the first data, is held up by
+# strace for 4 s: looked at once the copy has DST open (/proc/PID/fd), and a
+# moment later, when it is waiting inside copy_file_range.
+mode_while_copying() {
+  local dst=$1 tracer pid="" fd open="" mode="" i
+  shift
+  strace -f -o /dev/null -e trace=copy_file_range -e inject=copy_file_range:delay_enter=4000000 \
+    "$@" &
+  tracer=$!
+  for ((i = 0; i < 60; i++)); do
+    [[ -n $open ]] && break
+    sleep 0.05
+    pid=$(pgrep -P "$tracer" | head -n 1)
+    for fd in /proc/"$pid"/fd/*; do
+      [[ -n $pid && $(readlink "$fd" 2>/dev/null) == "$PWD/$dst" ]] && open=yes
+    done
+  done
+  sleep 0.5
+  mode=$(stat -c %a "$dst" 2>/dev/null)
+  wait "$tracer" || mode="$mode (exit $?)"
+  echo "$mode"
+}
+why_not=""
+if ((EUID != 0)); then
+  why_not="not root: another user's files cannot be made"
+elif ! command -v setpriv >/dev/null; then
+  why_not="setpriv missing (util-linux)"
+elif ! command -v strace >/dev/null || ! strace -f -o /dev/null true 2>/dev/null; then
+  why_not="strace cannot trace here"
+fi
+if [[ -n $why_not ]]; then
+  skip "metadata cases: $why_not"
+else
+  U=$(mktemp -d /tmp/hostile-metadata.XXXXXX)
+  chmod 755 "$U"
+  mkdir -m 1777 "$U/w"
+  cp "$COPY" "$U/copy"
+  chmod 755 "$U/copy"
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+  cd "$U/w" || exit 1
+
+  # setuid and setgid only for the owner whose mode they are: an unprivileged
+  # user cannot make root's 6544 file its own setuid program (was: c2 was
+  # -r-sr-Sr-- and the user's).
+  printf 'x' >c
+  chmod 6544 c
+  for args in "--preserve=mode,ownership,timestamps" "--preserve=mode" "--atomic --preserve=all"; do
+    rm -f c2
+    rc=0
+    # shellcheck disable=SC2086 # the words of $args are options
+    (umask 022 && as_nobody "$U/copy" $args c c2) 2>"$L/err" || rc=$?
+    expect "nobody: copy $args of root's 6544 file" 0 ""
+    check "nobody: copy $args: set-id bits dropped ($(stat -c '%a %U' c2))" \
+      test "$(stat -c '%a %u' c2)" = "544 65534"
+  done
+  as_nobody cp -p c c.cp
+  check "cp -p as nobody gives the same mode" test "$(stat -c %a c.cp)" = 544
+  # The other way round: root copying nobody's setuid file keeps the bit only
+  # when the copy is nobody's too.
+  as_nobody sh -c 'printf y >mine && chmod 4755 mine'
+  "$U/copy" --preserve=mode mine mine.root
+  check "root: --preserve=mode of nobody's 4755 file: 755, root's" \
+    test "$(stat -c '%a %u' mine.root)" = "755 0"
+  "$U/copy" --preserve=mode,ownership mine mine.own
+  check "root: --preserve=mode,ownership of nobody's 4755 file: 4755, nobody's" \
+    test "$(stat -c '%a %u' mine.own)" = "4755 65534"
+
+  # While the data is written, nobody the finished file leaves out can open
+  # it: created owner-only when ownership is to be given (was: with its final
+  # mode from the start), widened at the end.
+  head -c 100000 /dev/urandom >data.src
+  chown 1234:1234 data.src
+  chmod 640 data.src
+  during=$(mode_while_copying new.dst bash -c "umask 022 && exec '$U/copy' --preserve=ownership data.src new.dst")
+  check "root, --preserve=ownership: owner-only while written (got $during)" test "$during" = 600
+  check "root, --preserve=ownership: then 640, 1234's" \
+    test "$(stat -c '%a %u %g' new.dst)" = "640 1234 1234"
+  check "root, --preserve=ownership: the bytes" cmp -s data.src new.dst
+  during=$(mode_while_copying new.atomic bash -c "umask 022 && exec '$U/copy' --atomic --preserve=ownership data.src new.atomic")
+  check "root, --atomic --preserve=ownership: then 640, 1234's (temporary: $during)" \
+    test "$(stat -c '%a %u %g' new.atomic)" = "640 1234 1234"
+  as_nobody sh -c 'head -c 100000 /dev/urandom >n.src && chmod 644 n.src'
+  chown root:root n.src
+  during=$(mode_while_copying n.dst setpriv --reuid=65534 --regid=65534 --clear-groups \
+    bash -c "umask 022 && exec '$U/copy' --preserve=ownership n.src n.dst")
+  check "nobody, --preserve=ownership: owner-only while written (got $during)" test "$during" = 600
+  check "nobody, --preserve=ownership: then 644, nobody's" test "$(stat -c '%a %u' n.dst)" = "644 65534"
+  # An existing DST wider than SRC is narrowed before the data (was: after).
+  chmod 600 data.src
+  printf 'old' >wide.dst
+  chmod 666 wide.dst
+  during=$(mode_while_copying wide.dst "$U/copy" --preserve=mode data.src wide.dst)
+  check "existing 666 DST, --preserve=mode of a 600 file: 600 while written (got $during)" \
+    test "$during" = 600
+  check "existing 666 DST: 600 at the end" test "$(stat -c %a wide.dst)" = 600
+  as_nobody sh -c 'head -c 100000 /dev/urandom >m.src && chmod 600 m.src && printf old >m.dst && chmod 666 m.dst'
+  during=$(mode_while_copying m.dst setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$U/copy" --preserve=mode m.src m.dst)
+  check "nobody: existing 666 DST, --preserve=mode: 600 while written (got $during)" \
+    test "$during" = 600
+
+  # --preserve whatever SRC is: a FIFO's or a device's bytes read as data
+  # still give DST its mode and owner, new or existing (was: ignored).
+  mkfifo ff
+  chmod 604 ff
+  chown 1234:5678 ff
+  for dst in ff.new ff.old; do
+    [[ $dst == ff.old ]] && printf 'old contents, longer' >ff.old
+    printf 'fifo data' >ff &
+    rc=0
+    (umask 077 && exec "$U/copy" --preserve=mode,ownership ff "$dst") 2>"$L/err" || rc=$?
+    wait
+    expect "FIFO SRC, --preserve, $dst" 0 ""
+    holds "FIFO SRC, --preserve, $dst" "$dst" 'fifo data'
+    check "FIFO SRC, --preserve: $dst is 604, 1234:5678 ($(stat -c '%a %u:%g' "$dst"))" \
+      test "$(stat -c '%a %u:%g' "$dst")" = "604 1234:5678"
+  done
+  (umask 077 && exec "$U/copy" --preserve=mode /dev/null null.copy)
+  check "character device SRC, --preserve=mode: /dev/null's mode" \
+    test "$(stat -c %a null.copy)" = "$(stat -c %a /dev/null)"
+  cd "$W" || exit 1
+  rm -rf "$U"
+fi
+
 # === Filesystems that fill up, go read-only, or refuse writes (root only).
 mounted=()
 cleanup() {

@@ -114,7 +114,8 @@ constexpr std::array<Option, 11> kOptions = {{
      }},
     {"sparse", "WHEN",
      "Whole-file copies: keep the source's holes (auto, the default), also turn 4 KiB blocks "
-     "of zeros into holes (always), or write every byte (never). As cp's --sparse.",
+     "of zeros into holes (always), or write every byte, never cloning (never). As cp's "
+     "--sparse.",
      [](std::string_view value, CopyOptions& o) {
        absl::StatusOr<os::CopyFileOptions::Sparse> sparse =
            ParseAutoAlwaysNever<os::CopyFileOptions::Sparse>(value);
@@ -125,8 +126,9 @@ constexpr std::array<Option, 11> kOptions = {{
      }},
     {"preserve", "LIST",
      "Whole-file copies: what DST takes from SRC besides its bytes, a comma-separated list of "
-     "mode, timestamps, ownership, or all. Without it, a new DST gets SRC's permission bits "
-     "less the umask, as cp without -p.",
+     "mode, timestamps, ownership, or all, whatever SRC is (a FIFO or device too). setuid (setgid) "
+     "stays only where DST ends up with SRC's owner (group). Without it, a new DST gets "
+     "SRC's permission bits less the umask, as cp without -p.",
      [](std::string_view value, CopyOptions& o) {
        absl::StatusOr<os::CopyFileOptions::Preserve> preserve = ParsePreserve(value);
        if (!preserve.ok()) return preserve.status();
