@@ -26,7 +26,6 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -52,6 +51,7 @@
 #include "os/file.h"
 #include "os/internal/copy_regular.h"
 #include "os/internal/file_access.h"
+#include "os/internal/metadata.h"
 #include "os/internal/path.h"
 #include "os/internal/root_access.h"
 #include "os/internal/work_pool.h"
@@ -101,22 +101,6 @@ absl::Status Reworded(const absl::Status& status, std::string_view op, std::stri
   return status;
 }
 
-// The process's umask, from /proc/self/status (Linux 4.7) without changing
-// it; nullopt where that cannot be read.
-std::optional<mode_t> ReadUmask() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("Umask:", 0) != 0) continue;
-    try {
-      return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
-    } catch (...) {
-      return std::nullopt;
-    }
-  }
-  return std::nullopt;
-}
-
 // A directory being copied. Made by EnterDir, it lives until the last of its
 // children and its own reading are done (Release), when its final metadata
 // is set and its parent told.
@@ -130,18 +114,16 @@ struct DirNode {
   // The group a new entry gets in dst: the directory's own if it is
   // setgid, else the process's.
   uint32_t new_gid = 0;
+  // What the destination directory ends with, set by FinishDir.
+  std::optional<internal::MetadataPlan> plan;
+  // The destination directory, open, where it was there already (narrowed
+  // while its entries are made); FinishDir opens one it made.
+  std::unique_ptr<File> existing;
   // The source directory's entries as it was read; kept until the end when
   // its xattrs are to be copied.
   std::unique_ptr<DirReader> reader;
   // The reading task, and each child task not yet done.
   std::atomic<int> pending{1};
-};
-
-// What becomes of one regular file's modes.
-struct Modes {
-  mode_t create = 0;      // given to open(2) (the umask still applies)
-  mode_t final_mode = 0;  // what it must end with, set-id bits included
-  bool chown = false;     // its owner or group must be given
 };
 
 class TreeCopier {
@@ -153,7 +135,12 @@ class TreeCopier {
         egid_(::getegid()) {
     file_options_.reflink = options.reflink;
     file_options_.sparse = options.sparse;
-    umask_ = ReadUmask();
+    // The umask, read once for the whole copy (MetadataPlan's Creator);
+    // where /proc cannot say, every plan asks it again and takes 077.
+    umask_ = internal::ReadUmask();
+    keep_.mode = options.preserve.mode;
+    keep_.ownership = options.preserve.ownership;
+    keep_.timestamps = options.preserve.timestamps;
   }
 
   // The top of the copy: `top` is the source directory and the
@@ -179,6 +166,22 @@ class TreeCopier {
   }
 
   void SetDstTop(const FileInfo& info) { dst_top_id_ = DevIno::Of(info); }
+
+  // The top directory's plan where this copy makes it in `parent`.
+  internal::MetadataPlan PlanNewTop(const FileInfo& src, Root& parent) {
+    DirNode in_parent;
+    in_parent.new_gid = NewGid(parent);
+    const std::optional<internal::MetadataPlan::Creator> creator = CreatorIn(in_parent);
+    return internal::MetadataPlan::ForNew(ModeSource(src), keep_,
+                                          creator.has_value() ? &*creator : nullptr);
+  }
+
+  // The top directory's plan: `made` (from PlanNewTop), or the one for a
+  // directory that was there (`there`: its fstat).
+  bool PlanTop(DirNode& top, const FileInfo& there, internal::MetadataPlan made) {
+    if (top.made) return PlanDir(top, std::move(made));
+    return PlanDir(top, internal::MetadataPlan::ForExisting(ModeSource(top.info), keep_, there));
+  }
 
   void Fail(absl::Status error) {
     errors_count_.fetch_add(1, std::memory_order_relaxed);
@@ -360,11 +363,16 @@ class TreeCopier {
     ReadDir(raw);
   }
 
-  // The destination directory for `node`: made owner-only (its final mode
-  // comes after its children), or one that is there merged into.
+  // The destination directory for `node`: made writable by its owner alone
+  // (its final mode comes after its children; MetadataPlan), or one that is
+  // there merged into, narrowed meanwhile as the plan says.
   bool MakeDstDir(DirNode& parent, const std::string& name, const std::string& dst_path,
                   DirNode& node) {
-    absl::Status made = parent.dst->Mkdir(name, S_IRWXU);
+    const FileInfo as_made = ModeSource(node.info);
+    const std::optional<internal::MetadataPlan::Creator> creator = CreatorIn(parent);
+    internal::MetadataPlan plan =
+        internal::MetadataPlan::ForNew(as_made, keep_, creator.has_value() ? &*creator : nullptr);
+    absl::Status made = parent.dst->Mkdir(name, plan.CreationMode());
     node.made = made.ok();
     if (!made.ok()) {
       if (ErrnoOf(made) != EEXIST) {
@@ -382,6 +390,7 @@ class TreeCopier {
                          " with directory ", QuoteNameAlways(node.src->Name()))));
         return false;
       }
+      plan = internal::MetadataPlan::ForExisting(as_made, keep_, *there);
     }
     absl::StatusOr<std::unique_ptr<Root>> dst = parent.dst->OpenRoot(name, O_NOFOLLOW);
     if (!dst.ok()) {
@@ -390,39 +399,47 @@ class TreeCopier {
     }
     node.dst = *std::move(dst);
     node.new_gid = node.made ? parent.new_gid : NewGid(*node.dst);
+    return PlanDir(node, std::move(plan));
+  }
+
+  // The plan of a directory, and for one that was there its narrowing now.
+  bool PlanDir(DirNode& node, internal::MetadataPlan plan) {
+    node.plan = std::move(plan);
+    if (node.made) return true;
+    absl::StatusOr<std::unique_ptr<File>> dir = node.dst->OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+    if (!dir.ok()) {
+      Fail(Reworded(dir.status(), "open", node.dst->Name()));
+      return false;
+    }
+    if (absl::Status s = node.plan->BeforeData(**dir); !s.ok()) {
+      Fail(s);
+      return false;
+    }
+    node.existing = *std::move(dir);
     return true;
   }
 
-  // A directory's own metadata, after its children: its final mode (it was
-  // owner-only), owner and times (after the entries made in it, which
-  // change its modification time), xattrs.
+  // A directory's own metadata, after its children (whose making changes
+  // its modification time): owner, final mode, xattrs, times.
   void FinishDir(DirNode& node) {
     directories_.fetch_add(1, std::memory_order_relaxed);
     Copied(FileType::kDirectory, 0);
-    const CopyTreeOptions::Preserve& keep = o_.preserve;
-    if (!node.made && !keep.mode && !keep.ownership && !keep.timestamps && !keep.xattrs) return;
-    if (node.dst == nullptr) return;
-    const std::string dst_path = node.dst->Name();
-    absl::StatusOr<std::unique_ptr<File>> dir = node.dst->OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
-    if (!dir.ok()) {
-      Fail(Reworded(dir.status(), "open", dst_path));
-      return;
-    }
-    // Owner first: chown clears the set-id bits.
-    Ownership owned{node.info.uid == euid_, node.info.gid == node.new_gid};
-    if (keep.ownership && !(owned.uid && owned.gid)) owned = GiveOwnership(**dir, node.info);
-    if (node.made || keep.mode) {
-      const mode_t final_mode = WithoutForeignSetId(FinalMode(node.info, true), owned);
-      if (absl::Status s = (*dir)->Chmod(final_mode); !s.ok()) Fail(s);
-    }
-    if (keep.xattrs && node.reader != nullptr) CopyXattrs(node.reader->file(), **dir);
-    if (keep.timestamps) {
-      if (absl::Status s = (*dir)->Chtimes(node.info.access_time, node.info.modification_time);
-          !s.ok()) {
-        Fail(s);
+    if (!node.plan.has_value() || node.dst == nullptr) return;
+    const bool xattrs = o_.preserve.xattrs && node.reader != nullptr;
+    if (!node.plan->HasAfterData() && !xattrs) return;
+    std::unique_ptr<File> dir = std::move(node.existing);
+    if (dir == nullptr) {
+      absl::StatusOr<std::unique_ptr<File>> opened =
+          node.dst->OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+      if (!opened.ok()) {
+        Fail(Reworded(opened.status(), "open", node.dst->Name()));
+        return;
       }
+      dir = *std::move(opened);
     }
-    if (absl::Status s = (*dir)->Close(); !s.ok()) Fail(s);
+    if (absl::Status s = node.plan->AfterData(*dir); !s.ok()) Fail(s);
+    if (xattrs) CopyXattrs(node.reader->file(), *dir);
+    if (absl::Status s = dir->Close(); !s.ok()) Fail(s);
   }
 
   // --- the per-entry decision ---
@@ -593,15 +610,25 @@ class TreeCopier {
   bool CopyNewOrReplace(DirNode& node, File& src, const FileInfo& info,
                         const std::string& dst_name) {
     const std::string dst_path = JoinPath(*node.dst, dst_name);
-    Modes modes = ModesOf(info, node);
-    std::string temp;  // with atomic_files: the name written, renamed to dst_name at the end
-    if (o_.atomic_files) temp = TempName(dst_name);
+    const FileInfo as_made = ModeSource(info);
+    const std::optional<internal::MetadataPlan::Creator> creator = CreatorIn(node);
+    internal::MetadataPlan plan =
+        internal::MetadataPlan::ForNew(as_made, keep_, creator.has_value() ? &*creator : nullptr);
+    // With atomic_files the data goes to a temporary name, renamed over
+    // dst_name at the end; it ends as the file it replaces would.
+    std::string temp;
+    if (o_.atomic_files) {
+      temp = TempName(dst_name);
+      absl::StatusOr<FileInfo> replaced = node.dst->Lstat(dst_name);
+      if (replaced.ok() && replaced->IsRegular()) {
+        if (!MayReplace(node, dst_name, /*src_is_regular=*/true)) return false;
+        plan = internal::MetadataPlan::ForReplacement(as_made, keep_, *replaced);
+      }
+    }
     const std::string& target = temp.empty() ? dst_name : temp;
     constexpr int kCreate = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
-    absl::StatusOr<std::unique_ptr<File>> dst = node.dst->OpenFile(target, kCreate, modes.create);
-    // The mode the file has before the metadata is set, if known.
-    std::optional<mode_t> current;
-    if (umask_.has_value()) current = modes.create & ~*umask_;
+    absl::StatusOr<std::unique_ptr<File>> dst =
+        node.dst->OpenFile(target, kCreate, plan.CreationMode());
     int64_t dst_size = 0;
     if (!dst.ok() && ErrnoOf(dst.status()) == EEXIST && temp.empty()) {
       if (!MayReplace(node, dst_name, /*src_is_regular=*/true)) return false;
@@ -617,37 +644,34 @@ class TreeCopier {
           return false;
         }
         dst_size = there->size;
-        current = there->permissions();
-        // cp keeps a replaced file's mode, unless the source's is
-        // preserved; where the data is for another owner or mode, it is
-        // never readable by more people while it is written than in the
-        // end: a wider file is narrowed first.
-        if (!o_.preserve.mode) modes.final_mode = there->permissions();
-        if (modes.chown || o_.preserve.mode) {
-          const mode_t narrowed = there->permissions() & (modes.final_mode | ~0777U);
-          if (narrowed != there->permissions()) {
-            if (absl::Status s = (*dst)->Chmod(narrowed); !s.ok()) {
-              Fail(s);
-              return false;
-            }
-            current = narrowed;
-          }
+        plan = internal::MetadataPlan::ForExisting(as_made, keep_, *there);
+        if (absl::Status s = plan.BeforeData(**dst); !s.ok()) {
+          Fail(s);
+          return false;
         }
       } else if (ErrnoOf(dst.status()) == ENOENT) {  // removed as not regular
-        dst = node.dst->OpenFile(dst_name, kCreate, modes.create);
+        dst = node.dst->OpenFile(dst_name, kCreate, plan.CreationMode());
       }
     }
     if (!dst.ok()) {
       Fail(Reworded(dst.status(), "open", dst_path));
       return false;
     }
-    const bool clone_first = CloneFirst(info);
     const internal::RegularCopy copy = internal::CopyRegularContents(
-        src, **dst, info, dst_size, file_options_, &Counters(), clone_first);
+        src, **dst, info, dst_size, file_options_, &Counters(), CloneFirst(info));
     if (copy.cloned.has_value()) LearnClone(info, *copy.cloned);
     bool ok = copy.result.ok();
-    if (!ok) Fail(copy.result.status);
-    if (ok) ok = ApplyFileMetadata(src, **dst, info, node, modes, current);
+    if (!ok) {
+      Fail(copy.result.status);
+      if (copy.result.n == 0) (void)plan.Restore(**dst);
+    }
+    if (ok) {
+      absl::Status s = plan.AfterData(**dst);
+      if (!s.ok()) Fail(s);
+      ok = s.ok();
+    }
+    // After the chown that clears security.capability (fs/attr.c).
+    if (ok && o_.preserve.xattrs) CopyXattrs(src, **dst);
     if (absl::Status s = (*dst)->Close(); !s.ok() && ok) {
       Fail(s);
       ok = false;
@@ -676,79 +700,21 @@ class TreeCopier {
                            counter.fetch_add(1));
   }
 
-  mode_t FinalMode(const FileInfo& info, bool directory) const {
-    if (o_.preserve.mode) return info.permissions();
-    const mode_t umask = umask_.value_or(022);
-    if (o_.execute_bits_only) {  // Go's CopyFS
-      return (directory ? 0777 : (0666 | (info.permissions() & 0111))) & ~umask;
-    }
-    return info.permissions() & 0777 & ~umask;
+  // The source as the metadata rules see it: with Go's CopyFS modes (where
+  // the mode is not preserved), 0666 plus the source's execute bits for a
+  // file and 0777 for a directory, which the umask then narrows.
+  FileInfo ModeSource(const FileInfo& info) const {
+    if (!o_.execute_bits_only || o_.preserve.mode) return info;
+    FileInfo as_go = info;
+    const mode_t perm = info.IsDirectory() ? 0777 : (0666 | (info.permissions() & 0111));
+    as_go.mode = (info.mode & ~static_cast<uint32_t>(FileInfo::kPermissionBits)) | perm;
+    return as_go;
   }
 
-  Modes ModesOf(const FileInfo& info, const DirNode& node) const {
-    Modes m;
-    m.final_mode = FinalMode(info, /*directory=*/false);
-    m.chown = o_.preserve.ownership && (info.uid != euid_ || info.gid != node.new_gid);
-    // Owner-only while the data is written where it is for another owner;
-    // never wider than the result.
-    m.create = (m.chown ? (m.final_mode & S_IRWXU) : m.final_mode) & 0777;
-    return m;
-  }
-
-  // Which of the source's owner and group the copy has.
-  struct Ownership {
-    bool uid = false;
-    bool gid = false;
-  };
-
-  // fchown to the source's owner and group, or what of them the process may
-  // give: only root (CAP_CHOWN) gives files away; an owner may still set a
-  // group it belongs to. EPERM is not an error (cp's rule).
-  Ownership GiveOwnership(File& dst, const FileInfo& info) {
-    absl::Status s = dst.Chown(info.uid, info.gid);
-    if (s.ok()) return {true, true};
-    if (ErrnoOf(s) != EPERM) {
-      Fail(s);
-      return {};
-    }
-    Ownership given{info.uid == euid_, false};
-    s = dst.Chown(static_cast<uid_t>(-1), info.gid);
-    given.gid = s.ok();
-    if (!s.ok() && ErrnoOf(s) != EPERM) Fail(s);
-    return given;
-  }
-
-  // A set-id bit stays only where the copy has the owner (group) the
-  // source has: a set-user-id file of another's becomes no program of ours
-  // that runs as us, or as them (POSIX; coreutils 6.7).
-  static mode_t WithoutForeignSetId(mode_t mode, Ownership owned) {
-    if (!owned.uid) mode &= ~static_cast<mode_t>(S_ISUID);
-    if (!owned.gid) mode &= ~static_cast<mode_t>(S_ISGID);
-    return mode;
-  }
-
-  // Owner, then mode (chown clears the set-id bits), xattrs, times.
-  // `current`: the mode the file has now, if known.
-  bool ApplyFileMetadata(File& src, File& dst, const FileInfo& info, const DirNode& node,
-                         const Modes& modes, std::optional<mode_t> current) {
-    const CopyTreeOptions::Preserve& keep = o_.preserve;
-    Ownership owned{info.uid == euid_, info.gid == node.new_gid};
-    if (modes.chown) owned = GiveOwnership(dst, info);
-    const mode_t final_mode = WithoutForeignSetId(modes.final_mode, owned);
-    if (!current.has_value() || *current != final_mode || modes.chown) {
-      if (absl::Status s = dst.Chmod(final_mode); !s.ok()) {
-        Fail(s);
-        return false;
-      }
-    }
-    if (keep.xattrs) CopyXattrs(src, dst);
-    if (keep.timestamps) {
-      if (absl::Status s = dst.Chtimes(info.access_time, info.modification_time); !s.ok()) {
-        Fail(s);
-        return false;
-      }
-    }
-    return true;
+  // What a new entry in `dir` is made as, where the umask is known.
+  std::optional<internal::MetadataPlan::Creator> CreatorIn(const DirNode& dir) const {
+    if (!umask_.has_value()) return std::nullopt;
+    return internal::MetadataPlan::Creator{*umask_, euid_, dir.new_gid};
   }
 
   // Extended attributes src has, given to dst where its filesystem takes
@@ -889,7 +855,9 @@ class TreeCopier {
     }
     if (o_.preserve.ownership && (info.uid != euid_ || info.gid != node.new_gid)) {
       absl::Status s = node.dst->Lchown(dst_name, info.uid, info.gid);
-      if (!s.ok() && ErrnoOf(s) != EPERM) Fail(Reworded(s, "lchown", dst_path));
+      // Not permitted (EPERM; EINVAL: an id this user namespace does not map): as cp.
+      if (!s.ok() && ErrnoOf(s) != EPERM && ErrnoOf(s) != EINVAL)
+        Fail(Reworded(s, "lchown", dst_path));
     }
     if (o_.preserve.timestamps) {
       absl::Status s = node.dst->Lchtimes(dst_name, info.access_time, info.modification_time);
@@ -899,37 +867,27 @@ class TreeCopier {
     Copied(FileType::kSymlink, 0);
   }
 
-  // A FIFO or device: made anew (devices need CAP_MKNOD), then its mode,
-  // owner and times, by name (AT_SYMLINK_NOFOLLOW where it matters:
-  // Root's calls).
+  // A FIFO or device: made anew (devices need CAP_MKNOD), then its owner,
+  // mode and times by name (MetadataPlan::AfterDataAt: opening one would
+  // wait for a writer, or act on the device).
   void CopySpecial(DirNode& node, const std::string& dst_name, const FileInfo& info) {
     const std::string dst_path = JoinPath(*node.dst, dst_name);
     const mode_t type = info.mode & S_IFMT;
-    const mode_t perm = FinalMode(info, false) & 0777;
-    absl::Status made = node.dst->Mknod(dst_name, type | perm, info.rdev);
+    const std::optional<internal::MetadataPlan::Creator> creator = CreatorIn(node);
+    const internal::MetadataPlan plan = internal::MetadataPlan::ForNew(
+        ModeSource(info), keep_, creator.has_value() ? &*creator : nullptr);
+    absl::Status made = node.dst->Mknod(dst_name, type | plan.CreationMode(), info.rdev);
     if (ErrnoOf(made) == EEXIST) {
       if (!MayReplace(node, dst_name, false)) return;
-      made = node.dst->Mknod(dst_name, type | perm, info.rdev);
+      made = node.dst->Mknod(dst_name, type | plan.CreationMode(), info.rdev);
     }
     if (!made.ok()) {
       Fail(Reworded(made, type == S_IFIFO ? "mkfifo" : "mknod", dst_path));
       return;
     }
-    const CopyTreeOptions::Preserve& keep = o_.preserve;
-    Ownership owned{info.uid == euid_, info.gid == node.new_gid};
-    if (keep.ownership && !(owned.uid && owned.gid)) {
-      absl::Status s = node.dst->Lchown(dst_name, info.uid, info.gid);
-      if (s.ok()) owned = {true, true};
-      if (!s.ok() && ErrnoOf(s) != EPERM) Fail(Reworded(s, "lchown", dst_path));
-    }
-    const mode_t final_mode = WithoutForeignSetId(FinalMode(info, false), owned);
-    if (!umask_.has_value() || final_mode != (perm & ~*umask_)) {
-      absl::Status s = node.dst->Chmod(dst_name, final_mode);
-      if (!s.ok()) Fail(Reworded(s, "chmod", dst_path));
-    }
-    if (keep.timestamps) {
-      absl::Status s = node.dst->Chtimes(dst_name, info.access_time, info.modification_time);
-      if (!s.ok()) Fail(Reworded(s, "chtimes", dst_path));
+    if (absl::Status s = plan.AfterDataAt(*node.dst, dst_name, dst_path); !s.ok()) {
+      Fail(s);
+      return;
     }
     special_.fetch_add(1, std::memory_order_relaxed);
     Copied(info.type(), 0);
@@ -949,6 +907,7 @@ class TreeCopier {
   const uid_t euid_;
   const gid_t egid_;
   std::optional<mode_t> umask_;
+  internal::Preserve keep_;           // what MetadataPlan keeps of preserve
   uint64_t top_dev_ = 0;              // -x: the source's filesystem
   uint64_t dst_top_dev_ = 0;          // the destination's
   std::optional<DevIno> dst_top_id_;  // never copied into itself
@@ -1014,8 +973,9 @@ CopyTreeResult Refused(absl::Status status) {
 // link to one: the path the caller names is trusted), else made in its
 // parent, owner-only. `made` says which.
 absl::StatusOr<std::shared_ptr<Root>> DestinationDir(Root& parent, const std::string& base,
-                                                     const std::string& dst, bool* made) {
-  absl::Status mkdir = parent.Mkdir(base, S_IRWXU);
+                                                     const std::string& dst, mode_t mode,
+                                                     bool* made) {
+  absl::Status mkdir = parent.Mkdir(base, mode);
   *made = mkdir.ok();
   if (!mkdir.ok() && ErrnoOf(mkdir) != EEXIST) return Reworded(mkdir, "mkdir", dst);
   absl::StatusOr<std::unique_ptr<Root>> root =
@@ -1099,8 +1059,9 @@ CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
   const std::string top_path =
       staging.empty() ? dst : absl::StrCat(dst_parent->Name(), "/", staging);
   bool made = false;
+  internal::MetadataPlan top_plan = copier.PlanNewTop(*src_info, *dst_parent);
   absl::StatusOr<std::shared_ptr<Root>> dst_root =
-      DestinationDir(*dst_parent, top_name, top_path, &made);
+      DestinationDir(*dst_parent, top_name, top_path, top_plan.CreationMode(), &made);
   if (!dst_root.ok()) return Refused(dst_root.status());
   absl::StatusOr<FileInfo> top_info = (*dst_root)->Stat(".");
   if (!top_info.ok()) return Refused(Reworded(top_info.status(), "stat", top_path));
@@ -1113,6 +1074,7 @@ CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
   top->info = *src_info;
   top->made = made;
   top->new_gid = (top_info->mode & S_ISGID) != 0 ? top_info->gid : ::getegid();
+  if (!copier.PlanTop(*top, *top_info, std::move(top_plan))) return copier.Result();
   copier.CopyDirectory(std::move(top), *dst_root);
   CopyTreeResult result = copier.Result();
   if (staging.empty()) return result;

@@ -41,18 +41,8 @@ absl::Status MetadataError(const char* op, const File& file, const poll::Error& 
   return PathError(op, file.Name(), err.errno_value());
 }
 
-// Whether fchown(2) was refused as something a copy does only where
-// permitted: EPERM (not root, or a group the process is not in; fs/attr.c)
-// and EINVAL (an id with no mapping in this user namespace, as in Bazel's
-// sandbox; fs/open.c chown_common). cp's chown_failure_ok takes the same two.
-bool NotPermitted(const poll::Error& err) {
-  return err == poll::Error(syscall::Errno(EPERM)) || err == poll::Error(syscall::Errno(EINVAL));
-}
+}  // namespace
 
-// The process's umask, from the "Umask:" line of /proc/self/status (Linux
-// 4.7 and later): umask(2) reads it only by setting it, which would give any
-// other thread that creates a file meanwhile the wrong mode. nullopt where
-// /proc is not mounted or the kernel is older.
 std::optional<mode_t> ReadUmask() {
   absl::StatusOr<std::unique_ptr<File>> status = File::Open("/proc/self/status");
   if (!status.ok()) return std::nullopt;
@@ -78,8 +68,6 @@ std::optional<mode_t> ReadUmask() {
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 MetadataPlan::MetadataPlan(Kind kind, const FileInfo& src, Preserve keep, const FileInfo* before)
     : kind_(kind),
@@ -110,8 +98,15 @@ MetadataPlan::MetadataPlan(Kind kind, const FileInfo& src, Preserve keep, const 
   if (writing != before_.perm) narrowed_ = writing;
 }
 
-MetadataPlan MetadataPlan::ForNew(const FileInfo& src, Preserve keep) {
-  return MetadataPlan(Kind::kNew, src, keep, nullptr);
+MetadataPlan MetadataPlan::ForNew(const FileInfo& src, Preserve keep, const Creator* creator) {
+  MetadataPlan plan(Kind::kNew, src, keep, nullptr);
+  if (creator != nullptr) plan.creator_ = *creator;
+  return plan;
+}
+
+std::optional<mode_t> MetadataPlan::Umask() const {
+  if (creator_.has_value()) return creator_->umask;
+  return ReadUmask();
 }
 
 MetadataPlan MetadataPlan::ForExisting(const FileInfo& src, Preserve keep,
@@ -125,7 +120,14 @@ MetadataPlan MetadataPlan::ForReplacement(const FileInfo& src, Preserve keep,
 }
 
 std::optional<MetadataPlan::Owned> MetadataPlan::OwnerToGive() const {
-  if (keep_.ownership) return src_;
+  if (keep_.ownership) {
+    // A new file that its creator's ids make the source's already.
+    if (kind_ == Kind::kNew && creator_.has_value() && creator_->uid == src_.uid &&
+        creator_->gid == src_.gid) {
+      return std::nullopt;
+    }
+    return src_;
+  }
   if (kind_ == Kind::kReplacement) return before_;
   return std::nullopt;
 }
@@ -144,7 +146,15 @@ mode_t MetadataPlan::CreationMode() const {
 }
 
 std::optional<MetadataPlan::Owned> MetadataPlan::FinalMode() const {
-  if (keep_.mode) return src_;
+  if (keep_.mode) {
+    // A new file created with them already (no set-id or sticky bit, which
+    // creation never gives; no owner given, whose chown would clear them).
+    if (kind_ == Kind::kNew && creator_.has_value() && !OwnerToGive().has_value() &&
+        (CreationMode() & ~creator_->umask) == src_.perm) {
+      return std::nullopt;
+    }
+    return src_;
+  }
   switch (kind_) {
     case Kind::kReplacement:
       return before_;
@@ -159,7 +169,7 @@ std::optional<MetadataPlan::Owned> MetadataPlan::FinalMode() const {
   const mode_t wanted = src_.perm & kRwxBits;
   if (CreationMode() == wanted) return std::nullopt;
   Owned final = src_;
-  final.perm = wanted & ~ReadUmask().value_or(kUmaskUnknown);
+  final.perm = wanted & ~Umask().value_or(kUmaskUnknown);
   return final;
 }
 
@@ -173,24 +183,101 @@ absl::Status MetadataPlan::Restore(File& dst) const {
   return MetadataError("chmod", dst, FileAccess::Fd(dst).Chmod(before_.perm));
 }
 
-absl::Status MetadataPlan::GiveOwner(File& dst) const {
+// What AfterData changes, and how each change is said in an error.
+class MetadataTarget {
+ public:
+  virtual ~MetadataTarget() = default;
+  virtual absl::Status Chown(uid_t uid, gid_t gid) = 0;
+  virtual absl::Status Chmod(mode_t mode) = 0;
+  virtual absl::Status SetTimes(absl::Time access, absl::Time modification) = 0;
+  virtual absl::StatusOr<FileInfo> Stat() = 0;
+};
+
+namespace {
+
+// An open File: fchown(2), fchmod(2), futimens(2), fstat(2).
+class OpenFileTarget final : public MetadataTarget {
+ public:
+  explicit OpenFileTarget(File& file) : file_(file), fd_(FileAccess::Fd(file)) {}
+  absl::Status Chown(uid_t uid, gid_t gid) override {
+    return MetadataError("chown", file_, fd_.Chown(uid, gid));
+  }
+  absl::Status Chmod(mode_t mode) override {
+    return MetadataError("chmod", file_, fd_.Chmod(mode));
+  }
+  absl::Status SetTimes(absl::Time access, absl::Time modification) override {
+    return MetadataError("utimes", file_,
+                         fd_.SetTimes(absl::ToTimespec(access), absl::ToTimespec(modification)));
+  }
+  absl::StatusOr<FileInfo> Stat() override { return file_.Stat(); }
+
+ private:
+  File& file_;
+  poll::FD& fd_;
+};
+
+// A name in a Root, acted on without following it where the call allows:
+// lchown, chmod (a FIFO or device just made: no link to follow), utimensat
+// AT_SYMLINK_NOFOLLOW, lstat.
+class NameTarget final : public MetadataTarget {
+ public:
+  NameTarget(Root& dir, std::string_view name, std::string_view path)
+      : dir_(dir), name_(name), path_(path) {}
+  absl::Status Chown(uid_t uid, gid_t gid) override {
+    return Said(dir_.Lchown(name_, uid, gid), "chown");
+  }
+  absl::Status Chmod(mode_t mode) override { return Said(dir_.Chmod(name_, mode), "chmod"); }
+  absl::Status SetTimes(absl::Time access, absl::Time modification) override {
+    return Said(dir_.Lchtimes(name_, access, modification), "utimes");
+  }
+  absl::StatusOr<FileInfo> Stat() override {
+    absl::StatusOr<FileInfo> st = dir_.Lstat(name_);
+    if (!st.ok()) return Said(st.status(), "stat");
+    return st;
+  }
+
+ private:
+  // Root's message names the name in the root; a copy's names the path.
+  absl::Status Said(const absl::Status& s, const char* op) const {
+    if (s.ok()) return s;
+    if (IsPathEscape(s)) return PathEscapeError(op, path_);
+    if (std::optional<int> err = ErrnoOf(s)) return PathError(op, path_, syscall::Errno(*err));
+    return s;
+  }
+
+  Root& dir_;
+  std::string_view name_;
+  std::string_view path_;
+};
+
+// Whether fchown(2) was refused as something a copy does only where
+// permitted: EPERM (not root, or a group the process is not in; fs/attr.c)
+// and EINVAL (an id with no mapping in this user namespace, as in Bazel's
+// sandbox; fs/open.c chown_common). cp's chown_failure_ok takes the same two.
+bool NotPermitted(const absl::Status& s) {
+  const std::optional<int> err = ErrnoOf(s);
+  return err == EPERM || err == EINVAL;
+}
+
+}  // namespace
+
+absl::Status MetadataPlan::GiveOwner(MetadataTarget& dst) const {
   const std::optional<Owned> owner = OwnerToGive();
   if (!owner.has_value()) return absl::OkStatus();
   if (kind_ == Kind::kExisting && before_.uid == owner->uid && before_.gid == owner->gid) {
     return absl::OkStatus();  // it has them already
   }
-  poll::FD& out = FileAccess::Fd(dst);
-  poll::Error err = out.Chown(owner->uid, owner->gid);
+  absl::Status s = dst.Chown(owner->uid, owner->gid);
   // Not permitted to give the file away: the group alone may still be ours
   // to give (an owner who belongs to it), as cp tries.
-  if (NotPermitted(err)) {
-    err = out.Chown(static_cast<uid_t>(-1), owner->gid);
-    if (NotPermitted(err)) err = poll::Error();
+  if (NotPermitted(s)) {
+    s = dst.Chown(static_cast<uid_t>(-1), owner->gid);
+    if (NotPermitted(s)) s = absl::OkStatus();
   }
-  return MetadataError("chown", dst, err);
+  return s;
 }
 
-absl::Status MetadataPlan::SetFinalMode(File& dst) const {
+absl::Status MetadataPlan::SetFinalMode(MetadataTarget& dst) const {
   const std::optional<Owned> mode = FinalMode();
   if (!mode.has_value()) return absl::OkStatus();
   mode_t perm = mode->perm;
@@ -202,17 +289,30 @@ absl::Status MetadataPlan::SetFinalMode(File& dst) const {
     if (now->uid != mode->uid) perm &= ~static_cast<mode_t>(S_ISUID);
     if (now->gid != mode->gid) perm &= ~static_cast<mode_t>(S_ISGID);
   }
-  return MetadataError("chmod", dst, FileAccess::Fd(dst).Chmod(perm));
+  return dst.Chmod(perm);
 }
 
-absl::Status MetadataPlan::AfterData(File& dst) const {
+absl::Status MetadataPlan::Apply(MetadataTarget& dst) const {
   if (absl::Status s = GiveOwner(dst); !s.ok()) return s;
   // After chown, which clears setuid and setgid, as writing the data does.
   if (absl::Status s = SetFinalMode(dst); !s.ok()) return s;
   if (!keep_.timestamps) return absl::OkStatus();
-  return MetadataError("utimes", dst,
-                       FileAccess::Fd(dst).SetTimes(absl::ToTimespec(access_time_),
-                                                    absl::ToTimespec(modification_time_)));
+  return dst.SetTimes(access_time_, modification_time_);
+}
+
+bool MetadataPlan::HasAfterData() const {
+  return OwnerToGive().has_value() || FinalMode().has_value() || keep_.timestamps;
+}
+
+absl::Status MetadataPlan::AfterData(File& dst) const {
+  OpenFileTarget target(dst);
+  return Apply(target);
+}
+
+absl::Status MetadataPlan::AfterDataAt(Root& dir, std::string_view name,
+                                       std::string_view path) const {
+  NameTarget target(dir, name, path);
+  return Apply(target);
 }
 
 }  // namespace sysport::os::internal

@@ -50,20 +50,41 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "os/copy_file.h"
 #include "os/file.h"
+#include "os/root.h"
 
 namespace sysport::os::internal {
 
 using Preserve = CopyFileOptions::Preserve;
 
+// The process's umask, from the "Umask:" line of /proc/self/status (Linux
+// 4.7 and later): umask(2) reads it only by setting it, which would give any
+// other thread that creates a file meanwhile the wrong mode. nullopt where
+// /proc is not mounted or the kernel is older.
+std::optional<mode_t> ReadUmask();
+
+// What AfterData changes: an open File, or a name in a Root (metadata.cc).
+class MetadataTarget;
+
 class MetadataPlan {
  public:
+  // What a caller that creates many destinations (a tree copy) knows of
+  // them, so that a plan asks nothing and leaves out the calls that would
+  // change nothing: the umask, and the owner and group a new one gets (the
+  // process's effective ids; a setgid directory's group).
+  struct Creator {
+    mode_t umask = 0;
+    uid_t uid = 0;
+    gid_t gid = 0;
+  };
+
   // A destination the copy creates where its name held nothing.
-  static MetadataPlan ForNew(const FileInfo& src, Preserve keep);
+  static MetadataPlan ForNew(const FileInfo& src, Preserve keep, const Creator* creator = nullptr);
   // A destination that was there and is written in place (cp's way):
   // `existing` as fstat(2) saw it once opened, before anything changed it.
   static MetadataPlan ForExisting(const FileInfo& src, Preserve keep, const FileInfo& existing);
@@ -87,6 +108,14 @@ class MetadataPlan {
   // to see who the owner became), then futimens(2) where times are kept.
   // Errors are "chown DST: ...", "chmod DST: ...", "utimes DST: ...".
   absl::Status AfterData(File& dst) const;
+  // The same for a destination that is not opened to be changed (a FIFO or
+  // device: opening one waits for a writer or acts on the device), by its
+  // name `name` in `dir` (symbolic links not followed beyond the name's
+  // own confinement); `path` is what messages call it.
+  absl::Status AfterDataAt(Root& dir, std::string_view name, std::string_view path) const;
+  // Whether AfterData has anything to do (a tree copy then need not open a
+  // directory it made only to leave it as it is).
+  bool HasAfterData() const;
 
   // For a copy into an existing destination that failed before writing any
   // of the source's bytes: puts back the permission bits BeforeData took.
@@ -107,10 +136,13 @@ class MetadataPlan {
   std::optional<Owned> OwnerToGive() const;
   // The final permission bits and whose they are; nullopt: leave them.
   std::optional<Owned> FinalMode() const;
-  // AfterData's steps: fchown(2) where an owner is to be given, fchmod(2) to
+  absl::Status Apply(MetadataTarget& dst) const;
+  // Apply's steps: fchown(2) where an owner is to be given, fchmod(2) to
   // FinalMode less the set-id bits the owner it got does not allow.
-  absl::Status GiveOwner(File& dst) const;
-  absl::Status SetFinalMode(File& dst) const;
+  absl::Status GiveOwner(MetadataTarget& dst) const;
+  absl::Status SetFinalMode(MetadataTarget& dst) const;
+  // The umask: the creator's, else /proc's.
+  std::optional<mode_t> Umask() const;
 
   Kind kind_;
   Preserve keep_;
@@ -122,6 +154,7 @@ class MetadataPlan {
   // The bits an existing destination has while the data is written, if
   // BeforeData changes them.
   std::optional<mode_t> narrowed_;
+  std::optional<Creator> creator_;
 };
 
 }  // namespace sysport::os::internal
