@@ -438,7 +438,7 @@ class TreeCopier {
       dir = *std::move(opened);
     }
     if (absl::Status s = node.plan->AfterData(*dir); !s.ok()) Fail(s);
-    if (xattrs) CopyXattrs(node.reader->file(), *dir);
+    if (xattrs) CopyXattrs(node.reader->file(), node.info.device, *dir);
     if (absl::Status s = dir->Close(); !s.ok()) Fail(s);
   }
 
@@ -671,7 +671,7 @@ class TreeCopier {
       ok = s.ok();
     }
     // After the chown that clears security.capability (fs/attr.c).
-    if (ok && o_.preserve.xattrs) CopyXattrs(src, **dst);
+    if (ok && o_.preserve.xattrs) CopyXattrs(src, info.device, **dst);
     if (absl::Status s = (*dst)->Close(); !s.ok() && ok) {
       Fail(s);
       ok = false;
@@ -721,17 +721,14 @@ class TreeCopier {
   // them. A filesystem without them (EOPNOTSUPP) is learned once, for
   // either side; a name the process may not set (trusted.*, security.* as
   // a user: EPERM) is left, as cp -a leaves it.
-  void CopyXattrs(File& src, File& dst) {
-    const absl::StatusOr<FileInfo> src_info = src.Stat();
-    const absl::StatusOr<FileInfo> dst_info = dst.Stat();
-    if (!src_info.ok() || !dst_info.ok()) return;
+  void CopyXattrs(File& src, uint64_t src_device, File& dst) {
     {
       absl::MutexLock lock(&learned_mu_);
-      if (no_xattrs_.contains(src_info->device) || no_xattrs_.contains(dst_info->device)) return;
+      if (no_xattrs_.contains(src_device) || no_xattrs_.contains(dst_top_dev_)) return;
     }
     absl::StatusOr<std::vector<std::string>> names = src.ListXattr();
     if (!names.ok()) {
-      NoteXattrError(names.status(), src_info->device);
+      NoteXattrError(names.status(), src_device);
       return;
     }
     for (const std::string& name : *names) {
@@ -743,7 +740,7 @@ class TreeCopier {
       absl::Status set = dst.SetXattr(name, *value);
       if (set.ok()) continue;
       if (ErrnoOf(set) == EOPNOTSUPP) {
-        NoteXattrError(set, dst_info->device);
+        NoteXattrError(set, dst_top_dev_);
         return;
       }
       if (ErrnoOf(set) != EPERM) Fail(set);
@@ -985,6 +982,12 @@ absl::StatusOr<std::shared_ptr<Root>> DestinationDir(Root& parent, const std::st
 }
 
 }  // namespace
+
+void RaiseOpenFileLimit() {
+  syscall::Result<syscall::Limit> limit = syscall::GetOpenFileLimit();
+  if (!limit.ok() || limit.value().soft >= limit.value().hard) return;
+  (void)syscall::SetOpenFileLimit({limit.value().hard, limit.value().hard});
+}
 
 CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
                         const CopyTreeOptions& options) {

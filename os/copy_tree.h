@@ -158,6 +158,14 @@ struct CopyTreeResult {
 CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
                         const CopyTreeOptions& options = {});
 
+// For a program's main(), as Go's runtime does since 1.19: raises the soft
+// limit on open files (RLIMIT_NOFILE) to the hard one. A tree copy holds
+// four descriptors for each directory in flight (its two Roots and, while
+// it is read or finished, a descriptor of each side), so a deep tree copied
+// by many threads outgrows the usual soft limit of 1024. Best effort:
+// nothing changes where the limits cannot be read or set.
+void RaiseOpenFileLimit();
+
 }  // namespace sysport::os
 
 #endif  // SYSPORT_OS_COPY_TREE_H_

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/xattr.h>
@@ -150,6 +151,19 @@ Errno Unlinkat(int dir_fd, const char* path, int flags) {
 Result<int> GetStatusFlags(int fd) {
   return internal::FromReturn<int>(
       ::fcntl(fd, F_GETFL));  // NOLINT(cppcoreguidelines-pro-type-vararg)
+}
+
+Result<Limit> GetOpenFileLimit() {
+  struct rlimit rl = {};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) < 0) return Result<Limit>::Error(Errno(errno));
+  return Result<Limit>::Ok({rl.rlim_cur, rl.rlim_max});
+}
+
+Errno SetOpenFileLimit(const Limit& limit) {
+  struct rlimit rl = {};
+  rl.rlim_cur = static_cast<rlim_t>(limit.soft);
+  rl.rlim_max = static_cast<rlim_t>(limit.hard);
+  return ErrnoOf(::setrlimit(RLIMIT_NOFILE, &rl));
 }
 
 Result<std::array<int, 2>> Pipe(int flags) {

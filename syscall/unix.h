@@ -122,6 +122,15 @@ Errno Unlinkat(int dir_fd, const char* path, int flags);
 // fcntl(2) F_GETFL: the file status flags (O_APPEND, O_NONBLOCK, ...).
 Result<int> GetStatusFlags(int fd);
 
+// getrlimit(2) and setrlimit(2) of RLIMIT_NOFILE: how many descriptors the
+// process may have open.
+struct Limit {
+  uint64_t soft = 0;
+  uint64_t hard = 0;
+};
+Result<Limit> GetOpenFileLimit();
+Errno SetOpenFileLimit(const Limit& limit);
+
 // pipe2(2). Returns {read end, write end}.
 Result<std::array<int, 2>> Pipe(int flags);
 

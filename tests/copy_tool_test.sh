@@ -144,7 +144,7 @@ set -e
 check "unwritable destination" test "$rc" = 1
 
 # --- bad flags and arguments: exit 2; --help: exit 0 ---
-for args in "--bogus src.bin x" "src.bin" "a b c" "--count=-5 src.bin x" "--count=abc src.bin x" \
+for args in "--bogus src.bin x" "src.bin" "-T a b c" "--count=-5 src.bin x" "--count=abc src.bin x" \
   "--append --seek=3 src.bin x"; do
   set +e
   # shellcheck disable=SC2086

@@ -93,7 +93,7 @@ mkdir dir
 begin
 rc=0
 "$COPY" dir keep 2>"$L/err" || rc=$?
-expect "directory source" 1 "copy: read dir: is a directory"
+expect "directory source" 1 "copy: -r not specified; omitting directory 'dir'"
 holds "directory source" keep important
 unchanged "directory source"
 rc=0
@@ -103,7 +103,7 @@ holds "cp with a directory source" keep important
 
 rc=0
 "$COPY" dir new.txt 2>"$L/err" || rc=$?
-expect "directory source, new destination" 1 "copy: read dir: is a directory"
+expect "directory source, new destination" 1 "copy: -r not specified; omitting directory 'dir'"
 check "directory source: the destination is not even created" test ! -e new.txt
 
 begin
@@ -125,10 +125,17 @@ rc=0
 expect "missing source" 1 "copy: open missing: no such file or directory"
 holds "missing source" keep important
 
+unchanged "every refusal above"
+
+# A directory as DST takes the copy as DIR/NAME, as cp (issue 23).
 rc=0
 "$COPY" f dir 2>"$L/err" || rc=$?
-expect "directory destination" 1 "copy: open dir: is a directory"
-unchanged "every refusal above"
+expect "directory destination" 0 ""
+holds "directory destination: the copy is dir/f" dir/f "hello, world"
+rc=0
+"$COPY" -T f dir 2>"$L/err" || rc=$?
+expect "directory destination with -T" 1 "copy: open dir: is a directory"
+rm dir/f
 
 rc=0
 "$COPY" --seek=4 f - 2>"$L/err" | cat >/dev/null || rc=${PIPESTATUS[0]}
@@ -345,9 +352,17 @@ usage "copy: unknown option '--fromenv'" --fromenv=count src.bin keep
 usage "copy: unknown option '--helpfull'" --helpfull
 usage "copy: unknown option '--nostats'" --nostats src.bin keep
 usage "copy: option '--stats' takes no value" --stats=1 src.bin keep
-usage "copy: unknown option '-weird'" -weird keep
+usage "copy: unknown option '-w'" -weird keep
 usage "copy: missing DST after 'src.bin'" src.bin
-usage "copy: extra operand 'c' (want SRC and DST)" src.bin keep c
+usage "copy: extra operand 'c' (with -T: one SRC and DST)" -T src.bin keep c
+# Several SRC go into the last operand, which must be a directory.
+rc=0
+"$COPY" src.bin keep c 2>"$L/err" || rc=$?
+expect "copy src.bin keep c" 1 "copy: target 'c': no such file or directory"
+rc=0
+"$COPY" src.bin f keep 2>"$L/err" || rc=$?
+expect "copy src.bin f keep" 1 "copy: target 'keep' is not a directory"
+holds "several sources onto a file" keep important
 unchanged "usage errors"
 rc=0
 "$COPY" --count=4K src.bin out.bin 2>"$L/err" || rc=$?
@@ -366,7 +381,7 @@ version=$(sed -n '/^module(/,/^)/s/^ *version = "\(.*\)",$/\1/p' "$MODULE")
 check "MODULE.bazel has a version" test -n "$version"
 check "--version" test "$("$COPY" --version)" = "copy (sysport) $version"
 check "-h is --help" test "$("$COPY" -h)" = "$("$COPY" --help)"
-check "--help" grep -q '^Usage: copy \[OPTION\]... SRC DST$' <("$COPY" --help)
+check "--help" grep -q '^Usage: copy \[OPTION\]... \[-T\] SRC DST$' <("$COPY" --help)
 rc=0
 "$COPY" --help >/dev/full 2>"$L/err" || rc=$?
 expect "--help into a full device" 1 "copy: write /dev/stdout: no space left on device"
@@ -504,21 +519,28 @@ expect "cp: trailing slash" 1 "cp: cannot create regular file 'no-such/': Not a 
 rc=0
 "$COPY" --atomic f no-such/ 2>"$L/err" || rc=$?
 expect "--atomic, trailing slash" 1 "copy: open no-such/: not a directory"
-# An atomic copy onto a directory: refused before a temporary file is made
-# or a byte read (was: every byte copied, then the rename refused).
+# An atomic copy onto a directory goes into it, as any copy (issue 23); with
+# -T it is refused before a temporary file is made or a byte read (issue 24:
+# was every byte copied, then the rename refused).
 rc=0
 if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   strace -f -o "$L/atomic-dir.trace" -e trace=openat,copy_file_range,sendfile,read \
-    "$COPY" --atomic src.bin dir 2>"$L/err" || rc=$?
-  check "--atomic onto a directory: no temporary file" \
+    "$COPY" -T --atomic src.bin dir 2>"$L/err" || rc=$?
+  check "--atomic -T onto a directory: no temporary file" \
     bash -c "! grep -q O_TMPFILE '$L/atomic-dir.trace'"
-  check "--atomic onto a directory: no copy_file_range, no sendfile" \
+  check "--atomic -T onto a directory: no copy_file_range, no sendfile" \
     bash -c "! grep -qE '^[0-9]+ +(copy_file_range|sendfile)\(' '$L/atomic-dir.trace'"
 else
-  "$COPY" --atomic src.bin dir 2>"$L/err" || rc=$?
+  "$COPY" -T --atomic src.bin dir 2>"$L/err" || rc=$?
 fi
-expect "--atomic onto a directory" 1 "copy: open dir: is a directory"
-check "--atomic onto a directory: nothing left in it" test -z "$(ls -A dir)"
+expect "--atomic -T onto a directory" 1 "copy: open dir: is a directory"
+check "--atomic -T onto a directory: nothing left in it" test -z "$(ls -A dir)"
+rc=0
+"$COPY" --atomic src.bin dir 2>"$L/err" || rc=$?
+expect "--atomic into a directory" 0 ""
+check "--atomic into a directory: the copy is dir/src.bin" cmp -s src.bin dir/src.bin
+check "--atomic into a directory: nothing else in it" test "$(ls -A dir)" = src.bin
+rm dir/src.bin
 unchanged "destination names refused"
 rm -f dangle
 

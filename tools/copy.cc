@@ -41,52 +41,22 @@
 #include "io/io.h"
 #include "os/copy_file.h"
 #include "os/copy_observer.h"
+#include "os/copy_tree.h"
 #include "os/error.h"
 #include "os/file.h"
+#include "os/quote.h"
 #include "syscall/errno.h"
 #include "tools/copy_files.h"
 #include "tools/copy_options.h"
 #include "tools/copy_progress.h"
+#include "tools/copy_trees.h"
+#include "tools/diagnostics.h"
 
 namespace sysport::tools {
 namespace {
 
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
-
-// Where the tool's own messages go: standard error, unless that is the file
-// being written (`copy SRC - >OUT 2>&1`, `copy SRC DST 2>>DST`), where a
-// message would become part of the copied data; then the tool keeps quiet and
-// its exit status alone tells. A terminal (or another character device) is
-// no such file: it shows both, and stores neither.
-class Diagnostics {
- public:
-  // Decided once, before the copy (and its progress thread) starts.
-  void WithholdIfWritingInto(const os::FileInfo& dst) {
-    absl::StatusOr<os::FileInfo> info = StandardError().Stat();
-    withheld_ = info.ok() && os::SameFile(*info, dst) && info->type() != os::FileType::kCharDevice;
-  }
-
-  // Writes whole lines; an error writing them has nowhere to be reported.
-  void Print(std::string_view text) const {
-    if (!withheld_) (void)StandardError().Write(text);
-  }
-  void Error(const absl::Status& status, std::string_view suffix = {}) const {
-    Print(absl::StrCat("copy: ", status.message(), suffix, "\n"));
-  }
-
-  static bool tty() { return ::isatty(STDERR_FILENO) != 0; }
-
- private:
-  // Descriptor 2 as a File that is never destroyed: closing it would leave
-  // what writes there at exit (the sanitizers' reports) nowhere to go.
-  static os::File& StandardError() {
-    static os::File* const file = os::File::NewFile(STDERR_FILENO, "/dev/stderr").release();
-    return *file;
-  }
-
-  bool withheld_ = false;
-};
 
 // Copies with io::Copy in chunks of at most kProgressChunk bytes so a
 // progress thread can report between them. Each chunk is an io::Copy from a
@@ -196,15 +166,21 @@ int PrintToStdout(std::string_view text, const os::ClosedStandardDescriptors& cl
 // A whole-file copy: os::CopyFile opens and checks both files (a directory
 // or the same file refused before DST is touched), and decides the rest.
 int RunWholeFile(const CopyOptions& o, Diagnostics& diagnostics) {
-  // `copy SRC DST 2>>DST`: the shell has created DST already.
+  // One stat(2) of DST: a directory takes the copy as DIR/NAME (cp; not
+  // with -T), and `copy SRC DST 2>>DST` has made DST the shell's stderr.
+  std::string dst_path = o.dst;
   if (absl::StatusOr<os::FileInfo> dst = os::Stat(o.dst); dst.ok()) {
-    diagnostics.WithholdIfWritingInto(*dst);
+    if (dst->IsDirectory() && !o.no_target_directory) {
+      dst_path = Placement(o.src, o.dst, /*into=*/true);
+    } else {
+      diagnostics.WithholdIfWritingInto(*dst);
+    }
   }
   os::CopyCounters counters;
   os::CopyFileOptions options = o.whole_file_options;
   options.observer = &counters;
   const absl::Time start = absl::Now();
-  const io::Result result = os::CopyFile(o.src, o.dst, options);
+  const io::Result result = os::CopyFile(o.src, dst_path, options);
   const absl::Duration elapsed = absl::Now() - start;
   const os::CopyCounters::Totals totals = counters.totals();
   if (o.stats) diagnostics.Print(StatsReport(result.n, elapsed, totals));
@@ -215,6 +191,15 @@ int RunWholeFile(const CopyOptions& o, Diagnostics& diagnostics) {
                        totals.read_write.writes > 0 ||
                        std::any_of(totals.kernel.begin(), totals.kernel.end(),
                                    [](const auto& m) { return m.attempts > 0; });
+  // A directory as SRC is os::CopyFile's "read DIR: is a directory"; cp's
+  // words say what to do about it.
+  if (!started && os::ErrnoOf(result.status) == EISDIR) {
+    if (absl::StatusOr<os::FileInfo> src = os::Stat(o.src); src.ok() && src->IsDirectory()) {
+      diagnostics.Print(absl::StrCat("copy: -r not specified; omitting directory ",
+                                     os::QuoteNameAlways(o.src), "\n"));
+      return kExitFailure;
+    }
+  }
   diagnostics.Error(result.status, started ? AfterSuffix(result.n) : "");
   return kExitFailure;
 }
@@ -251,6 +236,10 @@ int Run(int argc, char** argv) {
       break;
   }
   const CopyOptions& o = command->options;
+  // As Go's runtime does (1.19): a tree copy holds descriptors for each
+  // directory in flight, more than the soft limit of 1024 for deep trees.
+  os::RaiseOpenFileLimit();
+  if (o.tree()) return RunTrees(o, diagnostics);
   if (o.whole_file()) return RunWholeFile(o, diagnostics);
 
   absl::StatusOr<CopyFiles> files = OpenCopyFiles(o, *closed);

@@ -4,10 +4,14 @@
 // The copy tool's command line: what users of cp and dd expect, and nothing
 // they did not ask for.
 //
-//   copy [OPTION]... SRC DST
+//   copy [OPTION]... [-T] SRC DST
+//   copy [OPTION]... SRC... DIRECTORY
+//   copy [OPTION]... -t DIRECTORY SRC...
 //
-// Options are GNU-style long options, anywhere before "--": `--name` for a
-// switch, `--name=VALUE` or `--name VALUE` for the others; `-h` is --help.
+// Options are GNU-style, anywhere before "--": long ones as `--name` for a
+// switch, `--name=VALUE` or `--name VALUE` for the others; cp's short ones
+// (-r, -a, -n, ...) alone or clustered (-rn), `-t DIR` or `-tDIR`; `-h` is
+// --help.
 // Sizes are parsed in one place, tools/human_bytes.h's ParseByteSize.
 //
 // Why not absl::ParseCommandLine: it always accepts --flagfile, --fromenv,
@@ -21,17 +25,26 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "os/copy_file.h"
+#include "os/copy_tree.h"
 
 namespace sysport::tools {
 
 // What a copy is asked to do.
 struct CopyOptions {
+  // The operands. A copy of one SRC to one DST: src and dst. The tree form
+  // (tree()): sources, and target, the name of the copy or the directory the
+  // copies go into (-t, or the last operand when it is a directory).
   std::string src;  // a path, or "-": standard input
   std::string dst;  // a path, or "-": standard output
+  std::vector<std::string> sources;
+  std::string target;
+  bool target_is_directory = false;  // -t: target must be a directory
+  bool no_target_directory = false;  // -T: target is the copy's own name
   bool append = false;
   std::optional<int64_t> skip;
   std::optional<int64_t> seek;
@@ -42,6 +55,19 @@ struct CopyOptions {
   // defaults): for whole-file copies only.
   os::CopyFileOptions whole_file_options;
   bool whole_file_option_given = false;
+  // -r and the other tree options (cp's); preserve.links and .xattrs, and
+  // what os::CopyTree alone does, need the tree form.
+  bool recursive = false;
+  bool symlinks_given = false;  // -P, -L, -H or -a said how to treat links
+  os::CopyTreeOptions tree_options;
+  bool tree_option_given = false;
+
+  // Whether the copy takes the tree form: os::CopyTree for each source,
+  // into the target as cp would (DST/basename(SRC) when DST is a
+  // directory). Any tree option, more than one SRC, or -t.
+  bool tree() const {
+    return recursive || tree_option_given || target_is_directory || sources.size() > 1;
+  }
 
   bool src_is_stdin() const { return src == "-"; }
   bool dst_is_stdout() const { return dst == "-"; }

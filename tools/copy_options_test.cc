@@ -101,8 +101,9 @@ TEST(CopyOptionsTest, OnlyTheToolsOwnOptions) {
   EXPECT_EQ(Error({"--undefok=x", "a", "b"}), "unknown option '--undefok'");
   EXPECT_EQ(Error({"--helpfull"}), "unknown option '--helpfull'");
   EXPECT_EQ(Error({"--nostats", "a", "b"}), "unknown option '--nostats'");
-  EXPECT_EQ(Error({"-count=5", "a", "b"}), "unknown option '-count'");
-  EXPECT_EQ(Error({"-x", "a", "b"}), "unknown option '-x'");
+  // A single dash starts cp's short options: "-count" is -c, which there is none of.
+  EXPECT_EQ(Error({"-count=5", "a", "b"}), "unknown option '-c'");
+  EXPECT_EQ(Error({"-q", "a", "b"}), "unknown option '-q'");
   EXPECT_EQ(Error({"--co", "a", "b"}), "unknown option '--co'");  // no abbreviations
   EXPECT_EQ(Error({"--\033[2J", "a", "b"}), "unknown option '--'$'\\033''[2J'");
 }
@@ -110,7 +111,12 @@ TEST(CopyOptionsTest, OnlyTheToolsOwnOptions) {
 TEST(CopyOptionsTest, Operands) {
   EXPECT_EQ(Error({}), "missing SRC and DST");
   EXPECT_EQ(Error({"a"}), "missing DST after 'a'");
-  EXPECT_EQ(Error({"a", "b", "c"}), "extra operand 'c' (want SRC and DST)");
+  // Several sources go into the last operand, a directory (checked when it runs).
+  const CopyOptions several = Copy({"a", "b", "c"});
+  EXPECT_TRUE(several.tree());
+  EXPECT_EQ(several.sources, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(several.target, "c");
+  EXPECT_EQ(Error({"-T", "a", "b", "c"}), "extra operand 'c' (with -T: one SRC and DST)");
   EXPECT_EQ(Error({"", "b"}), "SRC and DST must not be empty");
   EXPECT_EQ(Error({"a", ""}), "SRC and DST must not be empty");
   EXPECT_EQ(Error({"--append", "--seek=3", "a", "b"}),
@@ -177,11 +183,12 @@ TEST(CopyOptionsTest, WholeFileOptionsRefuseWhatCpRefuses) {
   EXPECT_EQ(Error({"--sparse=", "a", "b"}), "invalid --sparse '': want auto, always or never");
   EXPECT_EQ(Error({"--sparse=Always", "a", "b"}),
             "invalid --sparse 'Always': want auto, always or never");
-  EXPECT_EQ(Error({"--preserve=mode,links", "a", "b"}),
-            "invalid --preserve 'mode,links': 'links' is not one of mode, timestamps, ownership, "
-            "all");
+  EXPECT_EQ(Error({"--preserve=mode,acl", "a", "b"}),
+            "invalid --preserve 'mode,acl': 'acl' is not one of mode, timestamps, ownership, "
+            "links, xattr, all");
   EXPECT_EQ(Error({"--preserve=mode,", "a", "b"}),
-            "invalid --preserve 'mode,': '' is not one of mode, timestamps, ownership, all");
+            "invalid --preserve 'mode,': '' is not one of mode, timestamps, ownership, links, "
+            "xattr, all");
   EXPECT_EQ(Error({"--reflink=always", "--sparse=never", "a", "b"}),
             "--reflink=always can be used only with --sparse=auto");
   // Partial and stream copies are io::Copy's, which has no such choices.
@@ -194,6 +201,68 @@ TEST(CopyOptionsTest, WholeFileOptionsRefuseWhatCpRefuses) {
   }
   EXPECT_FALSE(Error({"--sync", "-", "b"}).empty());
   EXPECT_FALSE(Copy({"a", "-"}).whole_file());
+}
+
+TEST(CopyOptionsTest, TreeOptionsAreCps) {
+  using Existing = os::CopyTreeOptions::Existing;
+  using Symlinks = os::CopyTreeOptions::Symlinks;
+  const CopyOptions r = Copy({"-r", "src", "dst"});
+  EXPECT_TRUE(r.tree());
+  EXPECT_TRUE(r.recursive);
+  EXPECT_EQ(r.tree_options.symlinks, Symlinks::kCopy);
+  EXPECT_FALSE(r.tree_options.preserve.mode);
+  EXPECT_TRUE(Copy({"-R", "src", "dst"}).recursive);
+  // -a: -r, everything preserved, links copied as links.
+  const CopyOptions a = Copy({"-a", "src", "dst"});
+  EXPECT_TRUE(a.recursive);
+  EXPECT_TRUE(a.tree_options.preserve.mode && a.tree_options.preserve.ownership &&
+              a.tree_options.preserve.timestamps && a.tree_options.preserve.links &&
+              a.tree_options.preserve.xattrs);
+  // Clusters, in any order, and -t with its value attached or not.
+  const CopyOptions c = Copy({"-rnLx", "--jobs=3", "-tdir", "s1", "s2"});
+  EXPECT_EQ(c.tree_options.existing, Existing::kKeep);
+  EXPECT_EQ(c.tree_options.symlinks, Symlinks::kFollowAll);
+  EXPECT_TRUE(c.tree_options.one_file_system);
+  EXPECT_EQ(c.tree_options.jobs, 3);
+  EXPECT_EQ(c.target, "dir");
+  EXPECT_TRUE(c.target_is_directory);
+  EXPECT_EQ(c.sources, (std::vector<std::string>{"s1", "s2"}));
+  EXPECT_EQ(Copy({"-t", "dir", "s"}).target, "dir");
+  EXPECT_EQ(Copy({"-H", "-r", "s", "d"}).tree_options.symlinks, Symlinks::kFollowSource);
+  EXPECT_EQ(Copy({"--existing=fail", "s", "d"}).tree_options.existing, Existing::kFail);
+  EXPECT_TRUE(Copy({"--atomic-tree", "-r", "s", "d"}).tree_options.atomic_tree);
+  EXPECT_TRUE(Copy({"--fail-fast", "-r", "s", "d"}).tree_options.stop_at_first_error);
+  EXPECT_TRUE(Copy({"-T", "-r", "s", "d"}).no_target_directory);
+  // -p is cp's mode,ownership,timestamps; --atomic applies per file.
+  const CopyOptions p = Copy({"-rp", "--atomic", "s", "d"});
+  EXPECT_TRUE(p.tree_options.preserve.mode && p.tree_options.preserve.timestamps);
+  EXPECT_FALSE(p.tree_options.preserve.links);
+  EXPECT_TRUE(p.tree_options.atomic_files);
+  // Without -r, a link named as SRC is followed, as cp does.
+  EXPECT_EQ(Copy({"-n", "s", "d"}).tree_options.symlinks, Symlinks::kFollowSource);
+  // A plain copy of one file is not the tree form.
+  EXPECT_FALSE(Copy({"s", "d"}).tree());
+}
+
+TEST(CopyOptionsTest, TreeOptionsRefuseWhatHasNoMeaningForATree) {
+  EXPECT_EQ(Error({"-r", "--count=5", "s", "d"}),
+            "--append, --skip, --seek and --count copy one SRC to one DST: not with -r, -t, "
+            "the tree options, or several SRC");
+  EXPECT_EQ(Error({"-r", "--sync", "s", "d"}), "--sync copies one SRC to one DST");
+  EXPECT_EQ(Error({"-r", "-", "d"}),
+            "'-' (standard input or output) is not a tree: copy it "
+            "without -r");
+  EXPECT_EQ(Error({"-t", "d", "-T", "s"}), "-t and -T cannot be used together");
+  EXPECT_EQ(Error({"-t"}), "option -t needs a value (DIR)");
+  EXPECT_EQ(Error({"-t", "d"}), "missing SRC (with -t DIR)");
+  EXPECT_EQ(Error({"--jobs=0", "-r", "s", "d"}),
+            "invalid --jobs '0': want a whole number from 1 to 4096");
+  EXPECT_EQ(Error({"--jobs=2x", "-r", "s", "d"}),
+            "invalid --jobs '2x': want a whole number from 1 to 4096");
+  EXPECT_EQ(Error({"--existing=skip", "s", "d"}),
+            "invalid --existing 'skip': want replace, keep or fail");
+  EXPECT_EQ(Error({"--atomic-tree", "--atomic", "-r", "s", "d"}),
+            "--atomic-tree makes the whole copy at once: not with --atomic");
 }
 
 }  // namespace

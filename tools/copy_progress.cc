@@ -69,4 +69,23 @@ std::string StatsReport(int64_t bytes, absl::Duration elapsed,
                          PathLine(bytes, totals), totals.ToString());
 }
 
+std::string TreeProgressLine(int64_t files, int64_t bytes, absl::Duration elapsed) {
+  return absl::StrCat("copy: ", files, files == 1 ? " file, " : " files, ", HumanBytes(bytes), ", ",
+                      Rate(bytes, elapsed));
+}
+
+std::string TreeStatsReport(const os::CopyTreeStats& stats, absl::Duration elapsed,
+                            const os::CopyCounters::Totals& totals) {
+  const int64_t bytes = stats.bytes_copied + stats.bytes_cloned + stats.bytes_holes;
+  return absl::StrFormat(
+      "copied %d directories, %d files, %d symbolic links, %d hard links, %d special files in "
+      "%.3f s: %s, %s\n"
+      "data: %d bytes copied, %d cloned, %d left as holes\n"
+      "%s\n"
+      "skipped: %d, errors: %d\n",
+      stats.directories, stats.files, stats.symlinks, stats.hard_links, stats.special_files,
+      absl::ToDoubleSeconds(elapsed), HumanBytes(bytes), Rate(bytes, elapsed), stats.bytes_copied,
+      stats.bytes_cloned, stats.bytes_holes, totals.ToString(), stats.skipped, stats.errors);
+}
+
 }  // namespace sysport::tools

@@ -31,6 +31,7 @@ syscall::Result<std::string> FillGrowing(const Call& call) {
   while (true) {
     const syscall::Result<size_t> need = call(absl::Span<char>());
     if (!need.ok()) return syscall::Result<std::string>::Error(need.error());
+    if (need.value() == 0) return syscall::Result<std::string>::Ok(std::move(value));
     value.resize(need.value());
     const syscall::Result<size_t> got = call(absl::MakeSpan(value));
     if (got.ok()) {
