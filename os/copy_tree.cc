@@ -94,6 +94,12 @@ std::string JoinRel(std::string_view rel, std::string_view name) {
   return absl::StrCat(rel, "/", name);
 }
 
+// cp's refusal to copy a directory into itself (or below itself).
+absl::Status IntoItselfError(std::string_view src, std::string_view dst) {
+  return absl::InvalidArgumentError(absl::StrCat("cannot copy a directory, ", QuoteNameAlways(src),
+                                                 ", into itself, ", QuoteNameAlways(dst)));
+}
+
 // A Root method's error ("openat f: ...") said of the entry's whole path.
 absl::Status Reworded(const absl::Status& status, std::string_view op, std::string_view path) {
   if (IsPathEscape(status)) return PathEscapeError(op, path);
@@ -316,9 +322,12 @@ class TreeCopier {
       Fail(Reworded(src.status(), "open", src_path));
       return;
     }
+    // The Root's descriptor is O_PATH, which needs no permission; the
+    // directory's own stat is the first thing its permissions stop, where
+    // its opening for reading would be (cp: "cannot open directory").
     absl::StatusOr<FileInfo> info = (*src)->Stat(".");
     if (!info.ok()) {
-      Fail(Reworded(info.status(), "stat", src_path));
+      Fail(Reworded(info.status(), "open", src_path));
       return;
     }
     EnterOpenDir(parent, name, std::shared_ptr<Root>(*std::move(src)), *info);
@@ -332,9 +341,7 @@ class TreeCopier {
     const std::string dst_path = JoinPath(*parent.dst, name);
     const DevIno id = DevIno::Of(info);
     if (dst_top_id_.has_value() && id == *dst_top_id_) {
-      Fail(absl::InvalidArgumentError(absl::StrCat("cannot copy a directory, ",
-                                                   QuoteNameAlways(src_path), ", into itself, ",
-                                                   QuoteNameAlways(dst_path))));
+      Fail(IntoItselfError(src_path, dst_path));
       return;
     }
     // A loop of followed links comes back to a directory being copied.
@@ -958,7 +965,9 @@ int Jobs(int asked) {
   return online == 0 ? 1 : static_cast<int>(online);
 }
 
-CopyTreeResult Refused(absl::Status status) {
+// A copy refused before it began, as the observer hears any error.
+CopyTreeResult Refused(absl::Status status, CopyTreeObserver* observer) {
+  if (observer != nullptr) observer->OnError(status);
   CopyTreeResult r;
   r.stats.errors = 1;
   r.errors.push_back(status);
@@ -991,37 +1000,39 @@ void RaiseOpenFileLimit() {
 
 CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
                         const CopyTreeOptions& options) {
-  if (src.empty()) return Refused(PathError("lstat", src, syscall::Errno(ENOENT)));
-  if (dst.empty()) return Refused(PathError("lstat", dst, syscall::Errno(ENOENT)));
+  if (src.empty())
+    return Refused(PathError("lstat", src, syscall::Errno(ENOENT)), options.observer);
+  if (dst.empty())
+    return Refused(PathError("lstat", dst, syscall::Errno(ENOENT)), options.observer);
   const bool follow_src = options.symlinks != CopyTreeOptions::Symlinks::kCopy;
   absl::StatusOr<FileInfo> src_info = StatPath(src, follow_src);
-  if (!src_info.ok()) return Refused(src_info.status());
+  if (!src_info.ok()) return Refused(src_info.status(), options.observer);
   const std::optional<FileInfo> dst_info = [&]() -> std::optional<FileInfo> {
     absl::StatusOr<FileInfo> st = StatPath(dst, /*follow=*/true);
     return st.ok() ? std::optional<FileInfo>(*st) : std::nullopt;
   }();
   if (dst_info.has_value() && SameFile(*src_info, *dst_info)) {
     if (src_info->IsDirectory()) {
-      return Refused(
-          absl::InvalidArgumentError(absl::StrCat("cannot copy a directory, ", QuoteNameAlways(src),
-                                                  ", into itself, ", QuoteNameAlways(dst))));
+      return Refused(IntoItselfError(src, dst), options.observer);
     }
-    return Refused(SameFileError(src, dst));
+    return Refused(SameFileError(src, dst), options.observer);
   }
   const auto [dst_parent_path, dst_base] = internal::SplitPath(dst);
   absl::StatusOr<std::unique_ptr<Root>> dst_parent_root = OpenRoot(dst_parent_path);
-  if (!dst_parent_root.ok()) return Refused(dst_parent_root.status());
+  if (!dst_parent_root.ok()) return Refused(dst_parent_root.status(), options.observer);
   std::shared_ptr<Root> dst_parent(*std::move(dst_parent_root));
   TreeCopier copier(options, Jobs(options.jobs));
 
   if (!src_info->IsDirectory()) {
     if (dst_info.has_value() && dst_info->IsDirectory()) {
-      return Refused(absl::FailedPreconditionError(absl::StrCat(
-          "cannot overwrite directory ", QuoteNameAlways(dst), " with non-directory")));
+      return Refused(
+          absl::FailedPreconditionError(absl::StrCat("cannot overwrite directory ",
+                                                     QuoteNameAlways(dst), " with non-directory")),
+          options.observer);
     }
     const auto [src_parent_path, src_base] = internal::SplitPath(src);
     absl::StatusOr<std::unique_ptr<Root>> src_parent = OpenRoot(src_parent_path);
-    if (!src_parent.ok()) return Refused(src_parent.status());
+    if (!src_parent.ok()) return Refused(src_parent.status(), options.observer);
     absl::StatusOr<FileInfo> parent_info = dst_parent->Stat(".");
     if (parent_info.ok()) copier.SetDstTopDevice(parent_info->device);
     // A link named on the command line and followed (-H, -L): what it
@@ -1031,7 +1042,7 @@ CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
                      *src_info);
     } else {
       absl::StatusOr<FileInfo> entry = (*src_parent)->Lstat(src_base);
-      if (!entry.ok()) return Refused(Reworded(entry.status(), "lstat", src));
+      if (!entry.ok()) return Refused(Reworded(entry.status(), "lstat", src), options.observer);
       copier.CopyOne(std::shared_ptr<Root>(*std::move(src_parent)), src_base, dst_parent, dst_base,
                      follow_src && entry->type() == FileType::kSymlink ? *src_info : *entry);
     }
@@ -1040,16 +1051,15 @@ CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
 
   if (dst_info.has_value() && !dst_info->IsDirectory()) {
     return Refused(absl::FailedPreconditionError(
-        absl::StrCat("cannot overwrite non-directory ", QuoteNameAlways(dst), " with directory ",
-                     QuoteNameAlways(src))));
+                       absl::StrCat("cannot overwrite non-directory ", QuoteNameAlways(dst),
+                                    " with directory ", QuoteNameAlways(src))),
+                   options.observer);
   }
   if (IsWithin(dst_parent_path, *src_info)) {
-    return Refused(
-        absl::InvalidArgumentError(absl::StrCat("cannot copy a directory, ", QuoteNameAlways(src),
-                                                ", into itself, ", QuoteNameAlways(dst))));
+    return Refused(IntoItselfError(src, dst), options.observer);
   }
   absl::StatusOr<std::unique_ptr<Root>> src_root = OpenRoot(src);
-  if (!src_root.ok()) return Refused(src_root.status());
+  if (!src_root.ok()) return Refused(src_root.status(), options.observer);
 
   // The whole-tree atomic mode builds in a sibling of DST, renamed to DST
   // at the end.
@@ -1065,9 +1075,10 @@ CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
   internal::MetadataPlan top_plan = copier.PlanNewTop(*src_info, *dst_parent);
   absl::StatusOr<std::shared_ptr<Root>> dst_root =
       DestinationDir(*dst_parent, top_name, top_path, top_plan.CreationMode(), &made);
-  if (!dst_root.ok()) return Refused(dst_root.status());
+  if (!dst_root.ok()) return Refused(dst_root.status(), options.observer);
   absl::StatusOr<FileInfo> top_info = (*dst_root)->Stat(".");
-  if (!top_info.ok()) return Refused(Reworded(top_info.status(), "stat", top_path));
+  if (!top_info.ok())
+    return Refused(Reworded(top_info.status(), "stat", top_path), options.observer);
   copier.SetDstTop(*top_info);
   copier.SetDstTopDevice(top_info->device);
 
