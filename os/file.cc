@@ -27,10 +27,10 @@
 #include "os/internal/attr_calls.h"
 #include "os/internal/file_access.h"
 #include "os/internal/kernel_copy.h"
+#include "os/internal/open_at.h"
 #include "poll/copy_result.h"
 #include "poll/error.h"
 #include "poll/fd.h"
-#include "poll/internal/eintr.h"
 #include "syscall/errno.h"
 #include "syscall/unix.h"
 
@@ -76,7 +76,7 @@ absl::Status WrapError(const char* op, const std::string& name, const poll::Erro
 FileInfo internal::FileAccess::Info(const struct stat& st) { return InfoOf(st); }
 
 syscall::Result<int> internal::FileAccess::Open(const char* path, int flags, mode_t perm) {
-  return poll::internal::IgnoringEintr([&] { return syscall::Open(path, flags, perm); });
+  return internal::OpenAt(AT_FDCWD, path, flags, perm);
 }
 
 std::unique_ptr<File> internal::FileAccess::Adopt(int fd, std::string name, int flags) {

@@ -34,6 +34,7 @@
 #include "os/file.h"
 #include "os/internal/attr_calls.h"
 #include "os/internal/file_access.h"
+#include "os/internal/open_at.h"
 #include "os/internal/root_access.h"
 #include "os/internal/root_resolve.h"
 #include "poll/fd.h"
@@ -139,8 +140,8 @@ class PinnedFile {
  public:
   // Opens `last` in dir_fd with O_PATH | O_NOFOLLOW; a link is to be followed.
   FinalStep Open(int dir_fd, const char* last, bool must_be_dir) {
-    const syscall::Result<int> fd = IgnoringEintr(
-        [&] { return syscall::Openat(dir_fd, last, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0); });
+    const syscall::Result<int> fd =
+        internal::OpenAt(dir_fd, last, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
     if (!fd.ok()) return {fd.error()};
     fd_ = fd.value();
     const syscall::Result<struct stat> st = syscall::Fstat(fd_);
@@ -205,9 +206,8 @@ Errno RemoveAllAt(int parent_fd, const char* name) {
     const Errno unlinked = syscall::Unlinkat(parent_fd, name, 0);
     if (unlinked.ok() || unlinked == Errno(ENOENT)) return {};
     if (unlinked != Errno(EISDIR)) return unlinked;
-    const syscall::Result<int> fd = IgnoringEintr([&] {
-      return syscall::Openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-    });
+    const syscall::Result<int> fd =
+        internal::OpenAt(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd.error() == Errno(ENOENT)) return {};
     // No longer a directory (swapped for a link or a file since unlink
     // said it was one): unlink it again, a few times at most.
@@ -319,8 +319,7 @@ absl::StatusOr<std::unique_ptr<Root>> OpenRoot(std::string name) {
 syscall::Result<int> internal::RootAccess::OpenFollowing(Root& root, const char* name, int flags) {
   if (!root.pfd_->Incref()) return syscall::Result<int>::Error(Errno(EBADF));
   const int root_fd = root.pfd_->SysfdForRef();
-  const syscall::Result<int> fd =
-      IgnoringEintr([&] { return syscall::Openat(root_fd, name, flags | O_CLOEXEC, 0); });
+  const syscall::Result<int> fd = internal::OpenAt(root_fd, name, flags | O_CLOEXEC, 0);
   root.pfd_->Decref();
   return fd;
 }

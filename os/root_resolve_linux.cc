@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "os/internal/open_at.h"
 #include "os/internal/root_resolve.h"
 #include "poll/internal/eintr.h"
 #include "syscall/errno.h"
@@ -151,9 +152,7 @@ bool IsSymlink(int dir_fd, const char* name) {
 // without reading it (search permission is enough) and without following a
 // link in its place.
 syscall::Result<int> OpenDirNoFollow(int dir_fd, const char* name) {
-  return IgnoringEintr([&] {
-    return syscall::Openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-  });
+  return OpenAt(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
 }
 
 // The walk: resolves `path` beneath root_fd to a directory, all of its
@@ -312,8 +311,7 @@ Refusal OpenBeneath(int root_fd, std::string_view name, int flags, mode_t perm, 
   const bool follow = (flags & O_NOFOLLOW) == 0;
   return AtFinal(root_fd, name, [&](int dir_fd, const char* last, bool must_be_dir) {
     const int at_flags = flags | O_NOFOLLOW | O_CLOEXEC | (must_be_dir ? O_DIRECTORY : 0);
-    const syscall::Result<int> r =
-        IgnoringEintr([&] { return syscall::Openat(dir_fd, last, at_flags, perm); });
+    const syscall::Result<int> r = OpenAt(dir_fd, last, at_flags, perm);
     // A name ending in "/" follows its last link whatever the flags, as in
     // the kernel.
     const bool follows = follow || must_be_dir;

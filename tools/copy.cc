@@ -165,42 +165,51 @@ int PrintToStdout(std::string_view text, const os::ClosedStandardDescriptors& cl
 
 // A whole-file copy: os::CopyFile opens and checks both files (a directory
 // or the same file refused before DST is touched), and decides the rest.
+// Whether a copy that failed had started: one refused before any byte
+// moved (a directory, the same file, a name that cannot be opened) left
+// nothing to count.
+bool Started(const io::Result& result, const os::CopyCounters::Totals& totals) {
+  return result.n > 0 || totals.read_write.reads > 0 || totals.read_write.writes > 0 ||
+         std::any_of(totals.kernel.begin(), totals.kernel.end(),
+                     [](const auto& m) { return m.attempts > 0; });
+}
+
+bool IsDirectory(const std::string& path) {
+  const absl::StatusOr<os::FileInfo> info = os::Stat(path);
+  return info.ok() && info->IsDirectory();
+}
+
+// A whole-file copy: os::CopyFile opens and checks both files (a directory
+// or the same file refused before DST is touched), and decides the rest.
+// DST is stat(2)ed once, by os::CopyFile: a directory there is learned from
+// its refusal (EISDIR), and the copy made again as DIR/NAME (cp; not with -T).
 int RunWholeFile(const CopyOptions& o, Diagnostics& diagnostics) {
-  // One stat(2) of DST: a directory takes the copy as DIR/NAME (cp; not
-  // with -T), and `copy SRC DST 2>>DST` has made DST the shell's stderr.
-  std::string dst_path = o.dst;
-  if (absl::StatusOr<os::FileInfo> dst = os::Stat(o.dst); dst.ok()) {
-    if (dst->IsDirectory() && !o.no_target_directory) {
-      dst_path = Placement(o.src, o.dst, /*into=*/true);
-    } else {
-      diagnostics.WithholdIfWritingInto(*dst);
-    }
-  }
+  // `copy SRC DST 2>>DST`: the shell has made DST the tool's stderr.
+  diagnostics.WithholdIfWritingInto(o.dst);
   os::CopyCounters counters;
   os::CopyFileOptions options = o.whole_file_options;
   options.observer = &counters;
   const absl::Time start = absl::Now();
-  const io::Result result = os::CopyFile(o.src, dst_path, options);
+  io::Result result = os::CopyFile(o.src, o.dst, options);
+  bool directory_src = false;
+  if (!result.ok() && os::ErrnoOf(result.status) == EISDIR && !Started(result, counters.totals())) {
+    if (!o.no_target_directory && IsDirectory(o.dst)) {
+      result = os::CopyFile(o.src, Placement(o.src, o.dst, /*into=*/true), options);
+    } else {
+      directory_src = IsDirectory(o.src);
+    }
+  }
   const absl::Duration elapsed = absl::Now() - start;
   const os::CopyCounters::Totals totals = counters.totals();
   if (o.stats) diagnostics.Print(StatsReport(result.n, elapsed, totals));
   if (result.ok()) return 0;
-  // A copy refused before any byte moved (a directory, the same file, a
-  // name that cannot be opened) left nothing to count.
-  const bool started = result.n > 0 || totals.read_write.reads > 0 ||
-                       totals.read_write.writes > 0 ||
-                       std::any_of(totals.kernel.begin(), totals.kernel.end(),
-                                   [](const auto& m) { return m.attempts > 0; });
-  // A directory as SRC is os::CopyFile's "read DIR: is a directory"; cp's
-  // words say what to do about it.
-  if (!started && os::ErrnoOf(result.status) == EISDIR) {
-    if (absl::StatusOr<os::FileInfo> src = os::Stat(o.src); src.ok() && src->IsDirectory()) {
-      diagnostics.Print(absl::StrCat("copy: -r not specified; omitting directory ",
-                                     os::QuoteNameAlways(o.src), "\n"));
-      return kExitFailure;
-    }
+  // os::CopyFile's "read DIR: is a directory"; cp's words say what to do.
+  if (directory_src) {
+    diagnostics.Print(absl::StrCat("copy: -r not specified; omitting directory ",
+                                   os::QuoteNameAlways(o.src), "\n"));
+    return kExitFailure;
   }
-  diagnostics.Error(result.status, started ? AfterSuffix(result.n) : "");
+  diagnostics.Error(result.status, Started(result, totals) ? AfterSuffix(result.n) : "");
   return kExitFailure;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -24,6 +25,13 @@ os::File& StandardError() {
 void Diagnostics::WithholdIfWritingInto(const os::FileInfo& dst) {
   absl::StatusOr<os::FileInfo> info = StandardError().Stat();
   withheld_ = info.ok() && os::SameFile(*info, dst) && info->type() != os::FileType::kCharDevice;
+}
+
+void Diagnostics::WithholdIfWritingInto(const std::string& path) {
+  absl::StatusOr<os::FileInfo> info = StandardError().Stat();
+  if (!info.ok() || !info->IsRegular()) return;
+  absl::StatusOr<os::FileInfo> dst = os::Stat(path);
+  withheld_ = dst.ok() && os::SameFile(*info, *dst);
 }
 
 void Diagnostics::Print(std::string_view text) const {

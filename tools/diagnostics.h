@@ -7,6 +7,7 @@
 // its exit status alone tells. A terminal (or another character device) is
 // no such file: it shows both, and stores neither.
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -18,6 +19,10 @@ class Diagnostics {
  public:
   // Decided once, before the copy (and its progress thread) starts.
   void WithholdIfWritingInto(const os::FileInfo& dst);
+  // The same for a destination named `path`, which is stat(2)ed only where
+  // standard error is a regular file (`2>>DST`): a terminal or pipe cannot
+  // be it.
+  void WithholdIfWritingInto(const std::string& path);
 
   // Writes whole lines, each with one write(2), so lines from several
   // threads do not mix; an error writing them has nowhere to be reported.

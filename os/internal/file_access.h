@@ -31,8 +31,7 @@ struct FileAccess {
   static void RememberType(File& file, FileType type) { file.RememberType(type); }
   // A FileInfo from what stat(2) or fstat(2) filled in.
   static FileInfo Info(const struct stat& st);
-  // open(2), retried while a signal interrupts it (a FIFO waiting for its
-  // other end, a slow network filesystem), as Go's os.OpenFile does.
+  // open(2) of a path, through os's one open (internal::OpenAt).
   static syscall::Result<int> Open(const char* path, int flags, mode_t perm);
   // A File of a descriptor this package opened with `flags`: whether it
   // appends, and the type where the flags tell it (O_CREAT|O_EXCL makes a
