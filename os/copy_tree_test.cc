@@ -269,6 +269,8 @@ TEST_P(CopyTreeTest, CopiesUsrIncludeAsCpArchive) {
                                 r.stats.hard_links + r.stats.special_files),
             entries);
   EXPECT_EQ(recorder.copied(), static_cast<int64_t>(entries));
+  // Every regular file's size, by whichever way its bytes went.
+  EXPECT_EQ(recorder.bytes(), r.stats.bytes_copied + r.stats.bytes_cloned + r.stats.bytes_holes);
   EXPECT_EQ(r.stats.errors, 0);
   EXPECT_TRUE(recorder.errors().empty());
 }
