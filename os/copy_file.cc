@@ -635,6 +635,8 @@ absl::StatusOr<OpenedDestination> OpenDestination(const std::string& dst_path, m
 
 }  // namespace
 
+// Both Files are read or written (cppcheck sees only what this frame does).
+// cppcheck-suppress constParameter
 internal::RegularCopy internal::CopyRegularContents(File& src, File& dst, const FileInfo& src_info,
                                                     int64_t dst_size,
                                                     const CopyFileOptions& options,

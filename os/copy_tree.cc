@@ -68,6 +68,9 @@ namespace {
 using Existing = CopyTreeOptions::Existing;
 using Symlinks = CopyTreeOptions::Symlinks;
 
+// How often an entry that changed type meanwhile is decided again.
+constexpr int kRetries = 3;
+
 // Entries a task handles at a time: a directory of 100,000 files is 400
 // tasks any worker can take, so one flat directory uses every core.
 constexpr size_t kBatch = 256;
@@ -138,12 +141,12 @@ class TreeCopier {
       : o_(options),
         pool_(jobs, kQueuedPerThread * static_cast<size_t>(jobs)),
         euid_(::geteuid()),
-        egid_(::getegid()) {
+        egid_(::getegid()),
+        // The umask, read once for the whole copy (MetadataPlan's Creator);
+        // where /proc cannot say, every plan asks it again and takes 077.
+        umask_(internal::ReadUmask()) {
     file_options_.reflink = options.reflink;
     file_options_.sparse = options.sparse;
-    // The umask, read once for the whole copy (MetadataPlan's Creator);
-    // where /proc cannot say, every plan asks it again and takes 077.
-    umask_ = internal::ReadUmask();
     keep_.mode = options.preserve.mode;
     keep_.ownership = options.preserve.ownership;
     keep_.timestamps = options.preserve.timestamps;
@@ -162,13 +165,18 @@ class TreeCopier {
   // One entry that is not a directory, with the roots of its directories
   // (the top is not a tree then).
   void CopyOne(std::shared_ptr<Root> src_dir, const std::string& src_name,
-               std::shared_ptr<Root> dst_dir, const std::string& dst_name, const FileInfo& info) {
+               std::shared_ptr<Root> dst_dir, const std::string& dst_name, const FileInfo& info,
+               bool follow) {
     DirNode node;
     node.src = std::move(src_dir);
     node.dst = std::move(dst_dir);
     node.new_gid = NewGid(*node.dst);
     dst_top_ = node.dst;
-    CopyEntry(node, src_name, dst_name, info.type(), &info);
+    if (follow && info.type() == FileType::kSymlink) {
+      CopyFollowed(node, src_name, dst_name);
+    } else {
+      CopyEntry(node, src_name, dst_name, info.type(), &info);
+    }
   }
 
   void SetDstTop(const FileInfo& info) { dst_top_id_ = DevIno::Of(info); }
@@ -184,8 +192,8 @@ class TreeCopier {
 
   // The top directory's plan: `made` (from PlanNewTop), or the one for a
   // directory that was there (`there`: its fstat).
-  bool PlanTop(DirNode& top, const FileInfo& there, internal::MetadataPlan made) {
-    if (top.made) return PlanDir(top, std::move(made));
+  bool PlanTop(DirNode& top, const FileInfo& there, const internal::MetadataPlan& made) {
+    if (top.made) return PlanDir(top, made);
     return PlanDir(top, internal::MetadataPlan::ForExisting(ModeSource(top.info), keep_, there));
   }
 
@@ -199,7 +207,7 @@ class TreeCopier {
 
   CopyTreeResult Result() {
     CopyTreeResult r;
-    for (CopyCounters& c : counters_) r.methods.Add(c.totals());
+    for (const CopyCounters& c : counters_) r.methods.Add(c.totals());
     r.stats.directories = directories_.load();
     r.stats.files = files_.load();
     r.stats.symlinks = symlinks_.load();
@@ -231,12 +239,12 @@ class TreeCopier {
     skipped_.fetch_add(1, std::memory_order_relaxed);
     if (o_.observer != nullptr) o_.observer->OnSkipped(what);
   }
-  void Copied(FileType type, int64_t bytes) {
+  void Copied(FileType type, int64_t bytes) const {
     if (o_.observer != nullptr) o_.observer->OnCopied(type, bytes);
   }
 
   // The group new entries get in `dir` (a setgid directory gives its own).
-  uint32_t NewGid(Root& dir) {
+  uint32_t NewGid(Root& dir) const {
     absl::StatusOr<FileInfo> st = dir.Stat(".");
     if (st.ok() && (st->mode & S_ISGID) != 0) return st->gid;
     return egid_;
@@ -296,27 +304,25 @@ class TreeCopier {
     if (o_.preserve.xattrs) node.reader = *std::move(reader);
   }
 
-  void SubmitEnterDir(DirNode& parent, std::string name) {
+  void SubmitEnterDir(DirNode& parent, std::string name, int retries = kRetries) {
     parent.pending.fetch_add(1, std::memory_order_relaxed);
-    pool_.Submit([this, p = &parent, name = std::move(name)]() {
-      if (!stopped()) {
-        EnterDir(*p, name);
-      }
+    pool_.Submit([this, p = &parent, name = std::move(name), retries]() {
+      if (!stopped()) EnterDir(*p, name, retries);
       Release(p);
     });
   }
 
   // The source directory `name` in `parent`, opened without following a
   // link (O_NOFOLLOW): then as a new node, read in this task.
-  void EnterDir(DirNode& parent, const std::string& name) {
+  void EnterDir(DirNode& parent, const std::string& name, int retries) {
     const std::string src_path = JoinPath(*parent.src, name);
     absl::StatusOr<std::unique_ptr<Root>> src = parent.src->OpenRoot(name, O_NOFOLLOW);
     if (!src.ok()) {
       // No longer a directory (swapped for a link or a file since it was
       // listed: ELOOP, ENOTDIR): copied as what it is now.
-      const std::optional<int> err = ErrnoOf(src.status());
+      const int err = ErrnoOf(src.status()).value_or(0);
       if (err == ELOOP || err == ENOTDIR) {
-        CopyEntry(parent, name, name, FileType::kUnknown, nullptr);
+        Redispatch(parent, name, name, retries);
         return;
       }
       Fail(Reworded(src.status(), "open", src_path));
@@ -406,12 +412,12 @@ class TreeCopier {
     }
     node.dst = *std::move(dst);
     node.new_gid = node.made ? parent.new_gid : NewGid(*node.dst);
-    return PlanDir(node, std::move(plan));
+    return PlanDir(node, plan);
   }
 
   // The plan of a directory, and for one that was there its narrowing now.
-  bool PlanDir(DirNode& node, internal::MetadataPlan plan) {
-    node.plan = std::move(plan);
+  bool PlanDir(DirNode& node, const internal::MetadataPlan& plan) {
+    node.plan = plan;
     if (node.made) return true;
     absl::StatusOr<std::unique_ptr<File>> dir = node.dst->OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
     if (!dir.ok()) {
@@ -453,8 +459,23 @@ class TreeCopier {
 
   // `type` from getdents64 (kUnknown: ask lstat); `known` the entry's
   // lstat if it was made already.
+  // An entry that changed type between being listed (or looked at) and
+  // being opened: decided again from what lstat says now, a few times at
+  // most (a tree swapped without pause would otherwise keep it going).
+  // NOLINTNEXTLINE(misc-no-recursion): bounded by `retries`
+  void Redispatch(DirNode& node, const std::string& name, const std::string& dst_name,
+                  int retries) {
+    if (retries == 0) {
+      Fail(absl::UnavailableError(absl::StrCat(QuoteName(JoinPath(*node.src, name)),
+                                               ": changed type while being copied; not copied")));
+      return;
+    }
+    CopyEntry(node, name, dst_name, FileType::kUnknown, nullptr, retries - 1);
+  }
+
+  // NOLINTNEXTLINE(misc-no-recursion): through Redispatch, bounded
   void CopyEntry(DirNode& node, const std::string& name, const std::string& dst_name, FileType type,
-                 const FileInfo* known) {
+                 const FileInfo* known, int retries = kRetries) {
     FileInfo info;
     if (known != nullptr) {
       info = *known;
@@ -477,10 +498,10 @@ class TreeCopier {
     }
     switch (type) {
       case FileType::kRegular:
-        CopyRegular(node, name, dst_name);
+        CopyRegular(node, name, dst_name, retries);
         return;
       case FileType::kDirectory:
-        SubmitEnterDir(node, name);
+        SubmitEnterDir(node, name, retries);
         return;
       case FileType::kSymlink:
         CopySymlink(node, name, dst_name, info);
@@ -501,6 +522,7 @@ class TreeCopier {
   }
 
   // -L: what the link leads to, wherever it is.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters): source name, then destination name
   void CopyFollowed(DirNode& node, const std::string& name, const std::string& dst_name) {
     const std::string src_path = JoinPath(*node.src, name);
     const syscall::Result<int> fd = internal::RootAccess::OpenFollowing(
@@ -570,7 +592,9 @@ class TreeCopier {
 
   // --- the per-file copy ---
 
-  void CopyRegular(DirNode& node, const std::string& name, const std::string& dst_name) {
+  // NOLINTNEXTLINE(misc-no-recursion): through Redispatch, bounded
+  void CopyRegular(DirNode& node, const std::string& name, const std::string& dst_name,
+                   int retries) {
     // O_NONBLOCK: an entry swapped for a FIFO since getdents64 must not
     // wait for a writer (it is copied as a FIFO once fstat says so); it
     // changes nothing for a regular file.
@@ -578,7 +602,7 @@ class TreeCopier {
         node.src->OpenFile(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
     if (!src.ok()) {
       if (ErrnoOf(src.status()) == ELOOP) {  // a link now: copied as one
-        CopyEntry(node, name, dst_name, FileType::kUnknown, nullptr);
+        Redispatch(node, name, dst_name, retries);
         return;
       }
       Fail(Reworded(src.status(), "open", JoinPath(*node.src, name)));
@@ -591,7 +615,7 @@ class TreeCopier {
     }
     if (!info->IsRegular()) {  // swapped meanwhile
       src->reset();
-      CopyEntry(node, name, dst_name, FileType::kUnknown, nullptr);
+      Redispatch(node, name, dst_name, retries);
       return;
     }
     CopyOpenRegular(node, **src, *info, dst_name);
@@ -612,91 +636,120 @@ class TreeCopier {
     if (claim.first) SettleHardLink(info, copied);
   }
 
-  // Copies into dst_name (new, or replacing what is there), sets the
-  // metadata; whether the copy is complete.
-  bool CopyNewOrReplace(DirNode& node, File& src, const FileInfo& info,
-                        const std::string& dst_name) {
+  // Where a regular file's copy is written: open, with what it holds, what
+  // its metadata becomes, and (atomic_files) the temporary name it has.
+  struct Destination {
+    std::unique_ptr<File> file;
+    int64_t size = 0;
+    internal::MetadataPlan plan;
+    std::string temp;
+  };
+
+  // The destination for `info` at dst_name: new (O_CREAT | O_EXCL), or the
+  // file there replaced as `existing` says (in place; a temporary name with
+  // atomic_files); nullopt after reporting why not.
+  std::optional<Destination> OpenDestination(DirNode& node, File& src, const FileInfo& info,
+                                             const std::string& dst_name) {
     const std::string dst_path = JoinPath(*node.dst, dst_name);
     const FileInfo as_made = ModeSource(info);
     const std::optional<internal::MetadataPlan::Creator> creator = CreatorIn(node);
-    internal::MetadataPlan plan =
-        internal::MetadataPlan::ForNew(as_made, keep_, creator.has_value() ? &*creator : nullptr);
+    Destination d{
+        nullptr, 0,
+        internal::MetadataPlan::ForNew(as_made, keep_, creator.has_value() ? &*creator : nullptr),
+        ""};
     // With atomic_files the data goes to a temporary name, renamed over
     // dst_name at the end; it ends as the file it replaces would.
-    std::string temp;
     if (o_.atomic_files) {
-      temp = TempName(dst_name);
+      d.temp = TempName(dst_name);
       absl::StatusOr<FileInfo> replaced = node.dst->Lstat(dst_name);
       if (replaced.ok() && replaced->IsRegular()) {
-        if (!MayReplace(node, dst_name, /*src_is_regular=*/true)) return false;
-        plan = internal::MetadataPlan::ForReplacement(as_made, keep_, *replaced);
+        if (!MayReplace(node, dst_name, /*src_is_regular=*/true)) return std::nullopt;
+        d.plan = internal::MetadataPlan::ForReplacement(as_made, keep_, *replaced);
       }
     }
-    const std::string& target = temp.empty() ? dst_name : temp;
     constexpr int kCreate = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
     absl::StatusOr<std::unique_ptr<File>> dst =
-        node.dst->OpenFile(target, kCreate, plan.CreationMode());
-    int64_t dst_size = 0;
-    if (!dst.ok() && ErrnoOf(dst.status()) == EEXIST && temp.empty()) {
-      if (!MayReplace(node, dst_name, /*src_is_regular=*/true)) return false;
+        node.dst->OpenFile(d.temp.empty() ? dst_name : d.temp, kCreate, d.plan.CreationMode());
+    if (!dst.ok() && ErrnoOf(dst.status()) == EEXIST && d.temp.empty()) {
+      if (!MayReplace(node, dst_name, /*src_is_regular=*/true)) return std::nullopt;
       dst = node.dst->OpenFile(dst_name, O_WRONLY | O_NOFOLLOW, 0);
-      if (dst.ok()) {
-        absl::StatusOr<FileInfo> there = (*dst)->Stat();
-        if (!there.ok()) {
-          Fail(there.status());
-          return false;
-        }
-        if (SameFile(*there, info)) {
-          Fail(SameFileError(src.Name(), dst_path));
-          return false;
-        }
-        dst_size = there->size;
-        plan = internal::MetadataPlan::ForExisting(as_made, keep_, *there);
-        if (absl::Status s = plan.BeforeData(**dst); !s.ok()) {
-          Fail(s);
-          return false;
-        }
-      } else if (ErrnoOf(dst.status()) == ENOENT) {  // removed as not regular
-        dst = node.dst->OpenFile(dst_name, kCreate, plan.CreationMode());
+      if (ErrnoOf(dst.status()) == ENOENT) {  // removed as no regular file
+        dst = node.dst->OpenFile(dst_name, kCreate, d.plan.CreationMode());
+      } else if (dst.ok() && !PlanReplacement(**dst, src, info, dst_path, d)) {
+        return std::nullopt;
       }
     }
     if (!dst.ok()) {
       Fail(Reworded(dst.status(), "open", dst_path));
+      return std::nullopt;
+    }
+    d.file = *std::move(dst);
+    return d;
+  }
+
+  // A file there, opened to be written over: not the source itself, and
+  // narrowed now as its plan says.
+  bool PlanReplacement(File& dst, File& src, const FileInfo& info, const std::string& dst_path,
+                       Destination& d) {
+    absl::StatusOr<FileInfo> there = dst.Stat();
+    if (!there.ok()) {
+      Fail(there.status());
       return false;
     }
+    if (SameFile(*there, info)) {
+      Fail(SameFileError(src.Name(), dst_path));
+      return false;
+    }
+    d.size = there->size;
+    d.plan = internal::MetadataPlan::ForExisting(ModeSource(info), keep_, *there);
+    if (absl::Status s = d.plan.BeforeData(dst); !s.ok()) {
+      Fail(s);
+      return false;
+    }
+    return true;
+  }
+
+  // Copies into dst_name (new, or replacing what is there), sets the
+  // metadata; whether the copy is complete.
+  bool CopyNewOrReplace(DirNode& node, File& src, const FileInfo& info,
+                        const std::string& dst_name) {
+    std::optional<Destination> d = OpenDestination(node, src, info, dst_name);
+    if (!d.has_value()) return false;
+    File& dst = *d->file;
     const internal::RegularCopy copy = internal::CopyRegularContents(
-        src, **dst, info, dst_size, file_options_, &Counters(), CloneFirst(info));
+        src, dst, info, d->size, file_options_, &Counters(), CloneFirst(info));
     if (copy.cloned.has_value()) LearnClone(info, *copy.cloned);
     bool ok = copy.result.ok();
     if (!ok) {
       Fail(copy.result.status);
-      if (copy.result.n == 0) (void)plan.Restore(**dst);
-    }
-    if (ok) {
-      absl::Status s = plan.AfterData(**dst);
-      if (!s.ok()) Fail(s);
-      ok = s.ok();
-    }
-    // After the chown that clears security.capability (fs/attr.c).
-    if (ok && o_.preserve.xattrs) CopyXattrs(src, info.device, **dst);
-    if (absl::Status s = (*dst)->Close(); !s.ok() && ok) {
+      if (copy.result.n == 0) (void)d->plan.Restore(dst);
+    } else if (absl::Status s = d->plan.AfterData(dst); !s.ok()) {
       Fail(s);
       ok = false;
     }
-    if (!temp.empty()) {
-      if (ok) {
-        absl::Status renamed = node.dst->Rename(temp, dst_name);
-        if (!renamed.ok()) {
-          Fail(Reworded(renamed, "rename", dst_path));
-          ok = false;
-        }
-      }
-      if (!ok) (void)node.dst->Remove(temp);
+    // After the chown that clears security.capability (fs/attr.c).
+    if (ok && o_.preserve.xattrs) CopyXattrs(src, info.device, dst);
+    if (absl::Status s = dst.Close(); !s.ok() && ok) {
+      Fail(s);
+      ok = false;
     }
+    if (!d->temp.empty()) ok = Publish(node, d->temp, dst_name, ok);
     if (!ok) return false;
     files_.fetch_add(1, std::memory_order_relaxed);
     Copied(FileType::kRegular, info.size);
     return true;
+  }
+
+  // atomic_files: the temporary file renamed over its name if the copy is
+  // complete, else removed; whether it was renamed.
+  bool Publish(DirNode& node, const std::string& temp, const std::string& dst_name, bool ok) {
+    if (ok) {
+      absl::Status renamed = node.dst->Rename(temp, dst_name);
+      if (renamed.ok()) return true;
+      Fail(Reworded(renamed, "rename", JoinPath(*node.dst, dst_name)));
+    }
+    (void)node.dst->Remove(temp);
+    return false;
   }
 
   // ".NAME.sysport-PID-N.tmp", unique in this process and, with the
@@ -860,8 +913,8 @@ class TreeCopier {
     if (o_.preserve.ownership && (info.uid != euid_ || info.gid != node.new_gid)) {
       absl::Status s = node.dst->Lchown(dst_name, info.uid, info.gid);
       // Not permitted (EPERM; EINVAL: an id this user namespace does not map): as cp.
-      if (!s.ok() && ErrnoOf(s) != EPERM && ErrnoOf(s) != EINVAL)
-        Fail(Reworded(s, "lchown", dst_path));
+      const int err = ErrnoOf(s).value_or(0);
+      if (!s.ok() && err != EPERM && err != EINVAL) Fail(Reworded(s, "lchown", dst_path));
     }
     if (o_.preserve.timestamps) {
       absl::Status s = node.dst->Lchtimes(dst_name, info.access_time, info.modification_time);
@@ -910,7 +963,7 @@ class TreeCopier {
   internal::WorkPool pool_;
   const uid_t euid_;
   const gid_t egid_;
-  std::optional<mode_t> umask_;
+  const std::optional<mode_t> umask_;
   internal::Preserve keep_;           // what MetadataPlan keeps of preserve
   uint64_t top_dev_ = 0;              // -x: the source's filesystem
   uint64_t dst_top_dev_ = 0;          // the destination's
@@ -998,71 +1051,62 @@ void RaiseOpenFileLimit() {
   (void)syscall::SetOpenFileLimit({limit.value().hard, limit.value().hard});
 }
 
-CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
-                        const CopyTreeOptions& options) {
-  if (src.empty())
-    return Refused(PathError("lstat", src, syscall::Errno(ENOENT)), options.observer);
-  if (dst.empty())
-    return Refused(PathError("lstat", dst, syscall::Errno(ENOENT)), options.observer);
-  const bool follow_src = options.symlinks != CopyTreeOptions::Symlinks::kCopy;
-  absl::StatusOr<FileInfo> src_info = StatPath(src, follow_src);
-  if (!src_info.ok()) return Refused(src_info.status(), options.observer);
-  const std::optional<FileInfo> dst_info = [&]() -> std::optional<FileInfo> {
-    absl::StatusOr<FileInfo> st = StatPath(dst, /*follow=*/true);
-    return st.ok() ? std::optional<FileInfo>(*st) : std::nullopt;
-  }();
-  if (dst_info.has_value() && SameFile(*src_info, *dst_info)) {
-    if (src_info->IsDirectory()) {
-      return Refused(IntoItselfError(src, dst), options.observer);
-    }
-    return Refused(SameFileError(src, dst), options.observer);
-  }
-  const auto [dst_parent_path, dst_base] = internal::SplitPath(dst);
-  absl::StatusOr<std::unique_ptr<Root>> dst_parent_root = OpenRoot(dst_parent_path);
-  if (!dst_parent_root.ok()) return Refused(dst_parent_root.status(), options.observer);
-  std::shared_ptr<Root> dst_parent(*std::move(dst_parent_root));
-  TreeCopier copier(options, Jobs(options.jobs));
+namespace {
 
-  if (!src_info->IsDirectory()) {
-    if (dst_info.has_value() && dst_info->IsDirectory()) {
-      return Refused(
-          absl::FailedPreconditionError(absl::StrCat("cannot overwrite directory ",
-                                                     QuoteNameAlways(dst), " with non-directory")),
-          options.observer);
-    }
-    const auto [src_parent_path, src_base] = internal::SplitPath(src);
-    absl::StatusOr<std::unique_ptr<Root>> src_parent = OpenRoot(src_parent_path);
-    if (!src_parent.ok()) return Refused(src_parent.status(), options.observer);
-    absl::StatusOr<FileInfo> parent_info = dst_parent->Stat(".");
-    if (parent_info.ok()) copier.SetDstTopDevice(parent_info->device);
-    // A link named on the command line and followed (-H, -L): what it
-    // leads to is copied, by its own path.
-    if (follow_src && !src_info->IsRegular() && src_info->type() != FileType::kSymlink) {
-      copier.CopyOne(std::shared_ptr<Root>(*std::move(src_parent)), src_base, dst_parent, dst_base,
-                     *src_info);
-    } else {
-      absl::StatusOr<FileInfo> entry = (*src_parent)->Lstat(src_base);
-      if (!entry.ok()) return Refused(Reworded(entry.status(), "lstat", src), options.observer);
-      copier.CopyOne(std::shared_ptr<Root>(*std::move(src_parent)), src_base, dst_parent, dst_base,
-                     follow_src && entry->type() == FileType::kSymlink ? *src_info : *entry);
-    }
-    return copier.Result();
-  }
+// A SRC that is no directory: that one entry, from its directory's Root to
+// DST's parent's. A link named as SRC is followed with -H and -L.
+CopyTreeResult CopyNonDirectory(const std::string& src, const std::shared_ptr<Root>& dst_parent,
+                                const std::string& dst_base, const CopyTreeOptions& options) {
+  TreeCopier copier(options, 1);
+  const auto [src_parent_path, src_base] = internal::SplitPath(src);
+  absl::StatusOr<std::unique_ptr<Root>> src_parent = OpenRoot(src_parent_path);
+  if (!src_parent.ok()) return Refused(src_parent.status(), options.observer);
+  absl::StatusOr<FileInfo> entry = (*src_parent)->Lstat(src_base);
+  if (!entry.ok()) return Refused(Reworded(entry.status(), "lstat", src), options.observer);
+  absl::StatusOr<FileInfo> parent_info = dst_parent->Stat(".");
+  if (parent_info.ok()) copier.SetDstTopDevice(parent_info->device);
+  copier.CopyOne(std::shared_ptr<Root>(*std::move(src_parent)), src_base, dst_parent, dst_base,
+                 *entry, /*follow=*/options.symlinks != CopyTreeOptions::Symlinks::kCopy);
+  return copier.Result();
+}
 
-  if (dst_info.has_value() && !dst_info->IsDirectory()) {
-    return Refused(absl::FailedPreconditionError(
-                       absl::StrCat("cannot overwrite non-directory ", QuoteNameAlways(dst),
-                                    " with directory ", QuoteNameAlways(src))),
-                   options.observer);
+// The staged tree of atomic_tree made DST in one rename (RENAME_NOREPLACE,
+// else RENAME_EXCHANGE over the DST there, whose old tree is then removed),
+// or removed if the copy failed.
+void PublishStaged(Root& dst_parent, const std::string& staging, const std::string& dst_base,
+                   const std::string& dst, CopyTreeResult& result) {
+  auto fail = [&](absl::Status s) {
+    if (result.ok()) result.status = s;
+    result.errors.push_back(std::move(s));
+    ++result.stats.errors;
+  };
+  if (result.ok()) {
+    absl::Status renamed = dst_parent.Rename(staging, dst_base, Root::RenameFlags::kNoReplace);
+    bool exchanged = false;
+    if (ErrnoOf(renamed) == EEXIST) {
+      renamed = dst_parent.Rename(staging, dst_base, Root::RenameFlags::kExchange);
+      exchanged = renamed.ok();
+    }
+    if (!renamed.ok()) fail(Reworded(renamed, "rename", dst));
+    // After an exchange the old tree has the staging name.
+    if (!exchanged && renamed.ok()) return;
   }
-  if (IsWithin(dst_parent_path, *src_info)) {
+  if (absl::Status removed = dst_parent.RemoveAll(staging); !removed.ok()) {
+    fail(Reworded(removed, "remove", absl::StrCat(dst_parent.Name(), "/", staging)));
+  }
+}
+
+// A SRC that is a directory: checked, then copied into DST (made, or
+// merged into), or into the staging directory of atomic_tree.
+CopyTreeResult CopyDirectoryTree(const std::string& src, const FileInfo& src_info,
+                                 const std::string& dst, const std::string& dst_parent_path,
+                                 const std::shared_ptr<Root>& dst_parent,
+                                 const std::string& dst_base, const CopyTreeOptions& options) {
+  if (IsWithin(dst_parent_path, src_info)) {
     return Refused(IntoItselfError(src, dst), options.observer);
   }
   absl::StatusOr<std::unique_ptr<Root>> src_root = OpenRoot(src);
   if (!src_root.ok()) return Refused(src_root.status(), options.observer);
-
-  // The whole-tree atomic mode builds in a sibling of DST, renamed to DST
-  // at the end.
   std::string staging;
   if (options.atomic_tree) {
     staging = absl::StrFormat(".%s.sysport-%d-%x.tmp", dst_base, static_cast<int>(::getpid()),
@@ -1071,50 +1115,64 @@ CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
   const std::string top_name = staging.empty() ? dst_base : staging;
   const std::string top_path =
       staging.empty() ? dst : absl::StrCat(dst_parent->Name(), "/", staging);
+  TreeCopier copier(options, Jobs(options.jobs));
   bool made = false;
-  internal::MetadataPlan top_plan = copier.PlanNewTop(*src_info, *dst_parent);
+  const internal::MetadataPlan top_plan = copier.PlanNewTop(src_info, *dst_parent);
   absl::StatusOr<std::shared_ptr<Root>> dst_root =
       DestinationDir(*dst_parent, top_name, top_path, top_plan.CreationMode(), &made);
   if (!dst_root.ok()) return Refused(dst_root.status(), options.observer);
   absl::StatusOr<FileInfo> top_info = (*dst_root)->Stat(".");
-  if (!top_info.ok())
+  if (!top_info.ok()) {
     return Refused(Reworded(top_info.status(), "stat", top_path), options.observer);
+  }
   copier.SetDstTop(*top_info);
   copier.SetDstTopDevice(top_info->device);
-
   auto top = std::make_unique<DirNode>();
   top->src = std::shared_ptr<Root>(*std::move(src_root));
   top->dst = *dst_root;
-  top->info = *src_info;
+  top->info = src_info;
   top->made = made;
   top->new_gid = (top_info->mode & S_ISGID) != 0 ? top_info->gid : ::getegid();
-  if (!copier.PlanTop(*top, *top_info, std::move(top_plan))) return copier.Result();
-  copier.CopyDirectory(std::move(top), *dst_root);
+  if (copier.PlanTop(*top, *top_info, top_plan)) copier.CopyDirectory(std::move(top), *dst_root);
   CopyTreeResult result = copier.Result();
-  if (staging.empty()) return result;
-
-  // The staged tree becomes DST in one rename, or is removed.
-  if (result.ok()) {
-    absl::Status renamed = dst_parent->Rename(staging, dst_base, Root::RenameFlags::kNoReplace);
-    bool exchanged = false;
-    if (ErrnoOf(renamed) == EEXIST) {
-      renamed = dst_parent->Rename(staging, dst_base, Root::RenameFlags::kExchange);
-      exchanged = renamed.ok();
-    }
-    if (!renamed.ok()) {
-      result.status = Reworded(renamed, "rename", dst);
-      result.errors.push_back(result.status);
-      ++result.stats.errors;
-    }
-    // After an exchange the old tree has the staging name.
-    if (!exchanged && renamed.ok()) return result;
-  }
-  if (absl::Status removed = dst_parent->RemoveAll(staging); !removed.ok() && result.ok()) {
-    result.status = Reworded(removed, "remove", top_path);
-    result.errors.push_back(result.status);
-    ++result.stats.errors;
-  }
+  if (!staging.empty()) PublishStaged(*dst_parent, staging, dst_base, dst, result);
   return result;
+}
+
+}  // namespace
+
+CopyTreeResult CopyTree(const std::string& src, const std::string& dst,
+                        const CopyTreeOptions& options) {
+  CopyTreeObserver* const observer = options.observer;
+  if (src.empty() || dst.empty()) {
+    return Refused(PathError("lstat", src.empty() ? src : dst, syscall::Errno(ENOENT)), observer);
+  }
+  absl::StatusOr<FileInfo> src_info =
+      StatPath(src, /*follow=*/options.symlinks != CopyTreeOptions::Symlinks::kCopy);
+  if (!src_info.ok()) return Refused(src_info.status(), observer);
+  const absl::StatusOr<FileInfo> dst_info = StatPath(dst, /*follow=*/true);
+  const bool dst_is_dir = dst_info.ok() && dst_info->IsDirectory();
+  if (dst_info.ok() && SameFile(*src_info, *dst_info)) {
+    return Refused(src_info->IsDirectory() ? IntoItselfError(src, dst) : SameFileError(src, dst),
+                   observer);
+  }
+  if (dst_info.ok() && src_info->IsDirectory() != dst_is_dir) {
+    return Refused(
+        absl::FailedPreconditionError(
+            dst_is_dir ? absl::StrCat("cannot overwrite directory ", QuoteNameAlways(dst),
+                                      " with non-directory")
+                       : absl::StrCat("cannot overwrite non-directory ", QuoteNameAlways(dst),
+                                      " with directory ", QuoteNameAlways(src))),
+        observer);
+  }
+  const auto [dst_parent_path, dst_base] = internal::SplitPath(dst);
+  absl::StatusOr<std::unique_ptr<Root>> dst_parent_root = OpenRoot(dst_parent_path);
+  if (!dst_parent_root.ok()) return Refused(dst_parent_root.status(), observer);
+  const std::shared_ptr<Root> dst_parent(*std::move(dst_parent_root));
+  if (!src_info->IsDirectory()) {
+    return CopyNonDirectory(src, dst_parent, dst_base, options);
+  }
+  return CopyDirectoryTree(src, *src_info, dst, dst_parent_path, dst_parent, dst_base, options);
 }
 
 }  // namespace sysport::os

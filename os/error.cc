@@ -20,13 +20,13 @@ constexpr std::string_view kEscapePayload = "type.sysport.dev/os.path_escape";
 
 constexpr std::string_view kEscapes = "path escapes from the root";
 
-absl::Status ErrnoStatus(syscall::Errno err, std::string message) {
+absl::Status ErrnoStatus(syscall::Errno err, std::string_view message) {
   absl::Status status(absl::ErrnoToStatusCode(err.value()), message);
   status.SetPayload(kErrnoPayload, absl::Cord(absl::StrCat(err.value())));
   return status;
 }
 
-absl::Status EscapeStatus(std::string message) {
+absl::Status EscapeStatus(std::string_view message) {
   absl::Status status = absl::PermissionDeniedError(message);
   status.SetPayload(kEscapePayload, absl::Cord("1"));
   return status;

@@ -221,6 +221,7 @@ class OpenFileTarget final : public MetadataTarget {
 // AT_SYMLINK_NOFOLLOW, lstat.
 class NameTarget final : public MetadataTarget {
  public:
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters): the name in dir, then its whole path
   NameTarget(Root& dir, std::string_view name, std::string_view path)
       : dir_(dir), name_(name), path_(path) {}
   absl::Status Chown(uid_t uid, gid_t gid) override {
@@ -255,7 +256,7 @@ class NameTarget final : public MetadataTarget {
 // and EINVAL (an id with no mapping in this user namespace, as in Bazel's
 // sandbox; fs/open.c chown_common). cp's chown_failure_ok takes the same two.
 bool NotPermitted(const absl::Status& s) {
-  const std::optional<int> err = ErrnoOf(s);
+  const int err = ErrnoOf(s).value_or(0);
   return err == EPERM || err == EINVAL;
 }
 

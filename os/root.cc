@@ -27,6 +27,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -176,6 +177,7 @@ Errno RemoveAt(int dir_fd, const char* name) {
 Errno RemoveAllAt(int parent_fd, const char* name);
 
 // Empties the open directory `dir`, never following a link.
+// NOLINTNEXTLINE(misc-no-recursion): one level per directory of the tree, as rm -r
 Errno RemoveEntries(DirReader& dir) {
   std::vector<DirEntry> batch;
   while (true) {
@@ -201,6 +203,7 @@ Errno RemoveEntries(DirReader& dir) {
 // `name` in `parent_fd` and all beneath it. Directories are opened with
 // O_NOFOLLOW | O_DIRECTORY from their parent's descriptor: a name swapped
 // for a link meanwhile is not a directory then, and is unlinked itself.
+// NOLINTNEXTLINE(misc-no-recursion): one level per directory of the tree, as rm -r
 Errno RemoveAllAt(int parent_fd, const char* name) {
   for (int attempt = 0;; ++attempt) {
     const Errno unlinked = syscall::Unlinkat(parent_fd, name, 0);
@@ -275,16 +278,17 @@ absl::StatusOr<size_t> DirReader::Read(std::vector<DirEntry>& entries, size_t ma
       pos_ = 0;
       end_ = n.value();
     }
-    const char* record = buf_.data() + pos_;
+    const absl::Span<const char> record = absl::MakeConstSpan(buf_).subspan(pos_, end_ - pos_);
     uint64_t inode = 0;
     uint16_t length = 0;
-    std::memcpy(&inode, record + kInoAt, sizeof inode);
-    std::memcpy(&length, record + kReclenAt, sizeof length);
+    std::memcpy(&inode, record.subspan(kInoAt).data(), sizeof inode);
+    std::memcpy(&length, record.subspan(kReclenAt).data(), sizeof length);
     // A record the kernel would never write: stop rather than read past it.
-    if (length <= kNameAt || length > end_ - pos_) {
+    if (length <= kNameAt || length > record.size()) {
       return PathError("readdirent", dir_->Name(), Errno(EIO));
     }
-    const std::string_view name(record + kNameAt, ::strnlen(record + kNameAt, length - kNameAt));
+    const absl::Span<const char> name_bytes = record.subspan(kNameAt, length - kNameAt);
+    const std::string_view name(name_bytes.data(), ::strnlen(name_bytes.data(), name_bytes.size()));
     const auto type = static_cast<unsigned char>(record[kTypeAt]);
     pos_ += length;
     if (name == "." || name == "..") continue;
@@ -313,7 +317,9 @@ absl::StatusOr<std::unique_ptr<Root>> OpenRoot(std::string name) {
   const syscall::Result<int> fd =
       internal::FileAccess::Open(name.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
   if (!fd.ok()) return PathError("open", name, fd.error());
-  return std::unique_ptr<Root>(new Root(fd.value(), std::move(name)));
+  // The constructor is private: std::make_unique cannot call it.
+  return std::unique_ptr<Root>(
+      new Root(fd.value(), std::move(name)));  // NOLINT(modernize-make-unique)
 }
 
 syscall::Result<int> internal::RootAccess::OpenFollowing(Root& root, const char* name, int flags) {
@@ -325,7 +331,7 @@ syscall::Result<int> internal::RootAccess::OpenFollowing(Root& root, const char*
 }
 
 std::unique_ptr<Root> internal::RootAccess::Adopt(int fd, std::string name) {
-  return std::unique_ptr<Root>(new Root(fd, std::move(name)));
+  return std::unique_ptr<Root>(new Root(fd, std::move(name)));  // NOLINT(modernize-make-unique)
 }
 
 Root::Root(int fd, std::string name)
@@ -365,7 +371,7 @@ absl::StatusOr<std::unique_ptr<Root>> Root::OpenRoot(std::string_view name, int 
                                  &fd);
   });
   if (!s.ok()) return s;
-  return std::unique_ptr<Root>(new Root(fd, Join(name_, name)));
+  return std::unique_ptr<Root>(new Root(fd, Join(name_, name)));  // NOLINT(modernize-make-unique)
 }
 
 absl::Status Root::Mkdir(std::string_view name, mode_t perm) {
@@ -384,7 +390,7 @@ absl::Status Root::MkdirAll(std::string_view name, mode_t perm) {
 absl::StatusOr<std::unique_ptr<DirReader>> Root::ReadDir(std::string_view name) {
   absl::StatusOr<std::unique_ptr<File>> dir = OpenFile(name, O_RDONLY | O_DIRECTORY, 0);
   if (!dir.ok()) return dir.status();
-  return std::unique_ptr<DirReader>(new DirReader(*std::move(dir)));
+  return std::make_unique<DirReader>(*std::move(dir));
 }
 
 absl::Status Root::Remove(std::string_view name) {
@@ -408,8 +414,9 @@ absl::Status Root::RemoveAll(std::string_view name) {
   });
 }
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): symlink(2)'s order, target first
 absl::Status Root::Symlink(std::string_view target, std::string_view link) {
-  if (target.find('\0') != std::string_view::npos) {
+  if (absl::StrContains(target, '\0')) {
     return PathError("symlinkat", link, Errno(EINVAL));
   }
   const std::string to(target);

@@ -16,12 +16,12 @@
 // to be a link to follow, AtFinal resolves the link's target in its place.
 
 #include <fcntl.h>
-#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/types/span.h"
 #include "os/internal/open_at.h"
 #include "os/internal/root_resolve.h"
@@ -104,6 +105,7 @@ constexpr uint64_t kLargeFile = O_LARGEFILE;
 
 // One openat2 beneath root_fd; nullopt if openat2 is unavailable (now
 // learned) or kept answering EAGAIN: the caller walks instead.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): open(2)'s own order
 std::optional<syscall::Result<int>> Openat2Beneath(int root_fd, const char* path, int flags,
                                                    mode_t perm) {
   if (!UseOpenat2()) return std::nullopt;
@@ -131,7 +133,7 @@ std::optional<syscall::Result<int>> Openat2Beneath(int root_fd, const char* path
 
 // Appends the components of `path` to `out`, in order; "" and "." dropped.
 void AppendComponents(std::string_view path, std::deque<std::string>& out,
-                      std::deque<std::string>::iterator at) {
+                      const std::deque<std::string>::iterator& at) {
   std::vector<std::string> parts;
   while (!path.empty()) {
     const size_t slash = path.find('/');
@@ -155,6 +157,32 @@ syscall::Result<int> OpenDirNoFollow(int dir_fd, const char* name) {
   return OpenAt(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
 }
 
+// Back to the parent of the last directory walked, along the same real
+// directories from the root: never with "..", whose target may have been
+// moved out of the root meanwhile.
+Refusal StepBack(int root_fd, std::vector<std::string>& walked, DirFd& dir) {
+  if (walked.empty()) return Refusal::Escape();
+  walked.pop_back();
+  dir.Reset(root_fd, false);
+  for (const std::string& step : walked) {
+    const syscall::Result<int> fd = OpenDirNoFollow(dir.get(), step.c_str());
+    if (!fd.ok()) return {fd.error()};
+    dir.Reset(fd.value(), true);
+  }
+  return {};
+}
+
+// The directory `name` in dir_fd, made with `create_perm` if missing.
+syscall::Result<int> OpenOrMakeDir(int dir_fd, const char* name,
+                                   std::optional<mode_t> create_perm) {
+  syscall::Result<int> fd = OpenDirNoFollow(dir_fd, name);
+  if (fd.error() != Errno(ENOENT) || !create_perm.has_value()) return fd;
+  const Errno made = syscall::Mkdirat(dir_fd, name, *create_perm);
+  // EEXIST: made by another caller meanwhile, or a link (read after).
+  if (!made.ok() && made != Errno(EEXIST)) return syscall::Result<int>::Error(made);
+  return OpenDirNoFollow(dir_fd, name);
+}
+
 // The walk: resolves `path` beneath root_fd to a directory, all of its
 // links followed (each checked). With `create_perm`, a missing directory is
 // made (MkdirAll). Leaves the result in `dir`.
@@ -169,25 +197,10 @@ Refusal Walk(int root_fd, std::string_view path, std::optional<mode_t> create_pe
     std::string name = std::move(pending.front());
     pending.pop_front();
     if (name == "..") {
-      if (walked.empty()) return Refusal::Escape();
-      walked.pop_back();
-      // Back to the parent along the same real directories, from the root:
-      // never with "..", whose target may have been moved out of the root.
-      dir.Reset(root_fd, false);
-      for (const std::string& step : walked) {
-        const syscall::Result<int> fd = OpenDirNoFollow(dir.get(), step.c_str());
-        if (!fd.ok()) return {fd.error()};
-        dir.Reset(fd.value(), true);
-      }
+      if (const Refusal r = StepBack(root_fd, walked, dir); !r.ok()) return r;
       continue;
     }
-    syscall::Result<int> fd = OpenDirNoFollow(dir.get(), name.c_str());
-    if (fd.error() == Errno(ENOENT) && create_perm.has_value()) {
-      const Errno made = syscall::Mkdirat(dir.get(), name.c_str(), *create_perm);
-      // EEXIST: made by another caller meanwhile, or a link (read below).
-      if (!made.ok() && made != Errno(EEXIST)) return {made};
-      fd = OpenDirNoFollow(dir.get(), name.c_str());
-    }
+    const syscall::Result<int> fd = OpenOrMakeDir(dir.get(), name.c_str(), create_perm);
     if (fd.ok()) {
       dir.Reset(fd.value(), true);
       walked.push_back(std::move(name));
@@ -251,6 +264,34 @@ Split SplitLast(std::string_view name) {
   return s;
 }
 
+// OpenBeneath's last step: openat(2) of `last` in dir_fd with O_NOFOLLOW,
+// a link in its place to be followed where `follows` (a name ending in "/"
+// follows its last link whatever the flags, as in the kernel).
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): open(2)'s own order
+FinalStep OpenFinal(int dir_fd, const char* last, int flags, mode_t perm, bool follows, int* fd) {
+  const int at_flags = flags | O_NOFOLLOW | O_CLOEXEC;
+  const syscall::Result<int> r = OpenAt(dir_fd, last, at_flags, perm);
+  // O_NOFOLLOW at a symbolic link: ELOOP, even with O_CREAT (a dangling link
+  // is not created through; AtFinal creates its target beneath the root
+  // instead, or refuses). With O_DIRECTORY a link answers ENOTDIR, as a file
+  // does: lstat tells them apart.
+  if (r.error() == Errno(ELOOP) && follows) return FinalStep{{}, true};
+  if (r.error() == Errno(ENOTDIR) && follows && (at_flags & O_DIRECTORY) != 0 &&
+      IsSymlink(dir_fd, last)) {
+    return FinalStep{{}, true};
+  }
+  if (r.ok() && (flags & O_PATH) != 0 && follows) {
+    // O_PATH | O_NOFOLLOW opens a link itself rather than failing.
+    const syscall::Result<struct stat> st = syscall::Fstat(r.value());
+    if (st.ok() && S_ISLNK(st.value().st_mode)) {
+      (void)syscall::Close(r.value());
+      return FinalStep{{}, true};
+    }
+  }
+  if (r.ok()) *fd = r.value();
+  return FinalStep{r.error(), false};
+}
+
 }  // namespace
 
 syscall::Result<std::string> ReadLinkAt(int dir_fd, const char* name) {
@@ -268,7 +309,7 @@ syscall::Result<std::string> ReadLinkAt(int dir_fd, const char* name) {
 
 Refusal AtFinal(int root_fd, std::string_view name, FinalOp op) {
   if (name.empty()) return {Errno(ENOENT)};
-  if (name.find('\0') != std::string_view::npos) return {Errno(EINVAL)};
+  if (absl::StrContains(name, '\0')) return {Errno(EINVAL)};
   if (name.front() == '/') return Refusal::Escape();
   std::string path(name);  // the name as it stands after links were substituted
   for (int links = 0;; ++links) {
@@ -296,7 +337,7 @@ Refusal AtFinal(int root_fd, std::string_view name, FinalOp op) {
 Refusal OpenBeneath(int root_fd, std::string_view name, int flags, mode_t perm, int* fd) {
   *fd = -1;
   if (name.empty()) return {Errno(ENOENT)};
-  if (name.find('\0') != std::string_view::npos) return {Errno(EINVAL)};
+  if (absl::StrContains(name, '\0')) return {Errno(EINVAL)};
   if (name.size() < PATH_MAX) {
     const std::string copy(name);
     if (std::optional<syscall::Result<int>> r =
@@ -310,36 +351,14 @@ Refusal OpenBeneath(int root_fd, std::string_view name, int flags, mode_t perm, 
   }
   const bool follow = (flags & O_NOFOLLOW) == 0;
   return AtFinal(root_fd, name, [&](int dir_fd, const char* last, bool must_be_dir) {
-    const int at_flags = flags | O_NOFOLLOW | O_CLOEXEC | (must_be_dir ? O_DIRECTORY : 0);
-    const syscall::Result<int> r = OpenAt(dir_fd, last, at_flags, perm);
-    // A name ending in "/" follows its last link whatever the flags, as in
-    // the kernel.
-    const bool follows = follow || must_be_dir;
-    // O_NOFOLLOW at a symbolic link: ELOOP, even with O_CREAT (a dangling
-    // link is not created through; AtFinal creates its target beneath the
-    // root instead, or refuses). With O_DIRECTORY a link answers ENOTDIR,
-    // as a file does: lstat tells them apart.
-    if (r.error() == Errno(ELOOP) && follows) return FinalStep{{}, true};
-    if (r.error() == Errno(ENOTDIR) && follows && (at_flags & O_DIRECTORY) != 0 &&
-        IsSymlink(dir_fd, last)) {
-      return FinalStep{{}, true};
-    }
-    if (r.ok() && (flags & O_PATH) != 0 && follows) {
-      // O_PATH | O_NOFOLLOW opens a link itself rather than failing.
-      const syscall::Result<struct stat> st = syscall::Fstat(r.value());
-      if (st.ok() && S_ISLNK(st.value().st_mode)) {
-        (void)syscall::Close(r.value());
-        return FinalStep{{}, true};
-      }
-    }
-    if (r.ok()) *fd = r.value();
-    return FinalStep{r.error(), false};
+    return OpenFinal(dir_fd, last, flags | (must_be_dir ? O_DIRECTORY : 0), perm,
+                     follow || must_be_dir, fd);
   });
 }
 
 Refusal MkdirAllBeneath(int root_fd, std::string_view name, mode_t perm) {
   if (name.empty()) return {Errno(ENOENT)};
-  if (name.find('\0') != std::string_view::npos) return {Errno(EINVAL)};
+  if (absl::StrContains(name, '\0')) return {Errno(EINVAL)};
   DirFd dir(root_fd);
   return Walk(root_fd, name, perm, dir);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -53,9 +54,11 @@ void MustMkdir(const std::string& path, mode_t mode = 0755) {
 }
 void MustWrite(const std::string& path, const std::string& content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  ASSERT_GE(fd, 0) << path << ": " << std::strerror(errno);
-  ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  const int opened = errno;
+  const ssize_t written = ::write(fd, content.data(), content.size());
   ::close(fd);
+  ASSERT_GE(fd, 0) << path << ": " << std::strerror(opened);
+  ASSERT_EQ(written, static_cast<ssize_t>(content.size())) << path;
 }
 void MustSymlink(const std::string& target, const std::string& path) {
   ASSERT_EQ(::symlink(target.c_str(), path.c_str()), 0) << path << ": " << std::strerror(errno);
@@ -553,7 +556,8 @@ TEST_P(RootTest, SymlinkAndReadlink) {
 TEST_P(RootTest, LinkAndRenameKeepBothNamesInside) {
   MustWrite(In("f"), "data");
   ASSERT_TRUE(root_->Link("f", "g").ok());
-  struct stat f = {}, g = {};
+  struct stat f = {};
+  struct stat g = {};
   ASSERT_EQ(::stat(In("f").c_str(), &f), 0);
   ASSERT_EQ(::stat(In("g").c_str(), &g), 0);
   EXPECT_EQ(f.st_ino, g.st_ino);
@@ -649,9 +653,9 @@ TEST_P(RootTest, ExtendedAttributes) {
   absl::Status set = root_->SetXattr("link", "user.sysport", "value\0with nul");
   if (ErrnoOf(set) == EOPNOTSUPP) GTEST_SKIP() << "no user xattrs here: " << set;
   ASSERT_TRUE(set.ok()) << set;
-  char buf[64] = {};
-  const ssize_t n = ::getxattr(In("target").c_str(), "user.sysport", buf, sizeof buf);
-  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "value");
+  std::array<char, 64> buf = {};
+  const ssize_t n = ::getxattr(In("target").c_str(), "user.sysport", buf.data(), buf.size());
+  EXPECT_EQ(std::string(buf.data(), n > 0 ? static_cast<size_t>(n) : 0), "value");
   absl::StatusOr<std::string> got = root_->GetXattr("link", "user.sysport");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(*got, "value");
@@ -663,7 +667,7 @@ TEST_P(RootTest, ExtendedAttributes) {
   MustSymlink("../outside/secret", In("out"));
   EXPECT_TRUE(IsPathEscape(root_->SetXattr("out", "user.evil", "x")));
   EXPECT_TRUE(IsPathEscape(root_->ListXattr("out").status()));
-  EXPECT_LT(::getxattr((outside_ + "/secret").c_str(), "user.evil", buf, sizeof buf), 0);
+  EXPECT_LT(::getxattr((outside_ + "/secret").c_str(), "user.evil", buf.data(), buf.size()), 0);
   // The same on an open File.
   absl::StatusOr<std::unique_ptr<File>> f = root_->Open("target");
   ASSERT_TRUE(f.ok());

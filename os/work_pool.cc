@@ -15,6 +15,7 @@ thread_local int inline_depth = 0;
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): named in the header, threads first
 WorkPool::WorkPool(int threads, size_t max_queued)
     : threads_(threads < 1 ? 1 : threads), max_queued_(max_queued < 1 ? 1 : max_queued) {}
 

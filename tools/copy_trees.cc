@@ -37,7 +37,6 @@ class Reporter final : public os::CopyTreeObserver {
   explicit Reporter(const Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
   void OnError(const absl::Status& error) override {
-    errors_.fetch_add(1, std::memory_order_relaxed);
     Line(absl::StrCat("copy: ", error.message(), "\n"));
   }
   void OnSkipped(const std::string& what) override { Line(absl::StrCat("copy: ", what, "\n")); }
@@ -48,7 +47,6 @@ class Reporter final : public os::CopyTreeObserver {
 
   int64_t files() const { return files_.load(std::memory_order_relaxed); }
   int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-  int64_t errors() const { return errors_.load(std::memory_order_relaxed); }
 
   // On a terminal the progress line is redrawn in place: a message first
   // clears it, and the next progress line comes back below.
@@ -63,7 +61,6 @@ class Reporter final : public os::CopyTreeObserver {
   bool progress_on_tty_ = false;
   std::atomic<int64_t> files_{0};
   std::atomic<int64_t> bytes_{0};
-  std::atomic<int64_t> errors_{0};
 };
 
 // While it lives, a thread prints the progress line once a second after the
@@ -127,7 +124,8 @@ std::string Placement(const std::string& src, const std::string& target, bool in
   return absl::StrCat(dir, dir == "/" ? "" : "/", name);
 }
 
-int RunTrees(const CopyOptions& o, const Diagnostics& diagnostics) {
+int RunTrees(const CopyOptions& options, const Diagnostics& diagnostics) {
+  const CopyOptions& o = options;
   // DST a directory (followed, as cp does): the copies go into it.
   const absl::StatusOr<os::FileInfo> target = os::Stat(o.target);
   const bool target_is_dir = target.ok() && target->IsDirectory();
@@ -145,8 +143,8 @@ int RunTrees(const CopyOptions& o, const Diagnostics& diagnostics) {
 
   Reporter reporter(diagnostics);
   reporter.set_progress_on_tty(o.progress && Diagnostics::tty());
-  os::CopyTreeOptions options = o.tree_options;
-  options.observer = &reporter;
+  os::CopyTreeOptions tree = o.tree_options;
+  tree.observer = &reporter;
   os::CopyTreeStats stats;
   os::CopyCounters::Totals methods;
   int64_t refused = 0;
@@ -165,7 +163,7 @@ int RunTrees(const CopyOptions& o, const Diagnostics& diagnostics) {
           continue;
         }
       }
-      const os::CopyTreeResult r = os::CopyTree(src, Placement(src, o.target, into), options);
+      const os::CopyTreeResult r = os::CopyTree(src, Placement(src, o.target, into), tree);
       AddStats(stats, r.stats);
       methods.Add(r.methods);
       if (!r.ok() && o.tree_options.stop_at_first_error) break;
