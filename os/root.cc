@@ -544,19 +544,30 @@ absl::Status Root::Lchtimes(std::string_view name, absl::Time access, absl::Time
   });
 }
 
+namespace {
+
+// call(path) -> Errno on "/proc/self/fd/N" of what `name` is beneath
+// root_fd, its final link followed (the xattr calls).
+template <typename Call>
+Refusal AtPinnedFile(int root_fd, std::string_view name, const Call& call) {
+  return internal::AtFinal(root_fd, name, [&](int dir_fd, const char* last, bool must_be_dir) {
+    PinnedFile file;
+    const FinalStep opened = file.Open(dir_fd, last, must_be_dir);
+    if (!opened.err.ok() || opened.follow_link) return opened;
+    return FinalStep{call(file.path())};
+  });
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::string>> Root::ListXattr(std::string_view name) {
   std::string names;
   absl::Status s = WithRoot(*pfd_, "listxattrat", name, [&](int root_fd) {
-    return internal::AtFinal(root_fd, name, [&](int dir_fd, const char* last, bool must_be_dir) {
-      PinnedFile file;
-      if (const FinalStep opened = file.Open(dir_fd, last, must_be_dir);
-          !opened.err.ok() || opened.follow_link) {
-        return opened;
-      }
+    return AtPinnedFile(root_fd, name, [&](const char* path) {
       syscall::Result<std::string> r = internal::FillGrowing(
-          [&](absl::Span<char> buf) { return syscall::Listxattr(file.path(), buf); });
+          [&](absl::Span<char> buf) { return syscall::Listxattr(path, buf); });
       if (r.ok()) names = r.value();
-      return FinalStep{r.error()};
+      return r.error();
     });
   });
   if (!s.ok()) return s;
@@ -566,16 +577,11 @@ absl::StatusOr<std::vector<std::string>> Root::ListXattr(std::string_view name) 
 absl::StatusOr<std::string> Root::GetXattr(std::string_view name, const std::string& attr) {
   std::string value;
   absl::Status s = WithRoot(*pfd_, "getxattrat", name, [&](int root_fd) {
-    return internal::AtFinal(root_fd, name, [&](int dir_fd, const char* last, bool must_be_dir) {
-      PinnedFile file;
-      if (const FinalStep opened = file.Open(dir_fd, last, must_be_dir);
-          !opened.err.ok() || opened.follow_link) {
-        return opened;
-      }
+    return AtPinnedFile(root_fd, name, [&](const char* path) {
       syscall::Result<std::string> r = internal::FillGrowing(
-          [&](absl::Span<char> buf) { return syscall::Getxattr(file.path(), attr.c_str(), buf); });
+          [&](absl::Span<char> buf) { return syscall::Getxattr(path, attr.c_str(), buf); });
       if (r.ok()) value = r.value();
-      return FinalStep{r.error()};
+      return r.error();
     });
   });
   if (!s.ok()) return s;
@@ -585,13 +591,8 @@ absl::StatusOr<std::string> Root::GetXattr(std::string_view name, const std::str
 absl::Status Root::SetXattr(std::string_view name, const std::string& attr, std::string_view value,
                             int flags) {
   return WithRoot(*pfd_, "setxattrat", name, [&](int root_fd) {
-    return internal::AtFinal(root_fd, name, [&](int dir_fd, const char* last, bool must_be_dir) {
-      PinnedFile file;
-      if (const FinalStep opened = file.Open(dir_fd, last, must_be_dir);
-          !opened.err.ok() || opened.follow_link) {
-        return opened;
-      }
-      return FinalStep{syscall::Setxattr(file.path(), attr.c_str(), value, flags)};
+    return AtPinnedFile(root_fd, name, [&](const char* path) {
+      return syscall::Setxattr(path, attr.c_str(), value, flags);
     });
   });
 }
