@@ -131,11 +131,11 @@ int RunTrees(const CopyOptions& options, const Diagnostics& diagnostics) {
   const bool target_is_dir = target.ok() && target->IsDirectory();
   if ((o.target_is_directory || o.sources.size() > 1) && !target_is_dir) {
     // cp's words: "target 'c' is not a directory", "target 'c': no such file ...".
-    const std::optional<int> err = target.ok() ? std::nullopt : os::ErrnoOf(target.status());
+    const int err = target.ok() ? 0 : os::ErrnoOf(target.status()).value_or(0);
     const std::string name = os::QuoteNameAlways(o.target);
     diagnostics.Print(
-        err.has_value() && *err != ENOTDIR
-            ? absl::StrCat("copy: target ", name, ": ", syscall::Errno(*err).Message(), "\n")
+        err != 0 && err != ENOTDIR
+            ? absl::StrCat("copy: target ", name, ": ", syscall::Errno(err).Message(), "\n")
             : absl::StrCat("copy: target ", name, " is not a directory\n"));
     return kExitFailure;
   }
