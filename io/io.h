@@ -99,7 +99,7 @@ class LimitedReader final : public Reader {
 };
 
 // The buffer Copy's read/write loop allocates when neither side can do the
-// copy itself: 256 KiB, chosen by measurement (README, "Benchmarks").
+// copy itself: 256 KiB, chosen by measurement (docs/benchmarks.md, "The generic path's buffer").
 inline constexpr size_t kCopyBufferSize = size_t{256} << 10;
 
 // The buffer, on the stack, that Copy's loop starts with (Go's 32 KiB): a

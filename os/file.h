@@ -159,8 +159,8 @@ class File final : public io::Reader,
   // io::ReaderFrom: copies from r until its end (or a LimitedReader's limit)
   // into this file. When r is an open os::File (or a LimitedReader of one)
   // and this file was not opened with O_APPEND, the bytes move inside the
-  // kernel by the method measured best for the two file types (README, "How
-  // it behaves"): copy_file_range(2) between regular files, then sendfile(2)
+  // kernel by the method measured best for the two file types (docs/behaviour.md,
+  // docs/kernel-copies.md): copy_file_range(2) between regular files, then sendfile(2)
   // where the filesystems refuse it; sendfile(2) from a regular file to
   // anything else; splice(2) from a pipe or socket. Whatever the kernel did
   // not copy, an ordinary read/write loop does. The count is exact on every

@@ -4,8 +4,8 @@
 // stops midway.
 //
 // Which method, by the types of source and destination. The figures behind
-// each choice are in the README ("In-kernel copies beyond two regular
-// files"), with the machine they were measured on.
+// each choice are in docs/benchmarks.md ("Measured: which method for which
+// pair"), with the machine they were measured on.
 //
 //   source \ dest.   regular file            pipe            socket          other (device)
 //   regular file     copy_file_range, then   sendfile        sendfile        sendfile
@@ -25,8 +25,8 @@
 // only two regular files (EINVAL otherwise, EISDIR for a directory:
 // generic_file_rw_checks in fs/read_write.c), so while neither type is known
 // it is tried first and is itself the test: two regular files are copied
-// without an fstat(2) (whose cost to a small copy is in the README,
-// "Benchmarks"). Its answer shows two regular files also when it refuses two
+// without an fstat(2) (whose cost to a small copy is in docs/benchmarks.md,
+// "The targets, in words"). Its answer shows two regular files also when it refuses two
 // filesystems (EXDEV) or finds the source empty (poll::ShowsRegularFiles);
 // only after any other refusal does each File learn its type (one fstat(2)
 // per File, remembered) and the table choose.
@@ -113,8 +113,8 @@ Plan PlanFor(Ends ends) {
       return Plan::kSendfile;
     case Kind::kPipe:
       // From a pipe into a file or socket, splice lost to the read/write
-      // loop on both machines measured (README, "In-kernel copies beyond two
-      // regular files": 1.30-1.47x its time into ext4 and tmpfs, 1.15x into
+      // loop on both machines measured (docs/benchmarks.md, "Measured: which
+      // method for which pair": 1.30-1.47x its time into ext4 and tmpfs, 1.15x into
       // TCP); into another pipe it wins.
       return ends.to == Kind::kPipe ? Plan::kSpliceDirect : Plan::kReadWriteFaster;
     case Kind::kSocket:

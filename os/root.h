@@ -21,7 +21,7 @@
 // kernel more than what remains below a directory already open, so a tree
 // deeper than PATH_MAX is reachable.
 //
-// How a name is resolved (README, "os::Root"): openat2(2) with
+// How a name is resolved (docs/root.md): openat2(2) with
 // RESOLVE_BENEATH on Linux 5.6 and later; where the kernel or a sandbox lacks
 // it (ENOSYS, a seccomp EPERM: learned once per process), a walk that opens
 // each directory with O_NOFOLLOW and resolves in-root links itself. A name of

@@ -460,7 +460,7 @@ TEST(ZeroCopyTest, FileToFileStaysTheDestinationsReadFrom) {
 }
 
 // splice from a pipe into a file lost to the read/write loop where it was
-// measured (README): not tried, and the observer hears why.
+// measured (docs/benchmarks.md): not tried, and the observer hears why.
 TEST(ZeroCopyTest, PipeToFileIsTheReadWriteLoopMeasuredFaster) {
   PipeSource src(Pattern(200000, 6));
   Destination dst;

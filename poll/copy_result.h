@@ -36,7 +36,7 @@ enum class Fallback : uint8_t {
   kSourceClosed,     // the source os::File is closed: the read/write loop reports it
   kNoKernelCopy,     // this platform has no in-kernel copy (the stub build)
   kFileTypes,        // no in-kernel method for this pair of file types (a character device source)
-  kReadWriteFaster,  // a method works for these file types, but measured slower (README)
+  kReadWriteFaster,  // a method works for these types, but measured slower (docs/benchmarks.md)
   kKernelTooOld,     // Linux older than 5.3: never tried in this process
   kUnavailable,      // the system call does not work in this process (ENOSYS, seccomp's EPERM)
   kRefused,          // an errno meaning "not for these files" (EXDEV, EINVAL, ...)

@@ -11,7 +11,7 @@ namespace sysport::poll {
 // The most one sendfile(2) round asks for: Go's maxSendfileSize (4 MiB), so
 // each round releases the locks (and a Close() waiting on them) after a few
 // milliseconds even on a slow socket. Measured no slower than asking for
-// MAX_RW_COUNT at once (README, "In-kernel copies beyond two regular files").
+// MAX_RW_COUNT at once (docs/kernel-copies.md).
 inline constexpr int64_t kMaxSendfileRound = int64_t{4} << 20;
 
 // Copies at most `remain` bytes from src, whose pages the kernel can send (a

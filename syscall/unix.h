@@ -52,7 +52,7 @@ Errno Close(int fd);
 // system call, a return into a frame that was live across it costs more than
 // an ordinary one (the kernel's own calls displace the CPU's return
 // predictions), so the layers between a copy loop and read(2) are kept out of
-// the call chain (README, "The targets, in words").
+// the call chain (docs/benchmarks.md, "The targets, in words").
 inline Result<size_t> Read(int fd, absl::Span<char> buf) {
   return internal::FromReturn<size_t>(::read(fd, buf.data(), buf.size()));
 }

@@ -5,8 +5,8 @@
 # tmpfs that fill up, go read-only, or hold immutable and append-only files)
 # and asserts the exit status, the message, the destination's bytes, and that
 # nothing else changed. Where GNU cp, cat or dd (coreutils 9.1) should behave
-# the same, the case runs them too; where they differ, the README's "How it
-# behaves" says how.
+# the same, the case runs them too; where they differ, docs/copy-tool.md's
+# "The copy tool under hostile input" says how.
 #
 # Usage (from Bazel): hostile_test.sh PATH_TO_COPY PATH_TO_MODULE.bazel
 set -uo pipefail
