@@ -73,7 +73,7 @@ struct CopyFileOptions {
   Sparse sparse = Sparse::kAuto;
   Preserve preserve;
   // Copy into a temporary file in the destination's directory (O_TMPFILE
-  // where the filesystem has it, else a unique name ".NAME.XXXXXX.tmp"), then
+  // where the filesystem has it, else a unique name ".NAME.PID-N.tmp"), then
   // rename it over the destination (rsync's way; cp has none). A failure,
   // including ENOSPC midway, leaves the old destination as it was and removes
   // the temporary file. A process killed midway leaves nothing with O_TMPFILE

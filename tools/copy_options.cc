@@ -72,9 +72,11 @@ absl::Status SetPreserve(std::string_view value, CopyOptions& o) {
       tree.xattrs = true;
       o.tree_option_given = true;
     } else if (item == "all") {
+      // Everything each form keeps: a single file's copy (os::CopyFile) its
+      // mode, owner and times; a tree copy hard links and xattrs too. "all"
+      // alone does not ask for the tree form (links and xattr do).
       file = {.mode = true, .timestamps = true, .ownership = true};
       tree = {.mode = true, .ownership = true, .timestamps = true, .links = true, .xattrs = true};
-      o.tree_option_given = true;
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat(os::QuoteNameAlways(item),
@@ -512,9 +514,10 @@ std::string HelpText() {
       "\n"
       "SRC is opened and checked first (not a directory, readable, not DST under\n"
       "another name); DST is then opened without truncation and checked again, and\n"
-      "only then emptied, unless --append or --seek is given. A new DST gets mode\n"
-      "0666 less the umask. A copy that fails midway leaves in DST what was written,\n"
-      "as cp and dd do, and its message says how many bytes that was.\n"
+      "only then emptied, unless --append or --seek is given. A new DST gets SRC's\n"
+      "permission bits less the umask (0666 less the umask when SRC is '-' or a\n"
+      "stream option is given). A copy that fails midway leaves in DST what was\n"
+      "written, as cp and dd do, and its message says how many bytes that was.\n"
       "\n"
       "A tree copy carries on after an error with the rest (unless --fail-fast),\n"
       "reports each error as it happens, and then exits 1. Sockets are reported and\n"

@@ -31,7 +31,7 @@ std::string TreeProgressLine(int64_t files, int64_t bytes, absl::Duration elapse
 
 // A tree copy's --stats lines, e.g.
 //   copied 100 directories, 10000 files, 3 symbolic links, 0 hard links, 0 special files
-//     in 0.152 s: 39.1 MiB, 257.0 MiB/s
+//     in 0.152 s: 39.1 MiB, 257.0 MiB/s         (one line, broken here to fit)
 //   data: 40960000 bytes copied, 0 cloned, 0 left as holes
 //   copy_file_range: 10000 attempts, 10000 system calls, 40960000 bytes
 //   ...
