@@ -221,7 +221,15 @@ if mount_image ext4 64m ext && mount_tmpfs 1m ext/src/mnt; then
   "$COPY" -r ext/src ext/nox
   check "without -x: through the mount point" test "$(cat ext/nox/mnt/there)" = "on tmpfs"
 fi
-if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
+# The count is of what the copy asks the kernel; a sanitizer's runtime adds
+# its own (TSan starts llvm-symbolizer for a suppressed report, and the forked
+# child closes every descriptor up to the limit: 20,000 calls), so the count
+# is checked in the plain build, where CI's tests step runs it.
+sanitizer=""
+grep -aq -e __asan_init -e __tsan_init "$COPY" && sanitizer=yes
+if [[ -n $sanitizer ]]; then
+  skip "built with a sanitizer: its runtime's system calls are not the copy's; counted in the plain build"
+elif command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   mkdir -p many
   for d in 0 1 2 3 4 5 6 7 8 9; do
     mkdir "many/d$d"
@@ -245,7 +253,9 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   mkdir -p kill-src
   for i in $(seq 1 50); do printf 'file %d' "$i" >"kill-src/f$i"; done
   # strace holds the 20th copy_file_range; the tool is killed there.
-  strace -f -o /dev/null -e inject=copy_file_range:delay_enter=5000000:when=20 \
+  # LeakSanitizer cannot run under ptrace; ASan's other checks still do.
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+    strace -f -o /dev/null -e inject=copy_file_range:delay_enter=5000000:when=20 \
     "$COPY" -r --jobs=1 --atomic-tree kill-src kill-dst 2>/dev/null &
   pid=$!
   for _ in $(seq 1 100); do
