@@ -244,7 +244,19 @@ class CopyTreeTest : public ::testing::TestWithParam<Variant> {
  protected:
   void SetUp() override {
     if (!kSupported) GTEST_SKIP() << "no os::Root in the stub build";
-    if (GetParam().walk) force_walk_.emplace();
+    if (GetParam().walk) {
+      // Where the kernel (or qemu-user 7.2, which does not know openat2)
+      // already makes the process walk, the forced variant would repeat the
+      // plain one: learn the resolution with one open, then skip if so.
+      absl::StatusOr<std::unique_ptr<Root>> probe = OpenRoot(testutil::TempDir());
+      ASSERT_TRUE(probe.ok()) << probe.status();
+      ASSERT_TRUE((*probe)->OpenRoot(".").ok());
+      if (testing::CurrentResolution() == "walk") {
+        GTEST_SKIP()
+            << "names are resolved by the walk here already: the four_threads variant is this one";
+      }
+      force_walk_.emplace();
+    }
     base_ = testutil::TempDir() + "/copy_tree_test-XXXXXX";
     ASSERT_NE(::mkdtemp(base_.data()), nullptr);
     src_ = base_ + "/src";
@@ -286,10 +298,10 @@ TEST_P(CopyTreeTest, CopiesUsrIncludeAsCpArchive) {
   Recorder recorder;
   CopyTreeOptions o = Options(CopyTreeOptions::CpArchive());
   o.observer = &recorder;
-  const CopyTreeResult r = CopyTree("/usr/include", dst_, o);
+  const CopyTreeResult r = CopyTree(include, dst_, o);
   ASSERT_TRUE(r.ok()) << AllErrors(r);
   const size_t entries = ExpectSameTree(
-      "/usr/include", dst_,
+      include, dst_,
       {.mode = true, .ownership = true, .times = true, .hard_links = true, .xattrs = true});
   EXPECT_GT(entries, 100U);
   EXPECT_EQ(static_cast<size_t>(r.stats.directories + r.stats.files + r.stats.symlinks +
