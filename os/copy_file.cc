@@ -549,6 +549,19 @@ absl::Status Publish(Temp& temp, const std::string& dst_path) {
   return absl::OkStatus();
 }
 
+// sync: the entry that a rename or O_CREAT made in dst_path's directory
+// made durable too, by fsync(2) of the directory: the file's own fsync
+// covers its data and inode, not its name (fsync(2), "NOTES"; ext4 and XFS
+// journal the two separately).
+absl::Status SyncDirectoryOf(const std::string& dst_path) {
+  const auto [dir, base] = internal::SplitPath(dst_path);
+  absl::StatusOr<std::unique_ptr<File>> opened = File::OpenFile(dir, O_RDONLY | O_DIRECTORY, 0);
+  if (!opened.ok()) return opened.status();
+  absl::Status synced = (*opened)->Sync();
+  absl::Status closed = (*opened)->Close();
+  return synced.ok() ? closed : synced;
+}
+
 // What is at `path` (stat(2), following symbolic links as open(2) would;
 // no open, so a FIFO does not wait for a writer), or nullopt where nothing
 // is or it cannot be seen: no error is made, the open that follows reports it.
@@ -574,6 +587,9 @@ io::Result CopyAtomic(File& src, const FileInfo& src_info, const std::string& ds
                           options, options.observer, plan);
   if (!r.ok()) return r;
   if (absl::Status s = Publish(temp, dst_path); !s.ok()) return {r.n, s};
+  if (options.sync) {
+    if (absl::Status s = SyncDirectoryOf(dst_path); !s.ok()) return {r.n, s};
+  }
   return r;
 }
 
@@ -717,6 +733,9 @@ io::Result CopyFile(const std::string& src_path, const std::string& dst_path,
     return r;
   }
   if (absl::Status s = out.Close(); !s.ok() && r.ok()) return {r.n, s};
+  if (r.ok() && dst->created && options.sync) {
+    if (absl::Status s = SyncDirectoryOf(dst_path); !s.ok()) return {r.n, s};
+  }
   return r;
 }
 

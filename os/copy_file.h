@@ -79,7 +79,10 @@ struct CopyFileOptions {
   // the temporary file. A process killed midway leaves nothing with O_TMPFILE
   // and the unique name otherwise (nothing else can remove it). Path overload only.
   bool atomic = false;
-  // fsync(2) the destination before returning (before the rename, with atomic).
+  // fsync(2) the destination before returning (before the rename, with
+  // atomic), and, in the path overload, its directory where the copy gave it
+  // a new name (created it, or renamed the temporary file over it): when the
+  // copy returns OK, the file and its name survive a crash or power loss.
   bool sync = false;
   // Where the copy reports its decisions (path overload; the File overload
   // reports to the destination's observer). Not owned; may be nullptr.

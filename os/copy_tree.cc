@@ -434,12 +434,15 @@ class TreeCopier {
 
   // A directory's own metadata, after its children (whose making changes
   // its modification time): owner, final mode, xattrs, times.
+  // With sync, the directory is then fsync'd: its entries, made by this
+  // copy's workers, are durable once its own fsync returns.
   void FinishDir(DirNode& node) {
     directories_.fetch_add(1, std::memory_order_relaxed);
     Copied(FileType::kDirectory, 0);
-    if (!node.plan.has_value() || node.dst == nullptr) return;
-    const bool xattrs = o_.preserve.xattrs && node.reader != nullptr;
-    if (!node.plan->HasAfterData() && !xattrs) return;
+    if (node.dst == nullptr) return;
+    const bool xattrs = o_.preserve.xattrs && node.reader != nullptr && node.plan.has_value();
+    const bool metadata = node.plan.has_value() && (node.plan->HasAfterData() || xattrs);
+    if (!metadata && !o_.sync) return;
     std::unique_ptr<File> dir = std::move(node.existing);
     if (dir == nullptr) {
       absl::StatusOr<std::unique_ptr<File>> opened =
@@ -450,8 +453,13 @@ class TreeCopier {
       }
       dir = *std::move(opened);
     }
-    if (absl::Status s = node.plan->AfterData(*dir); !s.ok()) Fail(s);
-    if (xattrs) CopyXattrs(node.reader->file(), node.info.device, *dir);
+    if (metadata) {
+      if (absl::Status s = node.plan->AfterData(*dir); !s.ok()) Fail(s);
+      if (xattrs) CopyXattrs(node.reader->file(), node.info.device, *dir);
+    }
+    if (o_.sync) {
+      if (absl::Status s = dir->Sync(); !s.ok()) Fail(s);
+    }
     if (absl::Status s = dir->Close(); !s.ok()) Fail(s);
   }
 
@@ -729,6 +737,14 @@ class TreeCopier {
     }
     // After the chown that clears security.capability (fs/attr.c).
     if (ok && o_.preserve.xattrs) CopyXattrs(src, info.device, dst);
+    // Before the close and, with atomic_files, the rename: a name that
+    // replaces the old file is never given to bytes not yet on storage.
+    if (ok && o_.sync) {
+      if (absl::Status s = dst.Sync(); !s.ok()) {
+        Fail(s);
+        ok = false;
+      }
+    }
     if (absl::Status s = dst.Close(); !s.ok() && ok) {
       Fail(s);
       ok = false;
@@ -1053,6 +1069,28 @@ void RaiseOpenFileLimit() {
 
 namespace {
 
+// An error of the copy's last steps, after the workers are done.
+void AddError(CopyTreeResult& result, absl::Status error, CopyTreeObserver* observer) {
+  if (observer != nullptr) observer->OnError(error);
+  if (result.ok()) result.status = error;
+  if (result.errors.size() < CopyTreeResult::kMaxErrorsKept) {
+    result.errors.push_back(std::move(error));
+  }
+  ++result.stats.errors;
+}
+
+// sync: DST's name in its directory made durable (fsync(2) of the
+// directory; DST's own fsync covers what is in it, not its name).
+void SyncParent(Root& dst_parent, CopyTreeResult& result, CopyTreeObserver* observer) {
+  absl::StatusOr<std::unique_ptr<File>> dir = dst_parent.OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+  if (!dir.ok()) {
+    AddError(result, Reworded(dir.status(), "open", dst_parent.Name()), observer);
+    return;
+  }
+  if (absl::Status s = (*dir)->Sync(); !s.ok()) AddError(result, s, observer);
+  if (absl::Status s = (*dir)->Close(); !s.ok()) AddError(result, s, observer);
+}
+
 // A SRC that is no directory: that one entry, from its directory's Root to
 // DST's parent's. A link named as SRC is followed with -H and -L.
 CopyTreeResult CopyNonDirectory(const std::string& src, const std::shared_ptr<Root>& dst_parent,
@@ -1067,18 +1105,18 @@ CopyTreeResult CopyNonDirectory(const std::string& src, const std::shared_ptr<Ro
   if (parent_info.ok()) copier.SetDstTopDevice(parent_info->device);
   copier.CopyOne(std::shared_ptr<Root>(*std::move(src_parent)), src_base, dst_parent, dst_base,
                  *entry, /*follow=*/options.symlinks != CopyTreeOptions::Symlinks::kCopy);
-  return copier.Result();
+  CopyTreeResult result = copier.Result();
+  if (options.sync) SyncParent(*dst_parent, result, options.observer);
+  return result;
 }
 
 // The staged tree of atomic_tree made DST in one rename (RENAME_NOREPLACE,
 // else RENAME_EXCHANGE over the DST there, whose old tree is then removed),
 // or removed if the copy failed.
 void PublishStaged(Root& dst_parent, const std::string& staging, const std::string& dst_base,
-                   const std::string& dst, CopyTreeResult& result) {
+                   const std::string& dst, CopyTreeResult& result, CopyTreeObserver* observer) {
   auto fail = [&](absl::Status s) {
-    if (result.ok()) result.status = s;
-    result.errors.push_back(std::move(s));
-    ++result.stats.errors;
+    AddError(result, std::move(s), observer);
   };
   if (result.ok()) {
     absl::Status renamed = dst_parent.Rename(staging, dst_base, Root::RenameFlags::kNoReplace);
@@ -1135,7 +1173,10 @@ CopyTreeResult CopyDirectoryTree(const std::string& src, const FileInfo& src_inf
   top->new_gid = (top_info->mode & S_ISGID) != 0 ? top_info->gid : ::getegid();
   if (copier.PlanTop(*top, *top_info, top_plan)) copier.CopyDirectory(std::move(top), *dst_root);
   CopyTreeResult result = copier.Result();
-  if (!staging.empty()) PublishStaged(*dst_parent, staging, dst_base, dst, result);
+  if (!staging.empty()) {
+    PublishStaged(*dst_parent, staging, dst_base, dst, result, options.observer);
+  }
+  if (options.sync) SyncParent(*dst_parent, result, options.observer);
   return result;
 }
 

@@ -95,6 +95,11 @@ struct CopyTreeOptions {
   // New files get mode 0666 plus the source's execute bits, directories
   // 0777, both less the umask (Go's os.CopyFS), where preserve.mode is off.
   bool execute_bits_only = false;
+  // fsync(2) each regular file copied, each directory once its entries are
+  // made, and DST's directory once DST has its name (after the rename, with
+  // atomic_tree): when the copy returns OK, what it wrote survives a crash
+  // or power loss. One more system call per file and per directory.
+  bool sync = false;
   // Threads; 0: as many as the CPUs that are online.
   int jobs = 0;
   CopyTreeObserver* observer = nullptr;  // not owned; may be nullptr

@@ -209,6 +209,26 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   set -e
   check "ENOSPC injected: exit 1" test "$rc" = 1
   check "ENOSPC injected: message" grep -qx 'copy: write nospc.bin: copy_file_range: no space left on device (after 0 bytes)' err.txt
+
+  # --sync: the file fsync'd, then its directory, which holds the new name
+  # (the directory after the rename, with --atomic); nothing without it.
+  # sync_events TRACE: "file", "dir" and "rename", in the order traced.
+  sync_events() {
+    sed -nE "s#.*fsync\([0-9]+<$PWD/syncdir>\).*#dir#p; s#.*fsync\([0-9]+<$PWD/syncdir/.*#file#p;
+      s#.*rename[a-z0-9]*\(.*#rename#p" "$1" | tr '\n' ' '
+  }
+  mkdir -p syncdir
+  trace_sync() { strace -f -y -e trace=fsync,fdatasync,rename,renameat,renameat2 -o sync.txt "$@"; }
+  trace_sync "$COPY" --sync alpha.txt syncdir/new
+  check "--sync: the file, then its directory" test "$(sync_events sync.txt)" = "file dir "
+  trace_sync "$COPY" --sync --atomic src.bin syncdir/new
+  check "--sync --atomic: content" cmp -s src.bin syncdir/new
+  check "--sync --atomic: the file, the rename, then the directory" \
+    test "$(sync_events sync.txt)" = "file rename dir "
+  trace_sync "$COPY" --sync alpha.txt syncdir/new
+  check "--sync into an existing file: no new name, the file only" test "$(sync_events sync.txt)" = "file "
+  trace_sync "$COPY" alpha.txt syncdir/plain
+  check "without --sync: no fsync" test "$(sync_events sync.txt)" = ""
 else
   echo "strace cannot trace here; skipping fault injection"
 fi

@@ -248,6 +248,52 @@ elif command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; th
   done
 fi
 
+# --sync: every file and directory of the copy fsync'd, each directory after
+# its entries, and DST's own directory last (after the rename with
+# --atomic-tree); nothing without it.
+if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
+  mkdir -p sync-src/a/deep sync-src/b
+  for f in sync-src/top sync-src/a/one sync-src/a/deep/two sync-src/b/three sync-src/b/four; do
+    printf '%s' "$f" >"$f"
+  done
+  ln -s top sync-src/link
+  mkfifo sync-src/b/fifo
+  # synced TRACE: the paths fsync'd, in order, relative to $T ("." for $T).
+  synced() {
+    sed -nE 's/^[0-9]+ +fsync\([0-9]+<([^>]*)>.*/\1/p' "$1" | sed -E "s#^$T\$#.#; s#^$T/##"
+  }
+  # in_order NAME...: each NAME is in $order, after the one before it.
+  in_order() {
+    local previous=0 line name
+    for name in "$@"; do
+      line=$(grep -nxF -- "$name" <<<"$order" | head -1 | cut -d: -f1)
+      [[ -n $line ]] && ((line > previous)) || return 1
+      previous=$line
+    done
+  }
+  strace -f -y -e trace=fsync -o sync.txt "$COPY" -r --sync sync-src sync-dst
+  order=$(synced sync.txt)
+  check "--sync: the tree" same_tree sync-src sync-dst
+  check "--sync: each file, each directory, DST's directory" \
+    test "$(sort <<<"$order" | tr '\n' ' ')" = \
+    ". sync-dst sync-dst/a sync-dst/a/deep sync-dst/a/deep/two sync-dst/a/one sync-dst/b sync-dst/b/four sync-dst/b/three sync-dst/top "
+  check "--sync: a directory after what is in it, DST's directory last" \
+    in_order sync-dst/a/deep/two sync-dst/a/deep sync-dst/a sync-dst .
+  check "--sync: the last fsync is DST's directory" test "$(tail -1 <<<"$order")" = .
+  rm -rf sync-dst
+  strace -f -y -e trace=fsync,renameat2 -o sync.txt "$COPY" -r --sync --atomic-tree sync-src sync-dst
+  check "--sync --atomic-tree: the tree" same_tree sync-src sync-dst
+  check "--sync --atomic-tree: 5 files, 4 directories and DST's directory" \
+    test "$(grep -cE '^[0-9]+ +fsync\(' sync.txt)" = 10
+  check "--sync --atomic-tree: DST's directory after the rename" \
+    test "$(grep -E '^[0-9]+ +(fsync|renameat2)\(' sync.txt | tail -2 |
+      sed -E 's/^[0-9]+ +renameat2\(.*/renameat2/; s/^[0-9]+ +fsync\([0-9]+<([^>]*)>.*/\1/' | tr '\n' ' ')" = \
+    "renameat2 $T "
+  rm -rf sync-dst
+  strace -f -e trace=fsync,fdatasync -o sync.txt "$COPY" -r sync-src sync-dst
+  check "without --sync: no fsync" test "$(grep -c 'sync(' sync.txt)" = 0
+fi
+
 # === 5. SIGKILL during --atomic-tree: nothing half-made under DST's name.
 if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   mkdir -p kill-src

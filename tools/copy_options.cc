@@ -167,7 +167,9 @@ constexpr std::array<Option, 25> kOptions = {{
        o.whole_file_option_given = true;
        return absl::OkStatus();
      }},
-    {"sync", 0, "", "One SRC and one DST: fsync DST before finishing (before the rename).",
+    {"sync", 0, "",
+     "fsync each file copied (before its rename, with --atomic) and each directory given a "
+     "new entry, before finishing: on exit 0 the copy survives a crash or power loss.",
      [](std::string_view, CopyOptions& o) {
        o.whole_file_options.sync = true;
        o.whole_file_option_given = true;
@@ -295,7 +297,6 @@ absl::Status CompleteTree(CopyOptions& o) {
         "--append, --skip, --seek and --count copy one SRC to one DST: not with -r, -t, "
         "the tree options, or several SRC");
   }
-  if (o.whole_file_options.sync) return UsageError("--sync copies one SRC to one DST");
   if (std::find(o.sources.begin(), o.sources.end(), "-") != o.sources.end() || o.target == "-") {
     return UsageError("'-' (standard input or output) is not a tree: copy it without -r");
   }
@@ -303,6 +304,7 @@ absl::Status CompleteTree(CopyOptions& o) {
   tree.reflink = o.whole_file_options.reflink;
   tree.sparse = o.whole_file_options.sparse;
   tree.atomic_files = o.whole_file_options.atomic;
+  tree.sync = o.whole_file_options.sync;
   tree.preserve.mode = o.whole_file_options.preserve.mode;
   tree.preserve.ownership = o.whole_file_options.preserve.ownership;
   tree.preserve.timestamps = o.whole_file_options.preserve.timestamps;

@@ -238,6 +238,8 @@ TEST(CopyOptionsTest, TreeOptionsAreCps) {
   EXPECT_TRUE(p.tree_options.preserve.mode && p.tree_options.preserve.timestamps);
   EXPECT_FALSE(p.tree_options.preserve.links);
   EXPECT_TRUE(p.tree_options.atomic_files);
+  EXPECT_FALSE(p.tree_options.sync);
+  EXPECT_TRUE(Copy({"-r", "--sync", "s", "d"}).tree_options.sync);
   // Without -r, a link named as SRC is followed, as cp does.
   EXPECT_EQ(Copy({"-n", "s", "d"}).tree_options.symlinks, Symlinks::kFollowSource);
   // A plain copy of one file is not the tree form.
@@ -248,7 +250,6 @@ TEST(CopyOptionsTest, TreeOptionsRefuseWhatHasNoMeaningForATree) {
   EXPECT_EQ(Error({"-r", "--count=5", "s", "d"}),
             "--append, --skip, --seek and --count copy one SRC to one DST: not with -r, -t, "
             "the tree options, or several SRC");
-  EXPECT_EQ(Error({"-r", "--sync", "s", "d"}), "--sync copies one SRC to one DST");
   EXPECT_EQ(Error({"-r", "-", "d"}),
             "'-' (standard input or output) is not a tree: copy it "
             "without -r");
