@@ -258,6 +258,8 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
   done
   ln -s top sync-src/link
   mkfifo sync-src/b/fifo
+  # LeakSanitizer cannot run under ptrace; ASan's other checks still do.
+  traced() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace "$@"; }
   # synced TRACE: the paths fsync'd, in order, relative to $T ("." for $T).
   synced() {
     sed -nE 's/^[0-9]+ +fsync\([0-9]+<([^>]*)>.*/\1/p' "$1" | sed -E "s#^$T\$#.#; s#^$T/##"
@@ -271,7 +273,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
       previous=$line
     done
   }
-  strace -f -y -e trace=fsync -o sync.txt "$COPY" -r --sync sync-src sync-dst
+  traced -f -y -e trace=fsync -o sync.txt "$COPY" -r --sync sync-src sync-dst
   order=$(synced sync.txt)
   check "--sync: the tree" same_tree sync-src sync-dst
   check "--sync: each file, each directory, DST's directory" \
@@ -281,7 +283,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
     in_order sync-dst/a/deep/two sync-dst/a/deep sync-dst/a sync-dst .
   check "--sync: the last fsync is DST's directory" test "$(tail -1 <<<"$order")" = .
   rm -rf sync-dst
-  strace -f -y -e trace=fsync,renameat2 -o sync.txt "$COPY" -r --sync --atomic-tree sync-src sync-dst
+  traced -f -y -e trace=fsync,renameat2 -o sync.txt "$COPY" -r --sync --atomic-tree sync-src sync-dst
   check "--sync --atomic-tree: the tree" same_tree sync-src sync-dst
   check "--sync --atomic-tree: 5 files, 4 directories and DST's directory" \
     test "$(grep -cE '^[0-9]+ +fsync\(' sync.txt)" = 10
@@ -290,7 +292,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
       sed -E 's/^[0-9]+ +renameat2\(.*/renameat2/; s/^[0-9]+ +fsync\([0-9]+<([^>]*)>.*/\1/' | tr '\n' ' ')" = \
     "renameat2 $T "
   rm -rf sync-dst
-  strace -f -e trace=fsync,fdatasync -o sync.txt "$COPY" -r sync-src sync-dst
+  traced -f -e trace=fsync,fdatasync -o sync.txt "$COPY" -r sync-src sync-dst
   check "without --sync: no fsync" test "$(grep -c 'sync(' sync.txt)" = 0
 fi
 
