@@ -110,6 +110,14 @@ absl::Status Reworded(const absl::Status& status, std::string_view op, std::stri
   return status;
 }
 
+// The directory `dir` is on, opened to have its metadata set or be
+// fsync'd; an error names the directory.
+absl::StatusOr<std::unique_ptr<File>> OpenItself(Root& dir) {
+  absl::StatusOr<std::unique_ptr<File>> opened = dir.OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+  if (!opened.ok()) return Reworded(opened.status(), "open", dir.Name());
+  return opened;
+}
+
 // A directory being copied. Made by EnterDir, it lives until the last of its
 // children and its own reading are done (Release), when its final metadata
 // is set and its parent told.
@@ -419,9 +427,9 @@ class TreeCopier {
   bool PlanDir(DirNode& node, const internal::MetadataPlan& plan) {
     node.plan = plan;
     if (node.made) return true;
-    absl::StatusOr<std::unique_ptr<File>> dir = node.dst->OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+    absl::StatusOr<std::unique_ptr<File>> dir = OpenItself(*node.dst);
     if (!dir.ok()) {
-      Fail(Reworded(dir.status(), "open", node.dst->Name()));
+      Fail(dir.status());
       return false;
     }
     if (absl::Status s = node.plan->BeforeData(**dir); !s.ok()) {
@@ -440,23 +448,22 @@ class TreeCopier {
     directories_.fetch_add(1, std::memory_order_relaxed);
     Copied(FileType::kDirectory, 0);
     if (node.dst == nullptr) return;
-    const bool xattrs = o_.preserve.xattrs && node.reader != nullptr && node.plan.has_value();
-    const bool metadata = node.plan.has_value() && (node.plan->HasAfterData() || xattrs);
-    if (!metadata && !o_.sync) return;
+    const bool after_data = node.plan.has_value() && node.plan->HasAfterData();
+    const bool xattrs = node.plan.has_value() && o_.preserve.xattrs && node.reader != nullptr;
+    if (!after_data && !xattrs && !o_.sync) return;
     std::unique_ptr<File> dir = std::move(node.existing);
     if (dir == nullptr) {
-      absl::StatusOr<std::unique_ptr<File>> opened =
-          node.dst->OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+      absl::StatusOr<std::unique_ptr<File>> opened = OpenItself(*node.dst);
       if (!opened.ok()) {
-        Fail(Reworded(opened.status(), "open", node.dst->Name()));
+        Fail(opened.status());
         return;
       }
       dir = *std::move(opened);
     }
-    if (metadata) {
+    if (after_data) {
       if (absl::Status s = node.plan->AfterData(*dir); !s.ok()) Fail(s);
-      if (xattrs) CopyXattrs(node.reader->file(), node.info.device, *dir);
     }
+    if (xattrs) CopyXattrs(node.reader->file(), node.info.device, *dir);
     if (o_.sync) {
       if (absl::Status s = dir->Sync(); !s.ok()) Fail(s);
     }
@@ -1034,13 +1041,21 @@ int Jobs(int asked) {
   return online == 0 ? 1 : static_cast<int>(online);
 }
 
+// An error of the copy's own steps, before the workers start or after they
+// are done (theirs go through TreeCopier::Fail).
+void AddError(CopyTreeResult& result, absl::Status error, CopyTreeObserver* observer) {
+  if (observer != nullptr) observer->OnError(error);
+  if (result.ok()) result.status = error;
+  if (result.errors.size() < CopyTreeResult::kMaxErrorsKept) {
+    result.errors.push_back(std::move(error));
+  }
+  ++result.stats.errors;
+}
+
 // A copy refused before it began, as the observer hears any error.
 CopyTreeResult Refused(absl::Status status, CopyTreeObserver* observer) {
-  if (observer != nullptr) observer->OnError(status);
   CopyTreeResult r;
-  r.stats.errors = 1;
-  r.errors.push_back(status);
-  r.status = std::move(status);
+  AddError(r, std::move(status), observer);
   return r;
 }
 
@@ -1069,22 +1084,12 @@ void RaiseOpenFileLimit() {
 
 namespace {
 
-// An error of the copy's last steps, after the workers are done.
-void AddError(CopyTreeResult& result, absl::Status error, CopyTreeObserver* observer) {
-  if (observer != nullptr) observer->OnError(error);
-  if (result.ok()) result.status = error;
-  if (result.errors.size() < CopyTreeResult::kMaxErrorsKept) {
-    result.errors.push_back(std::move(error));
-  }
-  ++result.stats.errors;
-}
-
 // sync: DST's name in its directory made durable (fsync(2) of the
 // directory; DST's own fsync covers what is in it, not its name).
 void SyncParent(Root& dst_parent, CopyTreeResult& result, CopyTreeObserver* observer) {
-  absl::StatusOr<std::unique_ptr<File>> dir = dst_parent.OpenFile(".", O_RDONLY | O_DIRECTORY, 0);
+  absl::StatusOr<std::unique_ptr<File>> dir = OpenItself(dst_parent);
   if (!dir.ok()) {
-    AddError(result, Reworded(dir.status(), "open", dst_parent.Name()), observer);
+    AddError(result, dir.status(), observer);
     return;
   }
   if (absl::Status s = (*dir)->Sync(); !s.ok()) AddError(result, s, observer);
@@ -1115,9 +1120,6 @@ CopyTreeResult CopyNonDirectory(const std::string& src, const std::shared_ptr<Ro
 // or removed if the copy failed.
 void PublishStaged(Root& dst_parent, const std::string& staging, const std::string& dst_base,
                    const std::string& dst, CopyTreeResult& result, CopyTreeObserver* observer) {
-  auto fail = [&](absl::Status s) {
-    AddError(result, std::move(s), observer);
-  };
   if (result.ok()) {
     absl::Status renamed = dst_parent.Rename(staging, dst_base, Root::RenameFlags::kNoReplace);
     bool exchanged = false;
@@ -1125,12 +1127,13 @@ void PublishStaged(Root& dst_parent, const std::string& staging, const std::stri
       renamed = dst_parent.Rename(staging, dst_base, Root::RenameFlags::kExchange);
       exchanged = renamed.ok();
     }
-    if (!renamed.ok()) fail(Reworded(renamed, "rename", dst));
+    if (!renamed.ok()) AddError(result, Reworded(renamed, "rename", dst), observer);
     // After an exchange the old tree has the staging name.
     if (!exchanged && renamed.ok()) return;
   }
   if (absl::Status removed = dst_parent.RemoveAll(staging); !removed.ok()) {
-    fail(Reworded(removed, "remove", absl::StrCat(dst_parent.Name(), "/", staging)));
+    AddError(result, Reworded(removed, "remove", absl::StrCat(dst_parent.Name(), "/", staging)),
+             observer);
   }
 }
 
