@@ -291,6 +291,19 @@ if command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null; then
     test "$(grep -E '^[0-9]+ +(fsync|renameat2)\(' sync.txt | tail -2 |
       sed -E 's/^[0-9]+ +renameat2\(.*/renameat2/; s/^[0-9]+ +fsync\([0-9]+<([^>]*)>.*/\1/' | tr '\n' ' ')" = \
     "renameat2 $T "
+  # An fsync that fails (EIO, injected into the first) is an error with its
+  # path, exit 1; with --atomic-tree the old DST stays and no staging tree.
+  mkdir -p sync-old && printf 'old' >sync-old/top
+  set +e
+  traced -f -o /dev/null -e trace=fsync -e inject=fsync:error=EIO:when=1 \
+    "$COPY" -rT --sync --atomic-tree sync-src sync-old 2>sync-err.txt
+  rc=$?
+  set -e
+  check "--sync, fsync EIO: exit 1" test "$rc" = 1
+  check "--sync, fsync EIO: the error with its path" \
+    grep -qE '^copy: sync .*/\.sync-old\.sysport-[^ ]*: input/output error$' sync-err.txt
+  check "--sync, fsync EIO: the old DST as it was" test "$(ls sync-old) $(cat sync-old/top)" = "top old"
+  check "--sync, fsync EIO: no staging tree left" bash -c "! ls -a | grep -q '^\.sync-old\.sysport-'"
   rm -rf sync-dst
   traced -f -e trace=fsync,fdatasync -o sync.txt "$COPY" -r sync-src sync-dst
   check "without --sync: no fsync" test "$(grep -c 'sync(' sync.txt)" = 0
